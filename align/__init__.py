@@ -1,0 +1,19 @@
+"""claimalign: line up the claims of news articles written in different languages.
+
+    import align
+    report = align.compare("examples/shamkhani_bahrami_fa.txt", "examples/shamkhani_mohib_ar.txt")
+    report                      # side-by-side table in Jupyter
+    report.to_frame()           # pandas
+    report.to_csv("report.csv") # UTF-8 with BOM, formula-safe, atomic
+"""
+from .documents import Document, load_document
+from .errors import ClaimalignError, InputError, ModelError
+from .pipeline import compare
+from .report import Report
+from .segment import Segment, claims, segment
+
+__version__ = "0.1.0"
+__all__ = [
+    "ClaimalignError", "Document", "InputError", "ModelError", "Report", "Segment",
+    "claims", "compare", "load_document", "segment",
+]

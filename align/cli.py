@@ -1,0 +1,64 @@
+"""Command line: ``claimalign compare A B -o report.csv``."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from . import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="claimalign", description="Line up the claims of news articles written in different languages.")
+    p.add_argument("--version", action="version", version=f"claimalign {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compare", help="compare two articles and write a report")
+    c.add_argument("a", help="article A (UTF-8 text file)")
+    c.add_argument("b", help="article B (UTF-8 text file)")
+    c.add_argument("-o", "--output", default="report.csv", help="report path (.csv); default report.csv")
+    c.add_argument("--model", default="default", help="'default' (offline multilingual-e5-small), a local sentence-transformers directory, or a model name already in the Hugging Face cache")
+    c.add_argument("--lang-a", help="language of A (ISO code, e.g. fa); detected when omitted")
+    c.add_argument("--lang-b", help="language of B (ISO code, e.g. ar); detected when omitted")
+    c.add_argument("--min-score", type=float, help="keep pairs with confidence >= this (0-1; default: the calibrated threshold)")
+    c.add_argument("-k", type=int, default=4, help="neighbourhood size of the margin score (default 4)")
+    c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    c.add_argument("-q", "--quiet", action="store_true", help="print only where the report went")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .errors import ClaimalignError, ModelError
+
+    try:
+        if args.command == "compare":
+            return _compare(args)
+    except (ClaimalignError, ModelError) as exc:
+        print(f"claimalign: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("claimalign: interrupted", file=sys.stderr)
+        return 130
+    return 1
+
+
+def _compare(args) -> int:
+    from .errors import InputError
+    from .pipeline import compare
+
+    if not str(args.output).lower().endswith(".csv"):
+        raise InputError(f"output {args.output!r}: only .csv reports are supported")
+    t0 = time.perf_counter()
+    report = compare(
+        args.a, args.b, model=args.model, lang_a=args.lang_a, lang_b=args.lang_b,
+        min_score=args.min_score, k=args.k, cache=not args.no_cache,
+    )
+    path = report.to_csv(args.output)
+    if not args.quiet:
+        print(report.summary())
+    print(f"report written to {path} ({len(report.rows)} rows, {time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Segmentation of a Document into sentences (the units claims are matched on).
+
+Every Segment keeps character offsets into ``Document.text`` so that
+``doc.text[s.start:s.end] == s.text``: nothing is lost, altered or invented.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .documents import Document
+from .text import detect_language, has_letters, matching_key
+
+TERMINATORS = ".!?؟…"
+CLOSERS = "\"'»”’)]}›"
+OPEN_CLOSE = {"«": "»", "“": "”", "‹": "›", "(": ")"}
+BULLETS = "•●▪‣◦·*-–—"
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "st",
+    "jr", "sr", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "no", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "approx",
+}
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A unit of a document. ``id`` is 1-based; ``text == document.text[start:end]``."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    kind: str  # "headline", "bullet", "sentence" or "claim"
+    lang: str
+    duplicate_of: int | None = None
+    speaker: str | None = None
+    sentence: int | None = None  # for a claim: the id of the sentence it belongs to
+
+    @property
+    def key(self) -> str:
+        return matching_key(self.text)
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    return bool(_ARABIC_LETTER.match(ch))
+
+
+def _boundary_after(line: str, i: int, use_quotes_depth: int) -> int | None:
+    """If a sentence ends at terminator ``line[i]``, return the end offset (exclusive)."""
+    n = len(line)
+    ch = line[i]
+    prev = line[i - 1] if i > 0 else ""
+    nxt = line[i + 1] if i + 1 < n else ""
+    if ch == "." and prev.isdigit() and nxt.isdigit():
+        return None  # decimal: 3.5, ۳.۵, ٣.٥
+    j = i + 1
+    while j < n and (line[j] in TERMINATORS or line[j] in CLOSERS):
+        j += 1
+    if j >= n:
+        return j
+    follower = line[j]
+    if follower.isspace():
+        if ch == ".":
+            word = re.search(r"([\w.]+)$", line[:i])
+            if word and (word.group(1).lower() in ABBREVIATIONS or (len(word.group(1)) == 1 and word.group(1).isupper())):
+                return None
+            k = j
+            while k < n and line[k].isspace():
+                k += 1
+            if k < n and line[k].islower():
+                return None  # "e.g. the ..." / an abbreviation we do not know
+        return j
+    # glued sentences ("البلد.جاءت"): only between Arabic-script letters, never in Latin (U.S.A).
+    if ch in ".؟!" and j == i + 1 and _is_arabic_letter(prev) and _is_arabic_letter(follower):
+        return j
+    return None
+
+
+def _split_line(line: str, respect_quotes: bool = True) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    stack: list[str] = []
+    straight_open = False
+    i = 0
+    n = len(line)
+    while i < n:
+        ch = line[i]
+        if respect_quotes:
+            if ch in OPEN_CLOSE and ch != "(":
+                stack.append(OPEN_CLOSE[ch])
+            elif stack and ch == stack[-1]:
+                stack.pop()
+            elif ch == '"':
+                straight_open = not straight_open
+        inside = respect_quotes and (stack or straight_open)
+        if ch in TERMINATORS and not inside:
+            end = _boundary_after(line, i, 0)
+            if end is not None:
+                spans.append((start, end))
+                start = end
+                i = end
+                continue
+        i += 1
+    spans.append((start, n))
+    if respect_quotes and (stack or straight_open):
+        return _split_line(line, respect_quotes=False)  # unbalanced quotes: do not trust them
+    return spans
+
+
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in "\u200c\u200f\u200e\ufeff"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in "\u200c\u200f\u200e\ufeff"):
+        b -= 1
+    return a, b
+
+
+def segment(document: Document) -> list[Segment]:
+    """Split a document into sentence segments (headlines and bullet lines kept as their own).
+
+    Lines without letters (a stray ``/``) are dropped; an exact repeat of an earlier segment
+    (a bullet repeating the headline) is kept and marked with ``duplicate_of``.
+    """
+    text = document.text
+    segments: list[Segment] = []
+    seen: dict[str, int] = {}
+    offset = 0
+    paragraph = 0
+    prev_bullet = False
+    first_line = True
+    for raw_line in text.splitlines(keepends=True):
+        line_start = offset
+        offset += len(raw_line)
+        line = raw_line.rstrip("\r\n")
+        if not has_letters(line):
+            if line.strip():
+                prev_bullet = False
+            continue
+        paragraph += 1
+        a, b = _strip_span(line, 0, len(line))
+        kind = "sentence"
+        if line[a] in BULLETS and a + 1 < b and line[a + 1].isspace():
+            kind = "bullet"
+            a, b = _strip_span(line, a + 1, b)
+        elif prev_bullet and a > 0:
+            kind = "bullet"  # an indented continuation item under a bullet
+        prev_bullet = kind == "bullet"
+        body = line[a:b]
+        if first_line and kind == "sentence" and body[-1] not in TERMINATORS + CLOSERS + ":؛;":
+            kind = "headline"
+        first_line = False
+        for s, e in _split_line(body):
+            s, e = _strip_span(body, s, e)
+            if s >= e or not has_letters(body[s:e]):
+                continue
+            start, end = line_start + a + s, line_start + a + e
+            seg_text = text[start:end]
+            key = matching_key(seg_text)
+            lang = detect_language(seg_text)
+            segments.append(
+                Segment(
+                    id=len(segments) + 1,
+                    text=seg_text,
+                    start=start,
+                    end=end,
+                    paragraph=paragraph,
+                    kind=kind,
+                    lang=document.lang if lang == "und" else lang,
+                    duplicate_of=seen.get(key),
+                )
+            )
+            seen.setdefault(key, len(segments))
+    return segments
+
+
+CLAUSE_BREAK = re.compile(r"\s*[:؛;]\s*")
+MIN_CLAIM_WORDS = 4
+
+
+def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
+    """Split sentences into claims where the split is clean, keeping each claim's sentence id.
+
+    A sentence is cut at ``:`` (a reporting clause and its quote: ``... اظهار داشت: ...``) and at
+    ``؛``/``;`` (joined statements) when every part has at least four words; otherwise the
+    sentence is one claim. Claims of a duplicate sentence are marked as duplicates too.
+    """
+    out: list[Segment] = []
+    for sent in sentences:
+        cuts = [m for m in CLAUSE_BREAK.finditer(sent.text)]
+        spans, start = [], 0
+        for m in cuts:
+            spans.append((start, m.start()))
+            start = m.end()
+        spans.append((start, len(sent.text)))
+        if len(spans) < 2 or any(len(sent.text[a:b].split()) < MIN_CLAIM_WORDS for a, b in spans):
+            spans = [(0, len(sent.text))]
+        for a, b in spans:
+            a, b = _strip_span(sent.text, a, b)
+            start_, end_ = sent.start + a, sent.start + b
+            out.append(
+                replace(
+                    sent,
+                    id=len(out) + 1,
+                    text=document.text[start_:end_],
+                    start=start_,
+                    end=end_,
+                    kind="claim" if len(spans) > 1 else sent.kind,
+                    sentence=sent.id,
+                    duplicate_of=sent.duplicate_of,
+                )
+            )
+    return out
+
+
+def with_speakers(segments: list[Segment], speakers: list[str | None]) -> list[Segment]:
+    return [replace(s, speaker=sp) for s, sp in zip(segments, speakers)]

