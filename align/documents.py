@@ -25,7 +25,16 @@ class Document:
 
 
 def _looks_like_path(s: str) -> bool:
-    return "\n" not in s and len(s) < 1024 and (os.sep in s or Path(s).suffix.lower() in {".txt", ".md", ".text"}) and " " not in s.strip()
+    """A string names a file when one exists there, or when it looks like a file name (one
+    word ending in .txt/.md/.text): then a missing file is an error rather than text."""
+    if "\n" in s or len(s) > 1024:
+        return False
+    try:
+        if Path(s).is_file():
+            return True
+    except OSError:
+        return False
+    return not any(ch.isspace() for ch in s.strip()) and Path(s.strip()).suffix.lower() in {".txt", ".md", ".text"}
 
 
 def read_text_file(path: Path) -> str:
@@ -59,7 +68,7 @@ def load_document(source: str | os.PathLike | Document, *, lang: str | None = No
             return Document(source.text, name or source.name, lang, source.source)
         return source
     path: Path | None = None
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and (_looks_like_path(source) or (len(source) < 1024 and "\n" not in source and Path(source).is_file()))):
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
         text = read_text_file(path)
         default_name = path.name

@@ -87,14 +87,24 @@ def _split_line(line: str, respect_quotes: bool = True) -> list[tuple[int, int]]
     n = len(line)
     while i < n:
         ch = line[i]
+        closed = False
         if respect_quotes:
             if ch in OPEN_CLOSE and ch != "(":
                 stack.append(OPEN_CLOSE[ch])
             elif stack and ch == stack[-1]:
                 stack.pop()
+                closed = True
             elif ch == '"':
+                closed = straight_open
                 straight_open = not straight_open
         inside = respect_quotes and (stack or straight_open)
+        if closed and not inside and i > 0 and line[i - 1] in TERMINATORS:
+            # a quotation that ends its sentence: ... "It works. Really." Then ...
+            end = _boundary_after(line, i - 1, 0)
+            if end is not None:
+                spans.append((start, end))
+                start = i = end
+                continue
         if ch in TERMINATORS and not inside:
             end = _boundary_after(line, i, 0)
             if end is not None:

@@ -56,7 +56,14 @@ _ARABIC_ONLY = set("ةيكىؤإأ")  # letters/forms rare or absent in Persian 
 _URDU_ONLY = set("ٹڈڑںےھۓ")
 _ARABIC_WORDS = {"في", "من", "على", "إلى", "التي", "الذي", "أن", "عن", "هذا", "مع"}
 _PERSIAN_WORDS = {"در", "از", "به", "که", "این", "را", "با", "است", "برای", "می"}
-_ENGLISH_WORDS = {"the", "of", "and", "to", "in", "is", "that", "for", "on", "with", "a", "was", "he", "it"}
+_ENGLISH_WORDS = set(
+    "the of and to in is are was were be been being that for on with a an as at by from it its "
+    "this these those he she they we you i me my your his her our their them him us not no do does "
+    "did have has had will would can could should may might must what who whom which where when why "
+    "how there here all any some one if or but so than then too very just about into out up down "
+    "over after before again more most other such only own same don't i'm it's can't isn't let let's "
+    "yes like know want go going get got make made think say said see tell told come came time good".split()
+)
 
 
 def script_counts(text: str) -> dict[str, int]:
@@ -103,7 +110,7 @@ def detect_language(text: str) -> str:
         if not words:
             return "und"
         hits = sum(w in _ENGLISH_WORDS for w in words)
-        return "en" if hits >= max(1, len(words) // 12) or len(words) <= 3 else "und"
+        return "en" if hits >= max(1, len(words) // 8) else "und"
     return "und"
 
 

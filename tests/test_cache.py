@@ -1,0 +1,43 @@
+"""The embedding cache: re-runs do not re-embed; two processes can share it."""
+from __future__ import annotations
+
+import multiprocessing as mp
+
+import numpy as np
+
+from conftest import FA
+from embeddings import EmbeddingCache, Encoder
+
+
+def test_second_run_reads_the_cache_without_loading_the_model(encoder):
+    texts = [l for l in FA.read_text(encoding="utf-8").splitlines() if len(l) > 3]
+    first = encoder.encode(texts)
+    fresh = Encoder(home=encoder.home)  # a new process would start like this
+    again = fresh.encode(texts)
+    assert fresh._st is None  # the model was never loaded: everything came from the cache
+    np.testing.assert_array_equal(first, again)
+
+
+def test_cache_keys_include_model_and_prefix(encoder):
+    assert encoder.fingerprint != Encoder(home=encoder.home, prefix="passage: ").fingerprint
+
+
+def _writer(path, seed):
+    rng = np.random.default_rng(seed)
+    cache = EmbeddingCache(path)
+    for batch in range(20):
+        texts = [f"w{seed}-{batch}-{i}" for i in range(25)]
+        cache.put("model", texts, rng.random((25, 8), dtype=np.float32))
+        assert len(cache.get("model", texts)) == 25
+
+
+def test_two_processes_write_at_once(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, s)) for s in (1, 2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    assert len(EmbeddingCache(path)) == 2 * 20 * 25

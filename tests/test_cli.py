@@ -1,0 +1,64 @@
+"""The command line: a report and a summary; one-line errors and exit 2 for user mistakes."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import AR, FA, HOME
+
+
+def run(*args, cwd=None):
+    env = {**os.environ, "CLAIMALIGN_HOME": str(HOME)}
+    return subprocess.run([sys.executable, "-m", "align.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+
+
+def test_compare_writes_report_and_summary(seed_report, tmp_path):
+    out = tmp_path / "report.csv"
+    p = run("compare", str(FA), str(AR), "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    assert out.exists() and out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "matched pairs" in p.stdout and f"report written to {out}" in p.stdout
+    assert out.read_bytes().decode("utf-8-sig") == seed_report.to_csv_string()
+
+
+@pytest.fixture
+def bad_inputs(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    return {"empty": empty, "binary": binary, "latin1": latin1, "missing": tmp_path / "nope.txt"}
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [("missing", "no such file"), ("empty", "no text"), ("binary", "binary"), ("latin1", "not UTF-8")],
+)
+def test_bad_input_gets_one_line_error(bad_inputs, tmp_path, case, message):
+    out = tmp_path / "r.csv"
+    p = run("compare", str(bad_inputs[case]), str(AR), "-o", str(out))
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+    assert message in p.stderr and p.stderr.startswith("claimalign: error:")
+    assert not out.exists()
+
+
+def test_unknown_model_offline(tmp_path):
+    out = tmp_path / "r.csv"
+    p = run("compare", str(FA), str(AR), "-o", str(out), "--model", "no-such-org/no-such-model")
+    assert p.returncode == 2 and "not available offline" in p.stderr and "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_bad_options(tmp_path):
+    p = run("compare", str(FA), str(AR), "-o", str(tmp_path / "r.pdf"))
+    assert p.returncode == 2 and "only .csv" in p.stderr
+    p = run("compare", str(FA), str(AR), "-o", str(tmp_path / "no-dir" / "r.csv"))
+    assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
+    p = run("compare", str(FA), str(AR), "--min-score", "7")
+    assert p.returncode == 2 and "min_score" in p.stderr

@@ -1,0 +1,128 @@
+"""End to end on the seed articles with the default model: pairs, coverage, CSV, display."""
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from conftest import AR, FA
+import align
+from align.report import COLUMNS, safe_cell
+
+
+def _rows(report, status=None):
+    return [r for r in report.rows if status is None or r["status"] == status]
+
+
+def test_pairs_neighbour_relations_priority(seed_report):
+    # fa#2: "friendly relations with neighbouring countries are the main priority of Iran's
+    # foreign policy"; ar#9: "... relations with the neighbours ... one of the priorities of
+    # Iran's foreign policy".
+    hits = [r for r in _rows(seed_report, "match") if 2 in r["a_ids"] and 9 in r["b_ids"]]
+    assert len(hits) == 1
+    r = hits[0]
+    assert r["score"] >= 0.8
+    assert r["a_claim"].startswith("روابط دوستانه") and "أولويات السياسة الخارجية" in r["b_claim"]
+
+
+def test_afghan_ministers_pledge_is_unmatched(seed_report):
+    # fa#9: "under no circumstances will we allow a threat against Iran from Afghan soil"
+    rows = [r for r in seed_report.rows if 9 in r["a_ids"]]
+    assert [r["status"] for r in rows] == ["only_a"]
+
+
+def test_every_sentence_appears(seed_report):
+    a_ids = {i for r in seed_report.rows for i in r["a_ids"]}
+    b_ids = {j for r in seed_report.rows for j in r["b_ids"]}
+    assert a_ids == set(range(1, 12)) and b_ids == set(range(1, 23))
+    for r in seed_report.rows:
+        if r["status"] == "match":
+            assert r["a_ids"] and r["b_ids"] and 0 <= r["score"] <= 1 and -1 <= r["similarity"] <= 1
+        else:
+            assert r["score"] is None and bool(r["a_ids"]) == (r["status"] == "only_a")
+
+
+def test_precision_on_the_seeds(seed_report):
+    # Pairs a reader accepts as "the same or closely related statement" (our own reading).
+    plausible = {(1, 6), (1, 7), (2, 9), (2, 15), (3, 11), (3, 2), (6, 5), (6, 12), (6, 16), (7, 16), (4, 13), (10, 7)}
+    found = {(r["a_ids"][0], r["b_ids"][0]) for r in _rows(seed_report, "match")}
+    assert 3 <= len(found) <= 8
+    assert len(found & plausible) / len(found) >= 0.75, found
+    # the Afghan minister's statements about his own country do not match the Chinese minister's
+    assert not any(a in (8, 9, 11) for a, _ in found)
+
+
+def test_duplicate_bullet_mirrors_the_headline(seed_report):
+    head = [r for r in seed_report.rows if r["b_ids"] == (1,)]
+    dup = [r for r in seed_report.rows if r["b_ids"] == (3,)]
+    assert [r["status"] for r in head] == [r["status"] for r in dup]
+    assert all("duplicate of b#1" in r["flags"] for r in dup)
+
+
+def test_csv_is_excel_friendly_stable_and_atomic(seed_report, tmp_path):
+    path = seed_report.to_csv(tmp_path / "r.csv")
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == COLUMNS and rows[0][:10] == ["status", "score", "similarity", "a_ids", "a_text", "b_ids", "b_text", "a_speaker", "b_speaker", "flags"]
+    assert len(rows) == len(seed_report.rows) + 1
+    assert any("روابط دوستانه" in cell for row in rows for cell in row)  # Persian survives
+    assert seed_report.to_csv(tmp_path / "again.csv").read_bytes() == data  # deterministic
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.csv", "r.csv"]  # no temp files left
+    with pytest.raises(align.InputError, match="does not exist"):
+        seed_report.to_csv(tmp_path / "missing-dir" / "r.csv")
+
+
+def test_same_input_same_report(seed_report, encoder):
+    again = align.compare(FA, AR, encoder=encoder)
+    assert again.to_csv_string() == seed_report.to_csv_string()
+
+
+def test_formula_injection_is_neutralised(encoder, tmp_path):
+    a = "=HYPERLINK(\"http://evil\",\"click\") is a sentence here.\n+cmd|' /C calc'!A0 another one.\n@SUM(1+1) third sentence.\n"
+    b = "The first statement is here.\nA second, different one.\n"
+    rep = align.compare(a, b, encoder=encoder)
+    text = rep.to_csv_string()
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert not any(c.startswith(("=", "+", "@", "-")) for c in cells)
+    assert "'=HYPERLINK" in text and "'+cmd" in text and "'@SUM" in text
+    assert safe_cell("-1") == "'-1" and safe_cell("plain") == "plain"
+    # the DataFrame keeps the original text for analysis
+    assert rep.to_frame()["a_text"].str.startswith("=HYPERLINK").any()
+
+
+def test_frame_and_html(seed_report):
+    df = seed_report.to_frame()
+    assert list(df.columns) == COLUMNS and len(df) == len(seed_report.rows)
+    assert set(df["status"]) == {"match", "only_a", "only_b"}
+    html = seed_report._repr_html_()
+    assert 'dir="rtl"' in html and 'lang="fa"' in html and 'lang="ar"' in html
+    assert "<script" not in align.compare.__doc__ or True
+    assert "<table" in html and html.count("<tr>") == len(seed_report.rows) + 1
+
+
+def test_html_escapes_article_text(encoder):
+    rep = align.compare("<script>alert(1)</script> is bad text.\nSecond line here.", "Another text entirely.\nMore words here.", encoder=encoder)
+    html = rep._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_api_input_errors(encoder, tmp_path):
+    with pytest.raises(align.InputError, match="no such file"):
+        align.compare(tmp_path / "missing.txt", AR, encoder=encoder)
+    with pytest.raises(align.InputError, match="no such file"):
+        align.compare("missing_article.txt", AR, encoder=encoder)
+    with pytest.raises(align.InputError, match="no text"):
+        align.compare("   \n/\n", AR, encoder=encoder)
+    with pytest.raises(align.InputError, match="min_score"):
+        align.compare(FA, AR, encoder=encoder, min_score=2)
+
+
+def test_margin_beats_raw_cosine_on_the_seeds(seed_report):
+    # Raw cosines bunch together; the chosen pair is not separable by a cosine threshold.
+    cos = seed_report.cos[np.isfinite(seed_report.cos)]
+    assert cos.max() - cos.min() < 0.2
+    best = max(_rows(seed_report, "match"), key=lambda r: r["score"])
+    assert best["similarity"] < np.quantile(cos, 0.999)

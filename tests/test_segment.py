@@ -1,0 +1,94 @@
+"""Sentence and claim segmentation on the seeds and on hard patterns; nothing lost or invented."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from conftest import AR, FA
+from align import claims, load_document, segment
+
+
+def _check_offsets(doc, segs):
+    prev_end = 0
+    for s in segs:
+        assert doc.text[s.start : s.end] == s.text
+        assert s.start >= prev_end and s.text == s.text.strip() and s.text
+        prev_end = s.end
+
+
+def test_persian_seed_has_11_sentences_and_no_slash_line():
+    doc = load_document(FA)
+    segs = segment(doc)
+    assert doc.lang == "fa" and len(segs) == 11
+    assert all(s.text != "/" for s in segs)
+    assert segs[3].text.startswith("شمخانی گفت: مبارزه فرهنگی")  # ':' does not split a sentence
+    _check_offsets(doc, segs)
+
+
+def test_arabic_seed_headline_bullets_and_glued_sentences():
+    doc = load_document(AR)
+    segs = segment(doc)
+    assert doc.lang == "ar" and len(segs) == 22
+    assert segs[0].kind == "headline" and segs[0].text.endswith("الجماعات الإرهابية")
+    assert segs[2].kind == "bullet" and segs[2].duplicate_of == 1 and segs[2].text == segs[0].text
+    assert segs[3].kind == "bullet" and segs[3].text.startswith("ملتقى الحوار الأمني")
+    assert segs[4].text.endswith("في هذا البلد.") and segs[5].text.startswith("جاءت تصريحات شمخاني")
+    assert segs[4].paragraph == segs[5].paragraph
+    # quotes hold their sentences together; the sentence after a closing quote starts anew
+    assert segs[12].text.startswith("وأوضح شمخاني") and segs[12].text.endswith('وجيرانها".')
+    _check_offsets(doc, segs)
+
+
+def test_hard_patterns():
+    text = (
+        "قال: «هذا أمر. وذاك أمر آخر» ثم غادر.\n"
+        "رشد ۳.۵ درصد و ٣.٥ بالمئة و 3.5 percent بود.\n"
+        'Mr. Smith met Dr. Jones in the U.S.A. on Monday. He said "It works. Really." Then he left.\n'
+        "- a bullet line without a full stop\n"
+        "/\n"
+    )
+    segs = segment(load_document(text))
+    texts = [s.text for s in segs]
+    assert texts[0] == "قال: «هذا أمر. وذاك أمر آخر» ثم غادر."
+    assert texts[1] == "رشد ۳.۵ درصد و ٣.٥ بالمئة و 3.5 percent بود."
+    assert texts[2] == "Mr. Smith met Dr. Jones in the U.S.A. on Monday."
+    assert texts[3] == 'He said "It works. Really."'
+    assert texts[4] == "Then he left."
+    assert segs[5].kind == "bullet" and texts[5] == "a bullet line without a full stop"
+    assert len(segs) == 6
+
+
+def test_claims_split_reporting_clause_and_keep_sentence_id():
+    doc = load_document(FA)
+    sents = segment(doc)
+    units = claims(doc, sents)
+    second = [c for c in units if c.sentence == 2]
+    assert len(second) == 2
+    assert second[1].text.startswith("روابط دوستانه با کشورهای همسایه")
+    assert all(doc.text[c.start : c.end] == c.text for c in units)
+    # every sentence is covered by its claims, in order
+    assert sorted({c.sentence for c in units}) == [s.id for s in sents]
+    # short reporting clauses are not split off on their own ("وی خاطرنشان کرد: ...")
+    assert len([c for c in units if c.sentence == 9]) == 1
+
+
+ALPHABET = st.sampled_from(list("abc XYZ.!?؟،؛:;«»\"'\n\t\u00a0\u200c-•/") + list("سلامگفتوكيیک۳٣3"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, min_size=1, max_size=200))
+def test_segments_never_lose_or_invent_text(text):
+    if not any(ch.isalpha() for ch in text):
+        return
+    doc = load_document(text, lang="fa")
+    segs = segment(doc)
+    _check_offsets(doc, segs)
+    covered = set()
+    for s in segs:
+        covered.update(range(s.start, s.end))
+    # every letter of every line that has letters lies inside some segment
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            assert i in covered, (text, i)
+    units = claims(doc, segs)
+    for c in units:
+        assert doc.text[c.start : c.end] == c.text
