@@ -222,7 +222,3 @@ def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
                 )
             )
     return out
-
-
-def with_speakers(segments: list[Segment], speakers: list[str | None]) -> list[Segment]:
-    return [replace(s, speaker=sp) for s, sp in zip(segments, speakers)]

@@ -47,19 +47,20 @@ def _dir_fingerprint(path: Path) -> str:
 
 
 def _resolve_hub_name(name: str) -> Path | None:
-    """The local snapshot of a Hugging Face model name, if it is in the cache (never downloads)."""
-    try:
-        from huggingface_hub import snapshot_download
+    """The local snapshot of a Hugging Face model name, if it is in the cache (never downloads).
 
-        return Path(snapshot_download(name, local_files_only=True))
-    except Exception:
-        for candidate in (name, f"sentence-transformers/{name}"):
-            if candidate != name:
-                try:
-                    return Path(snapshot_download(candidate, local_files_only=True))
-                except Exception:
-                    pass
-        return None
+    A bare name such as "LaBSE" is also looked up as "sentence-transformers/LaBSE", as
+    sentence-transformers itself does.
+    """
+    from huggingface_hub import snapshot_download
+
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for candidate in candidates:
+        try:
+            return Path(snapshot_download(candidate, local_files_only=True))
+        except Exception:  # not cached, or not a valid repo id: either way, not available offline
+            continue
+    return None
 
 
 class Encoder:

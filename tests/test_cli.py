@@ -1,6 +1,8 @@
 """The command line: a report and a summary; one-line errors and exit 2 for user mistakes."""
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -62,3 +64,29 @@ def test_bad_options(tmp_path):
     assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
     p = run("compare", str(FA), str(AR), "--min-score", "7")
     assert p.returncode == 2 and "min_score" in p.stderr
+
+
+def test_model_name_from_the_local_hugging_face_cache(encoder, seed_report, tmp_path):
+    """A user who has e.g. intfloat/multilingual-e5-small in ~/.cache/huggingface can name it."""
+    hub = tmp_path / "hub"
+    repo = hub / "models--intfloat--multilingual-e5-small"
+    snap = repo / "snapshots" / "0123abcd"
+    for f in encoder.model_path.rglob("*"):
+        if f.is_file() and f.name != "claimalign-build.json":
+            target = snap / f.relative_to(encoder.model_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(f)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0123abcd")
+    out = tmp_path / "r.csv"
+    env = {**os.environ, "CLAIMALIGN_HOME": str(tmp_path / "home"), "HF_HUB_CACHE": str(hub), "HF_HUB_OFFLINE": "1"}
+    p = subprocess.run(
+        [sys.executable, "-m", "align.cli", "compare", str(FA), str(AR), "-o", str(out), "--model", "intfloat/multilingual-e5-small", "-q"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    # same weights, same "query: " convention (e5 by name): the same key pair is found
+    assert any(r["status"] == "match" and r["a_ids"] == "2" and r["b_ids"] == "9" for r in rows)
+    assert len(rows) == len(seed_report.rows)
+
