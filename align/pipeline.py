@@ -18,6 +18,7 @@ from .matching import Calibration, Pair, choose_pairs
 from .report import Report
 from .scoring import margin_matrix
 from .segment import Segment, claims, segment
+from .speakers import assign_speakers
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def prepare(source, encoder: Encoder, *, lang: str | None = None, name: str | No
     sentences = segment(doc)
     if not sentences:
         raise InputError(f"{doc.name}: no sentences found")
+    sentences = assign_speakers(doc, sentences)
     units = claims(doc, sentences)
     return Side(doc, sentences, units, encoder.encode([c.text for c in units]))
 
@@ -50,6 +52,8 @@ def compare(
     min_score: float | None = None,
     k: int = 4,
     cache: bool = True,
+    unit: str = "sentence",
+    speaker: str | None = None,
 ) -> Report:
     """Compare two articles and return a Report of matched and unmatched sentences.
 
@@ -57,7 +61,11 @@ def compare(
     multilingual-e5-small), a local sentence-transformers directory or a cached model name;
     or pass a ready ``encoder``. ``min_score``: keep pairs whose confidence is at least this
     (default: the calibrated threshold). ``k``: neighbourhood size of the margin score.
+    ``unit``: report rows per "sentence" (default) or per "claim"; matching always uses claims.
+    ``speaker``: keep only rows where this person speaks on either side (any script/spelling).
     """
+    if unit not in ("sentence", "claim"):
+        raise InputError(f"unit must be 'sentence' or 'claim', got {unit!r}")
     if min_score is not None and not 0.0 <= float(min_score) <= 1.0:
         raise InputError(f"min_score must be between 0 and 1, got {min_score!r}")
     if int(k) < 1:
@@ -72,9 +80,10 @@ def compare(
         "model_fingerprint": encoder.fingerprint,
         "k": int(k),
         "min_score": calibration.threshold if min_score is None else float(min_score),
-        "unit": "sentence",
+        "unit": unit,
     }
-    return Report(side_a, side_b, pairs, cos, margin, options)
+    report = Report(side_a, side_b, pairs, cos, margin, options)
+    return report.filter(speaker=speaker) if speaker else report
 
 
 def match_claims(a: Side, b: Side, *, k: int = 4, min_score: float | None = None) -> tuple[list[Pair], np.ndarray, np.ndarray]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 COLUMNS = [
     "status", "score", "similarity", "a_ids", "a_text", "b_ids", "b_text",
     "a_speaker", "b_speaker", "flags", "margin", "a_claim", "b_claim", "nearest",
+    "a_speaker_key", "b_speaker_key",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -74,6 +75,9 @@ class Report:
         self.claim_pairs = pairs
         self.cos, self.margin = cos, margin
         self.options = dict(options)
+        self.unit = self.options.setdefault("unit", "sentence")
+        if self.unit not in ("sentence", "claim"):
+            raise InputError(f"unit must be 'sentence' or 'claim', got {self.unit!r}")
         self.rows = self._build_rows()
 
     def __repr__(self) -> str:
@@ -96,12 +100,20 @@ class Report:
     def matches(self) -> list[dict]:
         return [r for r in self.rows if r["status"] == "match"]
 
+    def _units(self, side: "Side") -> tuple[list, dict[int, int]]:
+        """(the report's units of one side, claim index -> unit id) for ``self.unit``."""
+        if self.unit == "claim":
+            return side.claims, {k: c.id for k, c in enumerate(side.claims)}
+        return side.sentences, {k: c.sentence for k, c in enumerate(side.claims)}
+
     def _build_rows(self) -> list[dict]:
         A, B = self.a, self.b
+        units_a, of_a = self._units(A)
+        units_b, of_b = self._units(B)
         best: dict[tuple, dict] = {}
         for p in self.claim_pairs:
-            a_ids = tuple(sorted({A.claims[i].sentence for i in p.a}))
-            b_ids = tuple(sorted({B.claims[j].sentence for j in p.b}))
+            a_ids = tuple(sorted({of_a[i] for i in p.a}))
+            b_ids = tuple(sorted({of_b[j] for j in p.b}))
             row = {
                 "status": "match",
                 "score": p.score,
@@ -118,55 +130,93 @@ class Report:
             if key not in best or row["score"] > best[key]["score"]:
                 best[key] = row
         rows = list(best.values())
-        rows += self._duplicate_rows(rows, A, "a")
-        rows += self._duplicate_rows(rows, B, "b")
+        rows += self._duplicate_rows(rows, units_a, "a")
+        rows += self._duplicate_rows(rows, units_b, "b")
         matched_a = {i for r in rows for i in r["a_ids"]}
         matched_b = {j for r in rows for j in r["b_ids"]}
-        for side, S, matched, status in (("a", A, matched_a, "only_a"), ("b", B, matched_b, "only_b")):
-            for s in S.sentences:
-                if s.id in matched:
+        for side, units, matched, status in (("a", units_a, matched_a, "only_a"), ("b", units_b, matched_b, "only_b")):
+            for u in units:
+                if u.id in matched:
                     continue
-                flags = [f"duplicate of {side}#{s.duplicate_of}"] if s.duplicate_of else []
+                flags = [f"duplicate of {side}#{self._original(units, u).label}"] if u.duplicate_of else []
                 rows.append({
                     "status": status, "score": None, "similarity": None,
-                    "a_ids": (s.id,) if side == "a" else (), "b_ids": (s.id,) if side == "b" else (),
+                    "a_ids": (u.id,) if side == "a" else (), "b_ids": (u.id,) if side == "b" else (),
                     "margin": None, "a_claim": "", "b_claim": "",
-                    "nearest": self._nearest(side, s.id), "flags": flags,
+                    "nearest": self._nearest(side, u.id), "flags": flags,
                 })
         for r in rows:
-            r["a_text"] = " ".join(A.sentences[i - 1].text for i in r["a_ids"])
-            r["b_text"] = " ".join(B.sentences[j - 1].text for j in r["b_ids"])
-            r["a_speaker"] = "; ".join(sorted({A.sentences[i - 1].speaker for i in r["a_ids"]} - {None}))
-            r["b_speaker"] = "; ".join(sorted({B.sentences[j - 1].speaker for j in r["b_ids"]} - {None}))
+            for side, units in (("a", units_a), ("b", units_b)):
+                us = [units[i - 1] for i in r[f"{side}_ids"]]
+                r[f"{side}_text"] = " ".join(u.text for u in us)
+                r[f"{side}_speaker"] = "; ".join(sorted({u.speaker for u in us} - {None}))
+                r[f"{side}_speaker_key"] = "; ".join(sorted({u.speaker_key for u in us} - {None}))
+                r[f"{side}_labels"] = tuple(u.label for u in us)
         order = {"match": 0, "only_a": 0, "only_b": 1}
         rows.sort(key=lambda r: (order[r["status"]], r["a_ids"] or (0,), r["b_ids"] or (0,)))
-        return [{c: r.get(c) for c in COLUMNS} for r in rows]
+        return [{c: r.get(c) for c in (*COLUMNS, "a_labels", "b_labels")} for r in rows]
 
-    @staticmethod
-    def _duplicate_rows(rows: list[dict], S: "Side", side: str) -> list[dict]:
-        """A duplicate sentence (a bullet repeating the headline) mirrors its original's matches."""
+    def _original(self, units: list, u):
+        """The unit an exact duplicate repeats (same sentence position, and claim position)."""
+        for o in units:
+            if (o.sentence or o.id) == u.duplicate_of and o.part == u.part and o.duplicate_of is None:
+                return o
+        return units[u.duplicate_of - 1]
+
+    def _duplicate_rows(self, rows: list[dict], units: list, side: str) -> list[dict]:
+        """A duplicate (a bullet repeating the headline) mirrors its original's matches."""
         out = []
         key = f"{side}_ids"
-        for s in S.sentences:
-            if s.duplicate_of is None:
+        for u in units:
+            if u.duplicate_of is None:
                 continue
+            orig = self._original(units, u)
             for r in rows:
-                if s.duplicate_of in r[key]:
+                if orig.id in r[key]:
                     twin = dict(r)
-                    twin[key] = tuple(sorted((set(r[key]) - {s.duplicate_of}) | {s.id}))
-                    twin["flags"] = [*r["flags"], f"duplicate of {side}#{s.duplicate_of}"]
+                    twin[key] = tuple(sorted((set(r[key]) - {orig.id}) | {u.id}))
+                    twin["flags"] = [*r["flags"], f"duplicate of {side}#{orig.label}"]
                     out.append(twin)
         return out
 
-    def _nearest(self, side: str, sentence_id: int) -> str | None:
-        """The other side's sentence with the highest margin to any claim of this sentence."""
+    def _nearest(self, side: str, unit_id: int) -> str | None:
+        """The other side's unit with the highest margin to any claim of this unit."""
         S, O = (self.a, self.b) if side == "a" else (self.b, self.a)
-        rows = [c.id - 1 for c in S.claims if c.sentence == sentence_id]
+        _, of_s = self._units(S)
+        units_o, of_o = self._units(O)
+        rows = [k for k in range(len(S.claims)) if of_s[k] == unit_id]
         M = self.margin[rows, :] if side == "a" else self.margin[:, rows].T
         if M.size == 0 or not np.isfinite(M).any():
             return None
-        r, c = np.unravel_index(np.nanargmax(np.where(np.isfinite(M), M, -np.inf)), M.shape)
-        return str(O.claims[c].sentence)
+        _, c = np.unravel_index(np.argmax(np.where(np.isfinite(M), M, -np.inf)), M.shape)
+        return units_o[of_o[int(c)] - 1].label
+
+    def filter(self, *, speaker: str | None = None, status: str | None = None, min_score: float | None = None) -> "Report":
+        """A new Report with only the rows that match: ``speaker`` (a name in any script, e.g.
+        "Shamkhani" or "شمخانی", on either side), ``status`` and ``min_score`` (matches only)."""
+        from .speakers import speaker_matches
+
+        if status is not None and status not in ("match", "only_a", "only_b"):
+            raise InputError(f"status must be 'match', 'only_a' or 'only_b', got {status!r}")
+        rows = self.rows
+        if speaker is not None:
+            rows = [
+                r for r in rows
+                if any(
+                    speaker_matches(speaker, n, k)
+                    for side in ("a", "b")
+                    for n, k in zip(r[f"{side}_speaker"].split("; "), r[f"{side}_speaker_key"].split("; "))
+                )
+            ]
+        if status is not None:
+            rows = [r for r in rows if r["status"] == status]
+        if min_score is not None:
+            rows = [r for r in rows if r["score"] is not None and r["score"] >= min_score]
+        new = object.__new__(Report)
+        new.__dict__.update(self.__dict__)
+        new.rows = rows
+        new.options = {**self.options, "filter": {"speaker": speaker, "status": status, "min_score": min_score}}
+        return new
 
     # -- exports -------------------------------------------------------------------------------
     def to_frame(self):
@@ -182,7 +232,7 @@ class Report:
         for c in COLUMNS:
             v = r[c]
             if c in ("a_ids", "b_ids"):
-                v = _ids(v)
+                v = _ids(r[c.replace("ids", "labels")])
             elif c == "flags":
                 v = "; ".join(v)
             elif c in ("score", "similarity", "margin"):
@@ -211,12 +261,12 @@ class Report:
         c = self.counts
         lines = [
             f"A: {A.name} [{A.lang}] {len(self.a.sentences)} sentences    B: {B.name} [{B.lang}] {len(self.b.sentences)} sentences",
-            f"{c['match']} matched pairs, {c['only_a']} sentences only in A, {c['only_b']} only in B "
+            f"{c['match']} matched pairs, {c['only_a']} {self.unit}s only in A, {c['only_b']} only in B "
             f"(confidence >= {self.options.get('min_score', 0):.2f})",
         ]
         for r in self.matches:
             lines.append(
-                f"  {r['score']:.2f}  A{_ids(r['a_ids']):<5} <-> B{_ids(r['b_ids']):<5} "
+                f"  {r['score']:.2f}  A{_ids(r['a_labels']):<5} <-> B{_ids(r['b_labels']):<5} "
                 f"{_short(r['a_claim'], width // 2)}  |  {_short(r['b_claim'], width // 2)}"
             )
         return "\n".join(lines)
@@ -240,7 +290,7 @@ class Report:
             )
             body.append(
                 f'<tr><td>{esc(r["status"])}</td><td>{bar}</td>'
-                f'{_cell(r["a_ids"], r["a_text"], A.lang)}{_cell(r["b_ids"], r["b_text"], B.lang)}'
+                f'{_cell(r["a_labels"], r["a_text"], A.lang, r["a_speaker"])}{_cell(r["b_labels"], r["b_text"], B.lang, r["b_speaker"])}'
                 f'<td>{esc("; ".join(r["flags"]))}</td></tr>'
             )
         c = self.counts
@@ -251,14 +301,15 @@ class Report:
         )
 
 
-def _cell(ids, text: str, lang: str) -> str:
+def _cell(ids, text: str, lang: str, speaker: str = "") -> str:
     if not ids:
         return "<td></td>"
     rtl = lang in RTL_LANGUAGES or is_rtl(text)
     d = "rtl" if rtl else "ltr"
+    who = f'<span style="color:#666">[{html.escape(speaker)}]</span> ' if speaker else ""
     return (
         f'<td dir="{d}" lang="{html.escape(lang)}" style="text-align:{"right" if rtl else "left"}">'
-        f'<b>{html.escape(_ids(ids))}</b> {html.escape(text)}</td>'
+        f'<b>{html.escape(_ids(ids))}</b> {who}{html.escape(text)}</td>'
     )
 
 

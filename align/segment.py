@@ -35,8 +35,15 @@ class Segment:
     kind: str  # "headline", "bullet", "sentence" or "claim"
     lang: str
     duplicate_of: int | None = None
-    speaker: str | None = None
+    speaker: str | None = None  # as named in the article (see align.speakers)
     sentence: int | None = None  # for a claim: the id of the sentence it belongs to
+    speaker_key: str | None = None  # canonical key: the same person across scripts
+    part: int = 1  # for a claim: its position within the sentence (1-based)
+
+    @property
+    def label(self) -> str:
+        """"7" for a sentence, "7.2" for the second claim of sentence 7."""
+        return f"{self.sentence}.{self.part}" if self.sentence is not None else str(self.id)
 
     @property
     def key(self) -> str:
@@ -206,7 +213,7 @@ def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
         spans.append((start, len(sent.text)))
         if len(spans) < 2 or any(len(sent.text[a:b].split()) < MIN_CLAIM_WORDS for a, b in spans):
             spans = [(0, len(sent.text))]
-        for a, b in spans:
+        for part, (a, b) in enumerate(spans, start=1):
             a, b = _strip_span(sent.text, a, b)
             start_, end_ = sent.start + a, sent.start + b
             out.append(
@@ -218,6 +225,7 @@ def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
                     end=end_,
                     kind="claim" if len(spans) > 1 else sent.kind,
                     sentence=sent.id,
+                    part=part,
                     duplicate_of=sent.duplicate_of,
                 )
             )

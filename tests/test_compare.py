@@ -125,3 +125,15 @@ def test_margin_beats_raw_cosine_on_the_seeds(seed_report):
     assert cos.max() - cos.min() < 0.2
     best = max(_rows(seed_report, "match"), key=lambda r: r["score"])
     assert best["similarity"] < np.quantile(cos, 0.999)
+
+
+def test_claim_unit_report(encoder, seed_report):
+    rep = align.compare(FA, AR, encoder=encoder, unit="claim")
+    df = rep.to_frame()
+    # the same claim pairs, now labelled sentence.claim
+    assert ((df.status == "match") & (df.a_ids == "2.2") & (df.b_ids == "9.2")).any()
+    assert len(df) > len(seed_report.rows)  # every claim appears
+    a_labels = {l for r in rep.rows for l in r["a_labels"]}
+    assert a_labels == {c.label for c in rep.a.claims}
+    with pytest.raises(align.InputError, match="unit"):
+        align.compare(FA, AR, encoder=encoder, unit="paragraph")
