@@ -5,6 +5,7 @@ altered) and the *matching key* built here, used only for comparisons.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -51,19 +52,13 @@ def has_letters(text: str) -> bool:
 
 # --- language identification -----------------------------------------------------------------
 
+# Candidate languages for detection. Restricting the candidates is what makes short sentences
+# reliable (unrestricted, Persian is mistaken for Pashto or Urdu); text in none of them is "und".
+DEFAULT_LANGUAGES = ("fa", "ar", "ur", "en", "fr", "de", "es", "it", "pt", "nl", "ru", "uk", "tr", "he", "zh", "hi")
+
 _PERSIAN_ONLY = set("پچژگکی")  # letters Arabic does not use
 _ARABIC_ONLY = set("ةيكىؤإأ")  # letters/forms rare or absent in Persian spelling
 _URDU_ONLY = set("ٹڈڑںےھۓ")
-_ARABIC_WORDS = {"في", "من", "على", "إلى", "التي", "الذي", "أن", "عن", "هذا", "مع"}
-_PERSIAN_WORDS = {"در", "از", "به", "که", "این", "را", "با", "است", "برای", "می"}
-_ENGLISH_WORDS = set(
-    "the of and to in is are was were be been being that for on with a an as at by from it its "
-    "this these those he she they we you i me my your his her our their them him us not no do does "
-    "did have has had will would can could should may might must what who whom which where when why "
-    "how there here all any some one if or but so than then too very just about into out up down "
-    "over after before again more most other such only own same don't i'm it's can't isn't let let's "
-    "yes like know want go going get got make made think say said see tell told come came time good".split()
-)
 
 
 def script_counts(text: str) -> dict[str, int]:
@@ -81,36 +76,46 @@ def script_counts(text: str) -> dict[str, int]:
     return counts
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code for Persian (fa), Arabic (ar), Urdu (ur) or English (en), else "und".
+@functools.lru_cache(maxsize=8)
+def _detector(codes: tuple[str, ...]):
+    """A lingua detector for these ISO 639-1 codes; its models load lazily, per script seen."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    Script first, then the letters and function words that tell the Arabic-script languages
-    apart (Persian پ چ ژ گ ی ک vs Arabic ة ي ك ى). Decided on the original text, before the
-    matching key unifies those letters.
-    """
-    counts = script_counts(text)
-    total = sum(counts.values())
-    if total == 0:
+    try:
+        isos = [getattr(IsoCode639_1, c.upper()) for c in codes]
+    except AttributeError as exc:
+        raise ValueError(f"unsupported language code in {codes!r}: {exc}") from None
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+
+
+def _arabic_script_language(text: str) -> str:
+    """Persian / Arabic / Urdu from the letters only each of them uses (fallback)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    fa = sum(ch in _PERSIAN_ONLY for ch in letters)
+    ar = sum(ch in _ARABIC_ONLY for ch in letters)
+    ur = sum(ch in _URDU_ONLY for ch in letters)
+    if ur >= 2 and ur > max(fa, ar) / 2:
+        return "ur"
+    if fa == ar:
         return "und"
-    if counts["arabic"] >= max(counts["latin"], counts["other"]):
-        letters = [ch for ch in text if ch.isalpha()]
-        fa = sum(ch in _PERSIAN_ONLY for ch in letters)
-        ar = sum(ch in _ARABIC_ONLY for ch in letters)
-        ur = sum(ch in _URDU_ONLY for ch in letters)
-        words = re.findall(r"\w+", text)
-        fa += 2 * sum(w in _PERSIAN_WORDS for w in words)
-        ar += 2 * sum(w in _ARABIC_WORDS for w in words)
-        if ur > max(fa, ar) / 2 and ur >= 2:
-            return "ur"
-        if fa == ar == 0:
-            return "und"
-        return "fa" if fa > ar else "ar"
-    if counts["latin"] >= counts["other"]:
-        words = re.findall(r"[a-z']+", text.lower())
-        if not words:
-            return "und"
-        hits = sum(w in _ENGLISH_WORDS for w in words)
-        return "en" if hits >= max(1, len(words) // 8) else "und"
+    return "fa" if fa > ar else "ar"
+
+
+def detect_language(text: str, candidates: tuple[str, ...] = DEFAULT_LANGUAGES) -> str:
+    """ISO 639-1 code of the language of ``text`` among ``candidates``, or "und".
+
+    lingua (offline n-gram models) restricted to the candidates; when it cannot decide on
+    Arabic-script text, the letters that only Persian, Arabic or Urdu use decide. Works on the
+    original text: detect before the matching key unifies those letters.
+    """
+    if not has_letters(text):
+        return "und"
+    found = _detector(tuple(candidates)).detect_language_of(text)
+    if found is not None:
+        return found.iso_code_639_1.name.lower()
+    counts = script_counts(text)
+    if counts["arabic"] > counts["latin"] + counts["other"]:
+        return _arabic_script_language(text)
     return "und"
 
 
