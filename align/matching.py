@@ -76,13 +76,16 @@ def choose_pairs(
     allow_merges: bool = True,
     active_a: np.ndarray | None = None,
     active_b: np.ndarray | None = None,
+    forbidden: np.ndarray | None = None,
 ) -> list[Pair]:
     """Select pairs from (n, m) cosine and margin matrices.
 
     Mutual best by margin -> candidate; confidence from ``calibration``; kept when
     ``score >= min_score`` (default: the calibration's threshold). With ``allow_merges`` a neighbour (j +/- 1) whose own best partner
     is i, and whose margin with i is at least 1, joins the pair (one sentence matching two).
-    ``active_a``/``active_b`` (boolean masks) exclude segments (e.g. exact duplicates).
+    ``active_a``/``active_b`` (boolean masks) exclude segments (e.g. exact duplicates);
+    ``forbidden`` (boolean (n, m)) excludes pairs (e.g. two different identified speakers)
+    without changing the statistics the confidence is measured against.
     Returns pairs sorted by their first A index.
     """
     calibration = calibration or Calibration.default()
@@ -99,6 +102,8 @@ def choose_pairs(
     if finite.size == 0:
         return []
     center, spread = float(finite.mean()), float(max(finite.std(), 1e-6))
+    if forbidden is not None:
+        masked[np.asarray(forbidden, dtype=bool)] = -np.inf
     row_best = masked.argmax(axis=1)
     col_best = masked.argmax(axis=0)
     pairs: list[Pair] = []

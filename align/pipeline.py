@@ -54,6 +54,7 @@ def compare(
     cache: bool = True,
     unit: str = "sentence",
     speaker: str | None = None,
+    same_speaker: bool = True,
 ) -> Report:
     """Compare two articles and return a Report of matched and unmatched sentences.
 
@@ -63,6 +64,8 @@ def compare(
     (default: the calibrated threshold). ``k``: neighbourhood size of the margin score.
     ``unit``: report rows per "sentence" (default) or per "claim"; matching always uses claims.
     ``speaker``: keep only rows where this person speaks on either side (any script/spelling).
+    ``same_speaker``: never pair two claims attributed to two different identified people
+    (default True: "the same claim" includes who made it); narration pairs with anything.
     """
     if unit not in ("sentence", "claim"):
         raise InputError(f"unit must be 'sentence' or 'claim', got {unit!r}")
@@ -73,7 +76,7 @@ def compare(
     encoder = encoder or Encoder(model, cache=cache)
     side_a = prepare(a, encoder, lang=lang_a, name=None)
     side_b = prepare(b, encoder, lang=lang_b, name=None)
-    pairs, cos, margin = match_claims(side_a, side_b, k=k, min_score=min_score)
+    pairs, cos, margin = match_claims(side_a, side_b, k=k, min_score=min_score, same_speaker=same_speaker)
     calibration = Calibration.default()
     options = {
         "model": encoder.model,
@@ -81,12 +84,22 @@ def compare(
         "k": int(k),
         "min_score": calibration.threshold if min_score is None else float(min_score),
         "unit": unit,
+        "same_speaker": bool(same_speaker),
     }
     report = Report(side_a, side_b, pairs, cos, margin, options)
     return report.filter(speaker=speaker) if speaker else report
 
 
-def match_claims(a: Side, b: Side, *, k: int = 4, min_score: float | None = None) -> tuple[list[Pair], np.ndarray, np.ndarray]:
+def speaker_conflicts(a: list[Segment], b: list[Segment]) -> np.ndarray:
+    """(len(a), len(b)) True where both claims have an identified speaker and they differ."""
+    ka = [c.speaker_key if c.speaker_key and not c.speaker_key.startswith("title:") else None for c in a]
+    kb = [c.speaker_key if c.speaker_key and not c.speaker_key.startswith("title:") else None for c in b]
+    return np.array([[x is not None and y is not None and x != y for y in kb] for x in ka], dtype=bool).reshape(len(a), len(b))
+
+
+def match_claims(
+    a: Side, b: Side, *, k: int = 4, min_score: float | None = None, same_speaker: bool = True
+) -> tuple[list[Pair], np.ndarray, np.ndarray]:
     """Claim pairs between two prepared sides, plus the (claims_a x claims_b) cosine and margin."""
     # Exact duplicates (a bullet repeating the headline) are left out of the scoring, so they
     # neither compete nor inflate the neighbourhoods; the report mirrors their original's row.
@@ -99,5 +112,6 @@ def match_claims(a: Side, b: Side, *, k: int = 4, min_score: float | None = None
     margin[np.ix_(ia, ib)] = margin_s
     active_a = np.isin(np.arange(len(a.claims)), ia)
     active_b = np.isin(np.arange(len(b.claims)), ib)
-    pairs = choose_pairs(cos, margin, min_score=min_score, active_a=active_a, active_b=active_b)
+    forbidden = speaker_conflicts(a.claims, b.claims) if same_speaker else None
+    pairs = choose_pairs(cos, margin, min_score=min_score, active_a=active_a, active_b=active_b, forbidden=forbidden)
     return pairs, cos, margin

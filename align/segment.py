@@ -194,25 +194,57 @@ def segment(document: Document) -> list[Segment]:
 
 CLAUSE_BREAK = re.compile(r"\s*[:؛;]\s*")
 MIN_CLAIM_WORDS = 4
+# Arabic: the statement after a reporting verb ("ولفت شمخاني، خلال المؤتمر ...، إلى أن "...")
+_AR_THAT = re.compile(r"[،,]\s*(?:(?:إلى|على)\s+)?(?:ب)?[أا]نّ?(?=[\s\"«])")
+# Arabic: a second statement joined by a circumstantial participle ("، مشدداً على أن ...")
+_AR_PARTICIPLES = ("مشدد", "مضیف", "منوه", "مشیر", "معرب", "موکد", "مءکد", "لافت", "موضح", "محذر", "داعی")
+
+
+def _attribution_only(head: str, lang: str) -> bool:
+    """Is ``head`` just "X said" (a reporting verb and its subject), with no statement of its own?"""
+    from .speakers import mention
+
+    found = mention(head, lang)
+    if found is None:
+        return False
+    content = len(head.split()) - len(found[0].split()) - 2  # minus the verb (and a particle)
+    return content < 3
+
+
+def _cut_points(text: str, lang: str) -> list[tuple[int, int]]:
+    """(end of one claim, start of the next) pairs inside one sentence."""
+    cuts = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(text)]
+    if lang in ("ar", "ur"):
+        for m in re.finditer(r"[،,]\s*", text):
+            word = re.match(r"[\w\u064b-\u065f\u0670]+", text[m.end():])
+            if word and matching_key(word.group(0)).startswith(_AR_PARTICIPLES):
+                cuts.append((m.start(), m.end()))
+        that = _AR_THAT.search(text)
+        if that and not any(a <= that.start() < b for a, b in cuts):
+            cuts.append((that.start(), that.start() + 1))  # the statement keeps its "أن"
+    return sorted(set(cuts))
 
 
 def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
     """Split sentences into claims where the split is clean, keeping each claim's sentence id.
 
-    A sentence is cut at ``:`` (a reporting clause and its quote: ``... اظهار داشت: ...``) and at
-    ``؛``/``;`` (joined statements) when every part has at least four words; otherwise the
-    sentence is one claim. Claims of a duplicate sentence are marked as duplicates too.
+    Cut points: ``:`` (a reporting clause and its quote: ``... اظهار داشت: ...``), ``؛``/``;``
+    (joined statements), in Arabic the statement after a reporting verb (``... إلى أن "..."``)
+    and a second statement joined by a participle (``..., مشدداً على أن ...``). A cut is made
+    only where both sides keep at least four words. Claims of a duplicate sentence are marked
+    as duplicates too.
     """
     out: list[Segment] = []
     for sent in sentences:
-        cuts = [m for m in CLAUSE_BREAK.finditer(sent.text)]
         spans, start = [], 0
-        for m in cuts:
-            spans.append((start, m.start()))
-            start = m.end()
+        for end, nxt in _cut_points(sent.text, sent.lang):
+            head = sent.text[start:end]
+            if start == 0 and _attribution_only(head, sent.lang):
+                continue  # "X said: ..." stays one claim: an attribution is not a claim
+            if len(head.split()) >= MIN_CLAIM_WORDS and len(sent.text[nxt:].split()) >= MIN_CLAIM_WORDS:
+                spans.append((start, end))
+                start = nxt
         spans.append((start, len(sent.text)))
-        if len(spans) < 2 or any(len(sent.text[a:b].split()) < MIN_CLAIM_WORDS for a, b in spans):
-            spans = [(0, len(sent.text))]
         for part, (a, b) in enumerate(spans, start=1):
             a, b = _strip_span(sent.text, a, b)
             start_, end_ = sent.start + a, sent.start + b

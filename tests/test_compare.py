@@ -137,3 +137,19 @@ def test_claim_unit_report(encoder, seed_report):
     assert a_labels == {c.label for c in rep.a.claims}
     with pytest.raises(align.InputError, match="unit"):
         align.compare(FA, AR, encoder=encoder, unit="paragraph")
+
+
+def test_no_pair_joins_two_different_identified_speakers(seed_report, encoder):
+    for r in seed_report.matches:
+        if r["a_speaker_key"] and r["b_speaker_key"]:
+            assert r["a_speaker_key"] == r["b_speaker_key"], r
+    # the Afghan minister's statement on relations and the Chinese minister's on Afghanistan's
+    # challenges are close in the embedding space; only the speaker constraint keeps them apart
+    loose = align.compare(FA, AR, encoder=encoder, same_speaker=False)
+    assert any(r["a_speaker_key"] != r["b_speaker_key"] and r["a_speaker_key"] and r["b_speaker_key"] for r in loose.matches)
+
+
+def test_claims_find_more_right_pairs_than_sentences(seed_report):
+    found = {(r["a_ids"][0], r["b_ids"][0]) for r in seed_report.matches}
+    # terrorism is a threat that only cooperation can meet (fa#3 second claim / ar#11 quote)
+    assert (3, 11) in found and (2, 9) in found

@@ -67,8 +67,24 @@ def test_claims_split_reporting_clause_and_keep_sentence_id():
     assert all(doc.text[c.start : c.end] == c.text for c in units)
     # every sentence is covered by its claims, in order
     assert sorted({c.sentence for c in units}) == [s.id for s in sents]
-    # short reporting clauses are not split off on their own ("وی خاطرنشان کرد: ...")
+    # an attribution alone is not a claim: "وی خاطرنشان کرد: ..." / "طارق شاه بهرامی افزود: ..."
     assert len([c for c in units if c.sentence == 9]) == 1
+    assert len([c for c in units if c.sentence == 10]) == 1
+
+
+def test_arabic_claims():
+    doc = load_document(AR)
+    units = claims(doc, segment(doc))
+    by = {c.label: c.text for c in units}
+    # the statement after a reporting verb, when the clause before it says something itself
+    assert by["11.2"].startswith('إلى أن "الإرهاب والتطرف') and "ومكافحة الإرهاب" in by["11.1"]
+    # a second statement joined by a participle
+    assert by["9.2"].startswith("منوّهاً إلى أن تعزيز العلاقات") and by["16.2"].startswith("مشدداً على أن")
+    assert by["19.2"].startswith("مشيراً إلى أن أفغانستان")
+    # "X said that ..." with nothing else before "that" stays whole; so does "described ... as ..."
+    assert "19.3" not in by and by["19.1"].startswith("من جهته، صرّح")
+    assert by["8.1"].endswith("لأعداء الأمن الأفغاني") and "بأنه" in by["8.1"]
+    assert all(doc.text[c.start : c.end] == c.text for c in units)
 
 
 ALPHABET = st.sampled_from(list("abc XYZ.!?؟،؛:;«»\"'\n\t\u00a0\u200c-•/") + list("سلامگفتوكيیک۳٣3"))
