@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--unit", choices=["sentence", "claim"], default="sentence", help="one report row per sentence (default) or per claim")
     c.add_argument("--speaker", help="only rows where this person speaks, in any script (e.g. Shamkhani)")
     c.add_argument("--any-speaker", action="store_true", help="also pair claims attributed to two different people")
+    c.add_argument("--repair-zwnj", action="store_true", help="show Persian text with missing zero-width non-joiners restored (display only)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     c.add_argument("-q", "--quiet", action="store_true", help="print only where the report went")
     return p
@@ -55,7 +56,7 @@ def _compare(args) -> int:
     report = compare(
         args.a, args.b, model=args.model, lang_a=args.lang_a, lang_b=args.lang_b,
         min_score=args.min_score, k=args.k, cache=not args.no_cache, unit=args.unit, speaker=args.speaker,
-        same_speaker=not args.any_speaker,
+        same_speaker=not args.any_speaker, repair_zwnj=args.repair_zwnj,
     )
     path = report.to_csv(args.output)
     if not args.quiet:

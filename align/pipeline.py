@@ -55,6 +55,7 @@ def compare(
     unit: str = "sentence",
     speaker: str | None = None,
     same_speaker: bool = True,
+    repair_zwnj: bool = False,
 ) -> Report:
     """Compare two articles and return a Report of matched and unmatched sentences.
 
@@ -66,6 +67,8 @@ def compare(
     ``speaker``: keep only rows where this person speaks on either side (any script/spelling).
     ``same_speaker``: never pair two claims attributed to two different identified people
     (default True: "the same claim" includes who made it); narration pairs with anything.
+    ``repair_zwnj``: show Persian text with missing zero-width non-joiners restored
+    (``میدهد`` -> ``می‌دهد``); display only, matching is unchanged.
     """
     if unit not in ("sentence", "claim"):
         raise InputError(f"unit must be 'sentence' or 'claim', got {unit!r}")
@@ -85,6 +88,7 @@ def compare(
         "min_score": calibration.threshold if min_score is None else float(min_score),
         "unit": unit,
         "same_speaker": bool(same_speaker),
+        "repair_zwnj": bool(repair_zwnj),
     }
     report = Report(side_a, side_b, pairs, cos, margin, options)
     return report.filter(speaker=speaker) if speaker else report

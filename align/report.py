@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError
-from .text import RTL_LANGUAGES, is_rtl
+from .text import RTL_LANGUAGES, is_rtl, repair_zwnj
 
 if TYPE_CHECKING:  # pragma: no cover
     from .matching import Pair
@@ -152,6 +152,9 @@ class Report:
                 r[f"{side}_speaker"] = "; ".join(sorted({u.speaker for u in us} - {None}))
                 r[f"{side}_speaker_key"] = "; ".join(sorted({u.speaker_key for u in us} - {None}))
                 r[f"{side}_labels"] = tuple(u.label for u in us)
+                if self.options.get("repair_zwnj") and (A if side == "a" else B).document.lang == "fa":
+                    r[f"{side}_text"] = repair_zwnj(r[f"{side}_text"])
+                    r[f"{side}_claim"] = repair_zwnj(r[f"{side}_claim"] or "")
         order = {"match": 0, "only_a": 0, "only_b": 1}
         rows.sort(key=lambda r: (order[r["status"]], r["a_ids"] or (0,), r["b_ids"] or (0,)))
         return [{c: r.get(c) for c in (*COLUMNS, "a_labels", "b_labels")} for r in rows]

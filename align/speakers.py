@@ -40,7 +40,7 @@ _AR_VERBS = [
     "اکد", "قال", "شدد", "اوضح", "اضاف", "صرح", "لفت", "دعا", "اشار", "تطرق", "وصف", "طالب",
     "اعتبر", "راى", "نوه", "اعلن", "حذر", "اعرب", "بین", "ذکر", "تابع", "ختم", "یوکد", "یقول",
 ]
-_EN_VERBS = ["said", "says", "told", "added", "stressed", "noted", "stated", "warned", "declared", "emphasised", "emphasized", "announced", "urged", "called"]
+_EN_VERBS = ["said", "says", "told", "added", "expressed", "stressed", "noted", "stated", "warned", "declared", "emphasised", "emphasized", "announced", "urged", "called"]
 
 _FA_PRONOUNS = {"وی", "او", "ایشان"}
 _EN_PRONOUNS = {"he", "she", "they"}
@@ -188,12 +188,22 @@ def _ar_verb(word: str) -> bool:
 
 
 def _english_mention(sentence: str) -> tuple[str, bool] | None:
+    headline = re.match(r"^((?:[A-Z][\w'-]+\s?){1,4}):\s", sentence)  # "Shamkhani: any move ..."
+    if headline:
+        return headline.group(1).strip(), True
+    according = re.search(r"\b[Aa]ccording to ((?:[A-Z][\w'-]+\s?){1,4})", sentence)
+    if according:
+        return according.group(1).strip(), True
     m = re.search(r"\b(" + "|".join(_EN_VERBS) + r")\b", sentence)
     if not m:
-        m2 = re.search(r"\baccording to ((?:[A-Z][\w'-]+\s?){1,4})", sentence)
-        return (m2.group(1).strip(), True) if m2 else None
+        return None
     before = sentence[: m.start()].rstrip(" ,")
     after = sentence[m.end():]
+    # "Ali Shamkhani, secretary of Iran's Supreme National Security Council, said ...": the name
+    # before a lower-case appositive, not the capitalised words inside it
+    appositive = re.search(r"((?:[A-Z][\w'-]+\s?){1,4}),\s*(?:the\s+)?[a-z][^,]*$", before)
+    if appositive:
+        return appositive.group(1).strip(), True
     cap = re.search(r"((?:(?:[A-Z][\w'-]+|al-\w+|bin|de|van)\s?){1,5})$", before)
     if cap:
         return cap.group(1).strip(), True

@@ -125,3 +125,52 @@ RTL_LANGUAGES = {"fa", "ar", "ur", "he", "ps", "ku", "ckb"}
 def is_rtl(text: str) -> bool:
     c = script_counts(text)
     return c["arabic"] > c["latin"]
+
+
+# --- Persian zero-width non-joiner repair (display only) -------------------------------------
+
+ZWNJ = "\u200c"
+_VERB_STEMS = (
+    "دهد", "دهند", "دهم", "دهی", "دهیم", "دهید", "کند", "کنند", "کنم", "کنی", "کنیم", "کنید", "شود", "شوند",
+    "شوم", "شوی", "شویم", "شوید", "گوید", "گویند", "گویم", "رود", "روند", "آید", "آیند", "توان", "تواند",
+    "توانند", "خواهد", "خواهند", "خواهم", "دانند", "داند", "دانم", "باشد", "باشند", "گیرد", "گیرند", "بیند",
+    "بینند", "یابد", "یابند", "رسد", "رسند", "ماند", "مانند", "سازد", "سازند", "آورد", "آورند", "کرد", "کردند",
+    "شد", "شدند", "داد", "دادند", "گفت", "گفتند", "رفت", "رفتند", "خواست", "خواستند", "دارد", "دارند", "زند",
+)
+_NOT_PLURAL = {"تنها", "بها", "رها", "ها", "اینها", "آنها", "صدها", "هزارها", "میلیونها", "نها", "فقها", "علما", "ابتدا", "بعدها"}
+_NOT_COMPARATIVE = {"بهتر", "بهترین", "بیشتر", "بیشترین", "کمتر", "کمترین", "مهتر", "کهتر", "دختر", "دفتر", "کبوتر", "چتر", "اختر", "شتر", "انگشتر", "ستر", "بستر", "گستر", "دکتر", "اکثر", "کتر"}
+_COMPOUNDS = {"گفتوگو": "گفت\u200cوگو", "جستوجو": "جست\u200cوجو", "شستوشو": "شست\u200cوشو"}
+_PERSIAN_WORD = re.compile(r"[\u0600-\u06ff]+")
+
+
+def _repair_word(w: str) -> str:
+    if w in _COMPOUNDS:
+        return _COMPOUNDS[w]
+    for prefix in ("نمی", "می"):
+        rest = w[len(prefix):]
+        if w.startswith(prefix) and rest in _VERB_STEMS:
+            return prefix + ZWNJ + rest
+    for suffix in ("هایی", "هایم", "هایش", "های", "ها"):
+        stem = w[: -len(suffix)]
+        if w.endswith(suffix) and len(stem) >= 2 and w not in _NOT_PLURAL and not stem.endswith(("ای",)):
+            return _repair_word(stem) + ZWNJ + suffix
+    for suffix in ("ترین", "تر"):
+        stem = w[: -len(suffix)]
+        if w.endswith(suffix) and len(stem) >= 3 and w not in _NOT_COMPARATIVE and stem.endswith("ی"):
+            return stem + ZWNJ + suffix
+    for suffix in ("اند", "ایم", "اید"):
+        stem = w[: -len(suffix)]
+        if w.endswith(suffix) and stem.endswith("ه") and len(stem) >= 3:
+            return _repair_word(stem) + ZWNJ + suffix
+    return w
+
+
+def repair_zwnj(text: str) -> str:
+    """Persian text with missing zero-width non-joiners restored where the rule is safe.
+
+    ``می``/``نمی`` before common verb stems (``میدهد`` -> ``می‌دهد``), the plural ``ها``/``های``
+    (``حوزههای`` -> ``حوزه‌های``, ``تروریستها`` -> ``تروریست‌ها``), ``ترین``/``تر`` after ``ی``
+    (``اصلیترین``), perfect endings after ``ه`` (``کردهاند``), and a few compounds
+    (``گفتوگو``). For display only: ``matching_key`` removes ZWNJ, so matching is unchanged.
+    """
+    return _PERSIAN_WORD.sub(lambda m: _repair_word(m.group(0)), text)

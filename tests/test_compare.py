@@ -153,3 +153,15 @@ def test_claims_find_more_right_pairs_than_sentences(seed_report):
     found = {(r["a_ids"][0], r["b_ids"][0]) for r in seed_report.matches}
     # terrorism is a threat that only cooperation can meet (fa#3 second claim / ar#11 quote)
     assert (3, 11) in found and (2, 9) in found
+
+
+def test_english_and_arabic_reports_of_the_same_meeting(encoder):
+    from conftest import EXAMPLES
+
+    rep = align.compare(EXAMPLES / "shamkhani_mohib_en.txt", AR, encoder=encoder)
+    assert rep.a.document.lang == "en" and rep.b.document.lang == "ar"
+    found = {(r["a_ids"][0], r["b_ids"][0]) for r in rep.matches}
+    # headline, the talks, relations with neighbours as a priority, Patrushev on Syria
+    assert {(1, 1), (4, 7), (6, 9), (11, 17)} <= found
+    # Mohib's pledge is not in the Arabic article
+    assert [r["status"] for r in rep.rows if 10 in r["a_ids"]] == ["only_a"]

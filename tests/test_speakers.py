@@ -107,3 +107,11 @@ def test_speakers_in_csv(seed_report):
     df = seed_report.to_frame()
     row = df[(df.status == "match") & (df.a_ids == "2")].iloc[0]
     assert row.a_speaker == "شمخانی" and row.b_speaker == "شمخاني" and row.a_speaker_key == row.b_speaker_key
+
+
+def test_english_example_article():
+    from conftest import EXAMPLES
+
+    k = keys(EXAMPLES / "shamkhani_mohib_en.txt")
+    assert k == [SHAMKHANI, SHAMKHANI, None, None, SHAMKHANI, SHAMKHANI, SHAMKHANI, SHAMKHANI, SHAMKHANI,
+                 name_key("Mohib"), PATRUSHEV, None]

@@ -45,3 +45,23 @@ def test_undetermined_and_restricted():
 
     doc = load_document("روابط دوستانه با کشورهای همسایه اولویت اصلی است.\nHe said: we will cooperate with our neighbours.\n")
     assert doc.lang == "fa" and [s.lang for s in segment(doc)] == ["fa", "en"]
+
+
+def test_zwnj_repair_for_display_only(encoder):
+    from align.text import repair_zwnj
+    import align
+
+    assert repair_zwnj("گفتوگو حوزههای تروریستها میدهد اصلیترین کردهاند") == (
+        "گفت\u200cوگو حوزه\u200cهای تروریست\u200cها می\u200cدهد اصلی\u200cترین کرده\u200cاند"
+    )
+    # words that only look like the patterns are left alone
+    assert repair_zwnj("تنها میز میزان بهترین بیشتر دفتر") == "تنها میز میزان بهترین بیشتر دفتر"
+    fa = FA.read_text(encoding="utf-8")
+    assert matching_key(repair_zwnj(fa)) == matching_key(fa)
+    plain = align.compare(FA, AR, encoder=encoder)
+    shown = align.compare(FA, AR, encoder=encoder, repair_zwnj=True)
+    assert [(r["a_ids"], r["b_ids"], r["score"]) for r in plain.rows] == [(r["a_ids"], r["b_ids"], r["score"]) for r in shown.rows]
+    texts = " ".join(r["a_text"] for r in shown.rows)
+    assert "گفت\u200cوگو" in texts and "حوزه\u200cهای" in texts
+    assert "\u200c" not in " ".join(r["b_text"] for r in shown.rows)  # Arabic untouched
+    assert "\u200c" not in " ".join(r["a_text"] for r in plain.rows)  # default: exactly as written
