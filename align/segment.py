@@ -54,7 +54,7 @@ def _is_arabic_letter(ch: str) -> bool:
     return bool(_ARABIC_LETTER.match(ch))
 
 
-def _boundary_after(line: str, i: int, use_quotes_depth: int) -> int | None:
+def _boundary_after(line: str, i: int) -> int | None:
     """If a sentence ends at terminator ``line[i]``, return the end offset (exclusive)."""
     n = len(line)
     ch = line[i]
@@ -107,13 +107,13 @@ def _split_line(line: str, respect_quotes: bool = True) -> list[tuple[int, int]]
         inside = respect_quotes and (stack or straight_open)
         if closed and not inside and i > 0 and line[i - 1] in TERMINATORS:
             # a quotation that ends its sentence: ... "It works. Really." Then ...
-            end = _boundary_after(line, i - 1, 0)
+            end = _boundary_after(line, i - 1)
             if end is not None:
                 spans.append((start, end))
                 start = i = end
                 continue
         if ch in TERMINATORS and not inside:
-            end = _boundary_after(line, i, 0)
+            end = _boundary_after(line, i)
             if end is not None:
                 spans.append((start, end))
                 start = end
@@ -207,7 +207,7 @@ def _attribution_only(head: str, lang: str) -> bool:
     found = mention(head, lang)
     if found is None:
         return False
-    content = len(head.split()) - len(found[0].split()) - 2  # minus the verb (and a particle)
+    content = len(head.split()) - len(found.split()) - 2  # minus the verb (and a particle)
     return content < 3
 
 

@@ -117,10 +117,9 @@ def _is_title(words: list[str]) -> bool:
     return bool(words) and matching_key(words[0]) in _TITLE_HEADS
 
 
-def _persian_mention(sentence: str) -> tuple[str, bool] | None:
-    """(subject, is_reported) for a Persian sentence with a reporting verb, else None."""
+def _persian_mention(sentence: str) -> str | None:
+    """The subject of a Persian sentence with a reporting verb ("" if none), else None."""
     key = matching_key(sentence)
-    key_words = key.split()
     has_verb = any(re.search(rf"(^|\s){re.escape(matching_key(v))}(\s|$|[:.،])", key) for v in _FA_VERBS)
     if not has_verb:
         return None
@@ -133,14 +132,14 @@ def _persian_mention(sentence: str) -> tuple[str, bool] | None:
         subject.append(w)
         if len(subject) >= 8:
             break
-    return (" ".join(subject), True) if subject and key_words else ("", True)
+    return " ".join(subject)
 
 
-def _arabic_mention(sentence: str) -> tuple[str, bool] | None:
+def _arabic_mention(sentence: str) -> str | None:
     text = sentence.strip()
     m = re.match(r"^([^:]{2,40}?)(?:\s+من\s+\S+)?\s*:", text)
     if m and len(_words(m.group(1))) <= 4 and not any(matching_key(w) in _AR_VERBS for w in _words(m.group(1))):
-        return m.group(1).strip(), True  # headline "شمخاني من كابول: ..."
+        return m.group(1).strip()  # headline "شمخاني من كابول: ..."
     lead = _LEAD_AR.match(text)
     rest = text[lead.end():] if lead else text
     words = _words(rest)
@@ -151,7 +150,7 @@ def _arabic_mention(sentence: str) -> tuple[str, bool] | None:
     if first in ("کان", "وکان") and len(words) > 2:  # "وكان شمخاني دعا ..."
         for j in range(1, min(5, len(words))):
             if _ar_verb(words[j]):
-                return " ".join(words[1:j]), True
+                return " ".join(words[1:j])
         return None
     if first in ("کما",) and len(words) > 1:
         i = 1
@@ -176,7 +175,7 @@ def _arabic_mention(sentence: str) -> tuple[str, bool] | None:
     # after the verb is its object ("ووصف ضرب الاجماع ..."): a subject-less verb.
     if subject and not (_is_title(subject) or (len(subject) <= 4 and not matching_key(subject[0]).startswith("ال"))):
         subject = []
-    return " ".join(subject), True
+    return " ".join(subject)
 
 
 def _ar_verb(word: str) -> bool:
@@ -187,13 +186,13 @@ def _ar_verb(word: str) -> bool:
     return False
 
 
-def _english_mention(sentence: str) -> tuple[str, bool] | None:
+def _english_mention(sentence: str) -> str | None:
     headline = re.match(r"^((?:[A-Z][\w'-]+\s?){1,4}):\s", sentence)  # "Shamkhani: any move ..."
     if headline:
-        return headline.group(1).strip(), True
+        return headline.group(1).strip()
     according = re.search(r"\b[Aa]ccording to ((?:[A-Z][\w'-]+\s?){1,4})", sentence)
     if according:
-        return according.group(1).strip(), True
+        return according.group(1).strip()
     m = re.search(r"\b(" + "|".join(_EN_VERBS) + r")\b", sentence)
     if not m:
         return None
@@ -203,25 +202,25 @@ def _english_mention(sentence: str) -> tuple[str, bool] | None:
     # before a lower-case appositive, not the capitalised words inside it
     appositive = re.search(r"((?:[A-Z][\w'-]+\s?){1,4}),\s*(?:the\s+)?[a-z][^,]*$", before)
     if appositive:
-        return appositive.group(1).strip(), True
+        return appositive.group(1).strip()
     cap = re.search(r"((?:(?:[A-Z][\w'-]+|al-\w+|bin|de|van)\s?){1,5})$", before)
     if cap:
-        return cap.group(1).strip(), True
+        return cap.group(1).strip()
     pron = re.search(r"\b(he|she|they|He|She|They)$", before)
     if pron:
-        return pron.group(1), True
+        return pron.group(1)
     title = re.search(r"\b(?:the\s+)?((?:[\w'-]+\s){0,4}(?:minister|secretary|adviser|advisor|spokesman|chief|counterpart|president))$", before, re.I)
     if title:
-        return title.group(1).strip(), True
+        return title.group(1).strip()
     after_cap = re.match(r"\s+((?:[A-Z][\w'-]+\s?){1,4})", after)
     if after_cap:
-        return after_cap.group(1).strip(), True
-    return "", True
+        return after_cap.group(1).strip()
+    return ""
 
 
-def mention(sentence: str, lang: str) -> tuple[str, bool] | None:
-    """The speaker mention of one sentence: ``None`` (narration), or (subject text, True);
-    an empty subject means a subject-less reporting verb (the speaker carries over)."""
+def mention(sentence: str, lang: str) -> str | None:
+    """The speaker mention of one sentence: ``None`` for narration (no reporting verb), else the
+    subject as written; "" for a subject-less reporting verb (the speaker carries over)."""
     if lang == "fa":
         return _persian_mention(sentence)
     if lang in ("ar", "ur"):
@@ -262,8 +261,8 @@ def attribute(sentences: list[tuple[str, str]], document_text: str) -> list[Spea
     mentions = [mention(text, lang) for text, lang in sentences]
     names: list[str] = []  # name mentions seen in the document, for resolving titles
     for m, (_, lang) in zip(mentions, sentences):
-        if m and m[0]:
-            part = _name_part(_words(m[0]), lang)
+        if m:
+            part = _name_part(_words(m), lang)
             if part and matching_key(part[0]) not in _FA_PRONOUNS | _EN_PRONOUNS:
                 names.append(" ".join(part))
     out: list[Speaker | None] = []
@@ -272,7 +271,7 @@ def attribute(sentences: list[tuple[str, str]], document_text: str) -> list[Spea
         if m is None:
             out.append(None)
             continue
-        subject = m[0]
+        subject = m
         words = _words(subject)
         if not words or matching_key(words[0]) in _FA_PRONOUNS | _EN_PRONOUNS:
             out.append(last)

@@ -1,0 +1,143 @@
+"""Evaluation on public benchmarks: prints a table, optionally writes JSON.
+
+    python benchmarks/evaluate.py                      # all suites, default model
+    python benchmarks/evaluate.py --suite tatoeba --langs pes ara --json results.json
+    python benchmarks/evaluate.py --model /models/LaBSE
+
+Suites
+- ``tatoeba``: X->English and English->X nearest-neighbour accuracy over the 1,000 test pairs of
+  each language (``../shared/benchmarks/tatoeba``), scored by raw cosine, by margin (k=4,
+  Artetxe & Schwenk), and by margin after per-language centering (see ``--help``).
+- ``comparable``: comparable documents built from Tatoeba: each document pair shares ``--shared``
+  sentence pairs and has ``--unshared`` extra sentences on each side, shuffled; claimalign's
+  matcher (mutual best margin, calibrated threshold) is scored by precision/recall/F1.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from align.matching import choose_pairs  # noqa: E402
+from align.scoring import cosine_matrix, knn_mean, margin_matrix  # noqa: E402
+from embeddings import Encoder  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+LANGS = ["pes", "ara", "deu", "fra", "rus", "tur", "urd", "heb", "cmn", "spa"]
+
+
+def load_tatoeba(data: Path, lang: str) -> tuple[list[str], list[str]]:
+    x = (data / f"tatoeba.{lang}-eng.{lang}").read_text(encoding="utf-8").splitlines()
+    e = (data / f"tatoeba.{lang}-eng.eng").read_text(encoding="utf-8").splitlines()
+    return [s.strip() for s in x], [s.strip() for s in e]
+
+
+def _norm(x: np.ndarray) -> np.ndarray:
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def nn_accuracy(x: np.ndarray, y: np.ndarray, method: str, k: int = 4) -> tuple[float, float]:
+    """Accuracy of x_i -> y_i and y_i -> x_i retrieval (rows aligned)."""
+    if method == "centered-margin":
+        x, y = _norm(x - x.mean(0)), _norm(y - y.mean(0))
+        method = "margin"
+    if method == "cosine":
+        s = cosine_matrix(x, y)
+    else:
+        _, s = margin_matrix(x, y, k=k)
+    gold = np.arange(len(x))
+    return float((s.argmax(1) == gold).mean()), float((s.argmax(0) == gold).mean())
+
+
+def tatoeba_suite(encoder: Encoder, data: Path, langs: list[str]) -> list[dict]:
+    rows = []
+    for lang in langs:
+        xs, es = load_tatoeba(data, lang)
+        ex, ee = encoder.encode(xs), encoder.encode(es)
+        row = {"lang": lang}
+        for method in ("cosine", "margin", "centered-margin"):
+            to_en, from_en = nn_accuracy(ex, ee, method)
+            row[f"{method} x->en"] = to_en
+            row[f"{method} en->x"] = from_en
+        rows.append(row)
+    return rows
+
+
+def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int, shared: int, unshared: int, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for lang in langs:
+        xs, es = load_tatoeba(data, lang)
+        ex, ee = encoder.encode(xs), encoder.encode(es)
+        tp = fp = n_true = 0
+        for _ in range(n_docs):
+            ids = rng.permutation(len(xs))
+            both, only_x, only_e = ids[:shared], ids[shared : shared + unshared], ids[shared + unshared : shared + 2 * unshared]
+            a = rng.permutation(np.concatenate([both, only_x]))
+            b = rng.permutation(np.concatenate([both, only_e]))
+            cos, margin = margin_matrix(ex[a], ee[b])
+            truth = {(i, j) for i, ai in enumerate(a) for j, bj in enumerate(b) if ai == bj}
+            n_true += len(truth)
+            for p in choose_pairs(cos, margin):
+                for i in p.a:
+                    for j in p.b:
+                        if (i, j) in truth:
+                            tp += 1
+                        else:
+                            fp += 1
+        precision, recall = tp / max(1, tp + fp), tp / max(1, n_true)
+        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        rows.append({"lang": lang, "docs": n_docs, "precision": precision, "recall": recall, "f1": f1})
+    return rows
+
+
+def _table(rows: list[dict]) -> str:
+    cols = list(rows[0])
+    widths = [max(len(c), 6) for c in cols]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(cols, widths))]
+    for r in rows:
+        lines.append("  ".join((f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c])).rjust(w) for c, w in zip(cols, widths)))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--suite", choices=["tatoeba", "comparable", "all"], default="all")
+    ap.add_argument("--model", default="default")
+    ap.add_argument("--data", type=Path, default=SHARED)
+    ap.add_argument("--langs", nargs="+", default=LANGS)
+    ap.add_argument("--docs", type=int, default=50, help="comparable document pairs per language")
+    ap.add_argument("--shared", type=int, default=15)
+    ap.add_argument("--unshared", type=int, default=15)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    encoder = Encoder(args.model, show_progress=False)
+    out: dict = {"model": args.model, "fingerprint": encoder.fingerprint}
+    t0 = time.perf_counter()
+    if args.suite in ("tatoeba", "all"):
+        rows = tatoeba_suite(encoder, args.data / "tatoeba", args.langs)
+        avg = {"lang": "mean", **{k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k != "lang"}}
+        out["tatoeba"] = rows + [avg]
+        print("Tatoeba nearest-neighbour accuracy (1,000 pairs per language)")
+        print(_table(out["tatoeba"]))
+        print()
+    if args.suite in ("comparable", "all"):
+        out["comparable"] = comparable_suite(encoder, args.data / "tatoeba", args.langs, args.docs, args.shared, args.unshared, args.seed)
+        print(f"Comparable documents from Tatoeba ({args.docs} per language, {args.shared} shared + {args.unshared} unshared sentences per side)")
+        print(_table(out["comparable"]))
+        print()
+    out["seconds"] = time.perf_counter() - t0
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
