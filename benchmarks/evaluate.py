@@ -11,6 +11,8 @@ Suites
 - ``comparable``: comparable documents built from Tatoeba: each document pair shares ``--shared``
   sentence pairs and has ``--unshared`` extra sentences on each side, shuffled; claimalign's
   matcher (mutual best margin, calibrated threshold) is scored by precision/recall/F1.
+- ``textberg``: parallel mode on the 7 German-French Text+Berg documents, one sentence per line
+  as given; strict and lax precision/recall/F1 with Vecalign's metric.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from align.matching import choose_pairs  # noqa: E402
+from align.parallel import align_monotonic, group_texts, read_vecalign, score_alignments  # noqa: E402
 from align.scoring import cosine_matrix, knn_mean, margin_matrix  # noqa: E402
 from embeddings import Encoder  # noqa: E402
 
@@ -97,6 +100,24 @@ def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int
     return rows
 
 
+def textberg_suite(encoder: Encoder, data: Path, max_size: int, skip: float) -> list[dict]:
+    docs = sorted(p.name for p in (data / "gold").iterdir())
+    gold, test, rows = [], [], []
+    for doc in docs:
+        de = [l.strip() for l in (data / "de" / doc).read_text(encoding="utf-8").splitlines()]
+        fr = [l.strip() for l in (data / "fr" / doc).read_text(encoding="utf-8").splitlines()]
+        ga = {s: encoder.encode(t) for s, t in group_texts(de, max_size - 1).items()}
+        gb = {s: encoder.encode(t) for s, t in group_texts(fr, max_size - 1).items()}
+        steps = align_monotonic(ga, gb, max_size=max_size, skip=skip)
+        g = read_vecalign((data / "gold" / doc).read_text())
+        t = [(s.a, s.b) for s in steps]
+        gold.append(g)
+        test.append(t)
+        rows.append({"doc": doc, **{k: v for k, v in score_alignments([g], [t]).items() if k.startswith("f1")}})
+    rows.append({"doc": "all", **{k: v for k, v in score_alignments(gold, test).items() if k.startswith("f1")}})
+    return rows
+
+
 def _table(rows: list[dict]) -> str:
     cols = list(rows[0])
     widths = [max(len(c), 6) for c in cols]
@@ -108,7 +129,9 @@ def _table(rows: list[dict]) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--suite", choices=["tatoeba", "comparable", "all"], default="all")
+    ap.add_argument("--suite", choices=["tatoeba", "comparable", "textberg", "all"], default="all")
+    ap.add_argument("--max-size", type=int, default=3, help="parallel mode: most sentences in one step (both sides)")
+    ap.add_argument("--skip", type=float, default=-0.04, help="parallel mode: score of a 1-0 / 0-1 step")
     ap.add_argument("--model", default="default")
     ap.add_argument("--data", type=Path, default=SHARED)
     ap.add_argument("--langs", nargs="+", default=LANGS)
@@ -132,6 +155,11 @@ def main(argv=None) -> int:
         out["comparable"] = comparable_suite(encoder, args.data / "tatoeba", args.langs, args.docs, args.shared, args.unshared, args.seed)
         print(f"Comparable documents from Tatoeba ({args.docs} per language, {args.shared} shared + {args.unshared} unshared sentences per side)")
         print(_table(out["comparable"]))
+        print()
+    if args.suite in ("textberg", "all"):
+        out["textberg"] = textberg_suite(encoder, args.data / "text+berg", args.max_size, args.skip)
+        print(f"Text+Berg de-fr, parallel mode (max {args.max_size} sentences per step, skip {args.skip})")
+        print(_table(out["textberg"]))
         print()
     out["seconds"] = time.perf_counter() - t0
     if args.json:

@@ -1,0 +1,165 @@
+"""Parallel mode: monotonic alignment of two texts that translate each other.
+
+Dynamic programming over sentence groups, as Vecalign and Bertalign do: every step aligns a
+group of ``a`` consecutive sentences of A with ``b`` of B (1-1, 1-2, 2-1, ... up to ``max_size``
+sentences in all, plus 1-0 and 0-1 for a sentence left unaligned), maximising the total score.
+A group's embedding is the embedding of its concatenated text. A pair's score is its cosine minus
+the average cosine of each side to the other text (the normalisation of Vecalign), so that a
+pair counts for what it has over chance; a 1-0 / 0-1 step scores ``skip``.
+
+Pure functions over numpy arrays; ``group_texts`` says which texts to embed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scoring import cosine_matrix
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """One step of a monotonic alignment: 0-based ids of A and of B (one side may be empty)."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    score: float  # normalised score of the pair; ``skip`` for a 1-0 / 0-1 step
+    similarity: float | None  # cosine of the two groups' embeddings
+
+
+def group_texts(sentences: list[str], max_group: int) -> dict[int, list[str]]:
+    """``{size: [text of sentences[i:i+size] for every i]}`` for sizes 1..max_group."""
+    return {
+        s: [" ".join(sentences[i : i + s]) for i in range(len(sentences) - s + 1)]
+        for s in range(1, max_group + 1)
+        if len(sentences) >= s
+    }
+
+
+def moves(max_size: int) -> list[tuple[int, int]]:
+    """Allowed (a, b) group sizes: 1-0, 0-1, and a, b >= 1 with a + b <= max_size."""
+    out = [(1, 0), (0, 1)]
+    out += [(a, b) for a in range(1, max_size) for b in range(1, max_size) if a + b <= max_size]
+    return out
+
+
+def align_monotonic(
+    groups_a: dict[int, np.ndarray],
+    groups_b: dict[int, np.ndarray],
+    *,
+    max_size: int = 3,
+    skip: float = -0.04,
+    sample: int = 256,
+    seed: int = 0,
+) -> list[Alignment]:
+    """Best monotonic alignment.
+
+    groups_a[s]: (n - s + 1, d) L2-normalised embeddings of A's groups of s sentences
+    (``groups_a[1]`` are the single sentences); likewise groups_b. ``max_size``: the most
+    sentences one step may take on both sides together (3 allows 1-2 and 2-1). Returns the steps
+    in order; every sentence of both sides is in exactly one step.
+    """
+    n, m = len(groups_a[1]), len(groups_b[1])
+    rng = np.random.default_rng(seed)
+    ref_a = groups_a[1][rng.permutation(n)[:sample]]
+    ref_b = groups_b[1][rng.permutation(m)[:sample]]
+    # background: average cosine of each group to the other text's sentences
+    bg_a = {s: cosine_matrix(g, ref_b).mean(axis=1) for s, g in groups_a.items()}
+    bg_b = {s: cosine_matrix(g, ref_a).mean(axis=1) for s, g in groups_b.items()}
+    steps = moves(max_size)
+    cos = {}
+    score = {}
+    for a, b in steps:
+        if a and b and a in groups_a and b in groups_b:
+            c = cosine_matrix(groups_a[a], groups_b[b])
+            cos[a, b] = c
+            score[a, b] = c - (bg_a[a][:, None] + bg_b[b][None, :]) / 2.0
+
+    best = np.full((n + 1, m + 1), -np.inf)
+    back = np.zeros((n + 1, m + 1, 2), dtype=np.int16)
+    best[0, 0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i, j]
+            if here == -np.inf:
+                continue
+            for a, b in steps:
+                ii, jj = i + a, j + b
+                if ii > n or jj > m:
+                    continue
+                gain = skip if (a == 0 or b == 0) else score[a, b][i, j] if (a, b) in score else None
+                if gain is None:
+                    continue
+                if here + gain > best[ii, jj]:
+                    best[ii, jj] = here + gain
+                    back[ii, jj] = (a, b)
+    out: list[Alignment] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        a, b = (int(x) for x in back[i, j])
+        i0, j0 = i - a, j - b
+        if a and b:
+            out.append(Alignment(tuple(range(i0, i)), tuple(range(j0, j)), float(score[a, b][i0, j0]), float(cos[a, b][i0, j0])))
+        else:
+            out.append(Alignment(tuple(range(i0, i)), tuple(range(j0, j)), skip, None))
+        i, j = i0, j0
+    return out[::-1]
+
+
+def to_vecalign(alignments: list[Alignment]) -> str:
+    """Vecalign's text format, one step per line: ``[0]:[0, 1]:0.123`` (0-based ids)."""
+    return "".join(f"[{', '.join(map(str, s.a))}]:[{', '.join(map(str, s.b))}]:{s.score:.4f}\n" for s in alignments)
+
+
+def read_vecalign(text: str) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Parse ``[src ids]:[tgt ids]`` lines (a trailing ``:score`` is ignored)."""
+    out = []
+    for line in text.splitlines():
+        if line.strip():
+            src, tgt = line.split(":")[:2]
+            parse = lambda s: tuple(int(x) for x in s.strip()[1:-1].split(",") if x.strip())  # noqa: E731
+            out.append((parse(src), parse(tgt)))
+    return out
+
+
+def score_alignments(gold: list[list], test: list[list]) -> dict[str, float]:
+    """Strict and lax precision / recall / F1 of several documents' alignments (Vecalign's metric).
+
+    Strict: a test step counts when it equals a gold step. Lax: when it overlaps a gold step on
+    both sides. Precision is over all test steps; recall compares steps with both sides non-empty.
+    """
+
+    def counts(golds, tests):
+        golds = {(tuple(x), tuple(y)) for x, y in golds if x or y}
+        tests = {(tuple(x), tuple(y)) for x, y in tests if x or y}
+        tgt_of = {}
+        for gs, gt in golds:
+            for s in gs:
+                tgt_of.setdefault(s, set()).update(gt)
+        c = np.zeros(4, dtype=np.int64)  # strict tp, strict fp, lax tp, lax fp
+        for ts, tt in tests:
+            if (ts, tt) in golds:
+                c += (1, 0, 1, 0)
+            elif set(tt) & set().union(*[tgt_of.get(s, set()) for s in ts]):
+                c += (0, 1, 1, 0)
+            else:
+                c += (0, 1, 0, 1)
+        return c
+
+    p = np.zeros(4, dtype=np.int64)
+    r = np.zeros(4, dtype=np.int64)
+    for g, t in zip(gold, test):
+        p += counts(g, t)
+        r += counts([x for x in t if x[0] and x[1]], [x for x in g if x[0] and x[1]])
+    div = lambda x, y: float(x) / y if y else 0.0  # noqa: E731
+    out = {
+        "precision_strict": div(p[0], p[0] + p[1]),
+        "recall_strict": div(r[0], r[0] + r[1]),
+        "precision_lax": div(p[2], p[2] + p[3]),
+        "recall_lax": div(r[2], r[2] + r[3]),
+    }
+    for kind in ("strict", "lax"):
+        pr, rc = out[f"precision_{kind}"], out[f"recall_{kind}"]
+        out[f"f1_{kind}"] = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
+    return out
