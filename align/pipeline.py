@@ -18,7 +18,7 @@ from .matching import Calibration, Pair, choose_pairs
 from .report import Report
 from .scoring import margin_matrix
 from .segment import Segment, claims, segment
-from .speakers import assign_speakers
+from .speakers import assign_speakers, is_identified
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,8 @@ def compare(
 
 def speaker_conflicts(a: list[Segment], b: list[Segment]) -> np.ndarray:
     """(len(a), len(b)) True where both claims have an identified speaker and they differ."""
-    ka = [c.speaker_key if c.speaker_key and not c.speaker_key.startswith("title:") else None for c in a]
-    kb = [c.speaker_key if c.speaker_key and not c.speaker_key.startswith("title:") else None for c in b]
+    ka = [c.speaker_key if is_identified(c.speaker_key) else None for c in a]
+    kb = [c.speaker_key if is_identified(c.speaker_key) else None for c in b]
     return np.array([[x is not None and y is not None and x != y for y in kb] for x in ka], dtype=bool).reshape(len(a), len(b))
 
 

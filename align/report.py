@@ -110,6 +110,11 @@ class Report:
         A, B = self.a, self.b
         units_a, of_a = self._units(A)
         units_b, of_b = self._units(B)
+        claims_of = {"a": {}, "b": {}}  # unit id -> its claim indexes, for _nearest
+        for side, of in (("a", of_a), ("b", of_b)):
+            for k, uid in of.items():
+                claims_of[side].setdefault(uid, []).append(k)
+        other = {"a": (units_b, of_b), "b": (units_a, of_a)}
         best: dict[tuple, dict] = {}
         for p in self.claim_pairs:
             a_ids = tuple(sorted({of_a[i] for i in p.a}))
@@ -143,7 +148,7 @@ class Report:
                     "status": status, "score": None, "similarity": None,
                     "a_ids": (u.id,) if side == "a" else (), "b_ids": (u.id,) if side == "b" else (),
                     "margin": None, "a_claim": "", "b_claim": "",
-                    "nearest": self._nearest(side, u.id), "flags": flags,
+                    "nearest": self._nearest(side, claims_of[side][u.id], *other[side]), "flags": flags,
                 })
         for r in rows:
             for side, units in (("a", units_a), ("b", units_b)):
@@ -152,12 +157,13 @@ class Report:
                 r[f"{side}_speaker"] = "; ".join(sorted({u.speaker for u in us} - {None}))
                 r[f"{side}_speaker_key"] = "; ".join(sorted({u.speaker_key for u in us} - {None}))
                 r[f"{side}_labels"] = tuple(u.label for u in us)
+                r[f"{side}_speakers"] = tuple((u.speaker, u.speaker_key) for u in us)
                 if self.options.get("repair_zwnj") and (A if side == "a" else B).document.lang == "fa":
                     r[f"{side}_text"] = repair_zwnj(r[f"{side}_text"])
                     r[f"{side}_claim"] = repair_zwnj(r[f"{side}_claim"] or "")
         order = {"match": 0, "only_a": 0, "only_b": 1}
         rows.sort(key=lambda r: (order[r["status"]], r["a_ids"] or (0,), r["b_ids"] or (0,)))
-        return [{c: r.get(c) for c in (*COLUMNS, "a_labels", "b_labels")} for r in rows]
+        return [{c: r.get(c) for c in (*COLUMNS, "a_labels", "b_labels", "a_speakers", "b_speakers")} for r in rows]
 
     def _original(self, units: list, u):
         """The unit an exact duplicate repeats (same sentence position, and claim position)."""
@@ -182,12 +188,8 @@ class Report:
                     out.append(twin)
         return out
 
-    def _nearest(self, side: str, unit_id: int) -> str | None:
-        """The other side's unit with the highest margin to any claim of this unit."""
-        S, O = (self.a, self.b) if side == "a" else (self.b, self.a)
-        _, of_s = self._units(S)
-        units_o, of_o = self._units(O)
-        rows = [k for k in range(len(S.claims)) if of_s[k] == unit_id]
+    def _nearest(self, side: str, rows: list[int], units_o: list, of_o: dict[int, int]) -> str | None:
+        """The other side's unit with the highest margin to any of this unit's claims (``rows``)."""
         M = self.margin[rows, :] if side == "a" else self.margin[:, rows].T
         if M.size == 0 or not np.isfinite(M).any():
             return None
@@ -205,11 +207,7 @@ class Report:
         if speaker is not None:
             rows = [
                 r for r in rows
-                if any(
-                    speaker_matches(speaker, n, k)
-                    for side in ("a", "b")
-                    for n, k in zip(r[f"{side}_speaker"].split("; "), r[f"{side}_speaker_key"].split("; "))
-                )
+                if any(speaker_matches(speaker, n, k) for side in ("a", "b") for n, k in r[f"{side}_speakers"])
             ]
         if status is not None:
             rows = [r for r in rows if r["status"] == status]

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, replace
 
 from .documents import Document
-from .text import detect_language, has_letters, matching_key
+from .speakers import mention
+from .text import detect_language, has_letters, matching_key, words
 
 TERMINATORS = ".!?؟…"
 CLOSERS = "\"'»”’)]}›"
@@ -197,13 +198,11 @@ MIN_CLAIM_WORDS = 4
 # Arabic: the statement after a reporting verb ("ولفت شمخاني، خلال المؤتمر ...، إلى أن "...")
 _AR_THAT = re.compile(r"[،,]\s*(?:(?:إلى|على)\s+)?(?:ب)?[أا]نّ?(?=[\s\"«])")
 # Arabic: a second statement joined by a circumstantial participle ("، مشدداً على أن ...")
-_AR_PARTICIPLES = ("مشدد", "مضیف", "منوه", "مشیر", "معرب", "موکد", "مءکد", "لافت", "موضح", "محذر", "داعی")
+_AR_PARTICIPLES = ("مشدد", "مضیف", "منوه", "مشیر", "معرب", "موکد", "لافت", "موضح", "محذر", "داعی")
 
 
 def _attribution_only(head: str, lang: str) -> bool:
     """Is ``head`` just "X said" (a reporting verb and its subject), with no statement of its own?"""
-    from .speakers import mention
-
     found = mention(head, lang)
     if found is None:
         return False
@@ -216,8 +215,8 @@ def _cut_points(text: str, lang: str) -> list[tuple[int, int]]:
     cuts = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(text)]
     if lang in ("ar", "ur"):
         for m in re.finditer(r"[،,]\s*", text):
-            word = re.match(r"[\w\u064b-\u065f\u0670]+", text[m.end():])
-            if word and matching_key(word.group(0)).startswith(_AR_PARTICIPLES):
+            following = words(text[m.end() : m.end() + 40])
+            if following and text.startswith(following[0], m.end()) and matching_key(following[0]).startswith(_AR_PARTICIPLES):
                 cuts.append((m.start(), m.end()))
         that = _AR_THAT.search(text)
         if that and not any(a <= that.start() < b for a, b in cuts):

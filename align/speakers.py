@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .text import matching_key
+from .text import words as _words
 
 if TYPE_CHECKING:  # pragma: no cover
     from .documents import Document
@@ -54,7 +55,7 @@ _RANKS = {
 }
 _TITLE_HEADS = {
     "وزیر", "دبیر", "نماینده", "رئیس", "رییس", "سخنگوی", "معاون", "مشاور", "سفیر", "فرمانده", "مدیر",
-    "امین", "وزیر", "رئیس", "مستشار", "نظیره", "المتحدث", "سفیر", "قائد", "نائب", "مدیر", "الامین",
+    "امین", "مستشار", "نظیره", "المتحدث", "قائد", "نائب", "الامین",
     "minister", "secretary", "president", "adviser", "advisor", "spokesman", "spokeswoman",
     "spokesperson", "ambassador", "chief", "head", "counterpart", "commander", "deputy",
 }
@@ -101,11 +102,6 @@ def name_key(name: str) -> str:
 
 # -- mention extraction -----------------------------------------------------------------------
 
-def _words(text: str) -> list[str]:
-    # \w does not include Arabic combining marks (shadda, tanween): keep them inside words
-    return re.findall(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c]+", text)
-
-
 def _strip_ranks(words: list[str]) -> list[str]:
     out = list(words)
     while out and matching_key(out[0]) in _RANKS:
@@ -117,17 +113,19 @@ def _is_title(words: list[str]) -> bool:
     return bool(words) and matching_key(words[0]) in _TITLE_HEADS
 
 
+# keyed once: a reporting verb anywhere in the sentence, and the first word of each verb
+_FA_VERB_RE = re.compile(r"(^|\s)(" + "|".join(re.escape(matching_key(v)) for v in _FA_VERBS) + r")(\s|$|[:.،])")
+_FA_VERB_FIRST = {matching_key(v).split()[0] for v in _FA_VERBS}
+
+
 def _persian_mention(sentence: str) -> str | None:
     """The subject of a Persian sentence with a reporting verb ("" if none), else None."""
-    key = matching_key(sentence)
-    has_verb = any(re.search(rf"(^|\s){re.escape(matching_key(v))}(\s|$|[:.،])", key) for v in _FA_VERBS)
-    if not has_verb:
+    if not _FA_VERB_RE.search(matching_key(sentence)):
         return None
-    words = _words(sentence)
     subject = []
-    for w in words:
+    for w in _words(sentence):
         k = matching_key(w)
-        if k in _STOPS_FA or any(k == matching_key(v).split()[0] for v in _FA_VERBS):
+        if k in _STOPS_FA or k in _FA_VERB_FIRST:
             break
         subject.append(w)
         if len(subject) >= 8:
@@ -281,10 +279,18 @@ def attribute(sentences: list[tuple[str, str]], document_text: str) -> list[Spea
             sp = Speaker(" ".join(part), name_key(" ".join(part)))
         else:
             resolved = _resolve_title(" ".join(_strip_ranks(words)), names, document_text)
-            sp = Speaker(resolved or subject, name_key(resolved) if resolved else "title:" + matching_key(subject))
+            sp = Speaker(resolved or subject, name_key(resolved) if resolved else _UNRESOLVED + matching_key(subject))
         out.append(sp)
         last = sp
     return out
+
+
+_UNRESOLVED = "title:"  # key prefix of a title that names nobody in the article
+
+
+def is_identified(key: str | None) -> bool:
+    """Does this speaker key designate a person (not narration, not an unresolved title)?"""
+    return bool(key) and not key.startswith(_UNRESOLVED)
 
 
 def _resolve_title(title: str, names: list[str], text: str, window: int = 80) -> str | None:

@@ -46,6 +46,15 @@ def matching_key(text: str) -> str:
     return _SPACE.sub(" ", t).strip().casefold()
 
 
+_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c]+")
+
+
+def words(text: str) -> list[str]:
+    """Words, keeping Arabic combining marks (shadda, tanween) and ZWNJ inside them; ``\\w``
+    alone splits ``تطرًق`` at its mark."""
+    return _WORD.findall(text)
+
+
 def has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from align.matching import choose_pairs  # noqa: E402
 from align.parallel import align_monotonic, group_texts, read_vecalign, score_alignments  # noqa: E402
-from align.scoring import cosine_matrix, knn_mean, margin_matrix  # noqa: E402
+from align.scoring import cosine_matrix, margin_matrix  # noqa: E402
 from embeddings import Encoder  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
