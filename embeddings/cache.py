@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -37,12 +38,25 @@ class EmbeddingCache:
     def __repr__(self) -> str:
         return f"EmbeddingCache({str(self.path)!r})"
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, timeout: float = 60.0) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=60)
-        con.execute("PRAGMA journal_mode=WAL")
+        con = sqlite3.connect(self.path, timeout=timeout)
+        # Switching a new database to WAL (and creating the table) can fail at once with
+        # "database is locked" when another process does the same at that moment: SQLite does
+        # not wait on its busy timeout there. Retry until the same timeout.
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    con.execute("PRAGMA journal_mode=WAL")
+                con.execute(_SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    con.close()
+                    raise
+                time.sleep(0.02)
         con.execute("PRAGMA synchronous=NORMAL")
-        con.execute(_SCHEMA)
         return con
 
     def get(self, model: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
