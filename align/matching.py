@@ -14,8 +14,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
+
+from .scoring import MarginScores, _top2
 
 _CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
@@ -78,66 +81,94 @@ def choose_pairs(
     active_b: np.ndarray | None = None,
     forbidden: np.ndarray | None = None,
 ) -> list[Pair]:
-    """Select pairs from (n, m) cosine and margin matrices.
+    """``select_pairs`` for dense (n, m) cosine and margin matrices (benchmarks, small inputs).
 
-    Mutual best by margin -> candidate; confidence from ``calibration``; kept when
-    ``score >= min_score`` (default: the calibration's threshold). With ``allow_merges`` a neighbour (j +/- 1) whose own best partner
-    is i, and whose margin with i is at least 1, joins the pair (one sentence matching two).
-    ``active_a``/``active_b`` (boolean masks) exclude segments (e.g. exact duplicates);
-    ``forbidden`` (boolean (n, m)) excludes pairs (e.g. two different identified speakers)
-    without changing the statistics the confidence is measured against.
-    Returns pairs sorted by their first A index.
+    ``active_a``/``active_b`` (boolean masks) exclude segments; ``forbidden`` (boolean (n, m))
+    excludes pairs without changing the statistics the confidence is measured against.
     """
-    calibration = calibration or Calibration.default()
-    min_score = calibration.threshold if min_score is None else min_score
     n, m = margin.shape
-    if n == 0 or m == 0:
-        return []
     masked = margin.astype(np.float64).copy()
+    masked[~np.isfinite(masked)] = -np.inf
     if active_a is not None:
         masked[~np.asarray(active_a), :] = -np.inf
     if active_b is not None:
         masked[:, ~np.asarray(active_b)] = -np.inf
     finite = masked[np.isfinite(masked)]
-    if finite.size == 0:
-        return []
-    center, spread = float(finite.mean()), float(max(finite.std(), 1e-6))
+    mean, std = (float(finite.mean()), float(finite.std())) if finite.size else (0.0, 0.0)
+    allowed = masked.copy()
     if forbidden is not None:
-        masked[np.asarray(forbidden, dtype=bool)] = -np.inf
-    row_best = masked.argmax(axis=1)
-    col_best = masked.argmax(axis=0)
+        allowed[np.asarray(forbidden, dtype=bool)] = -np.inf
+    ri, rv = _top2(allowed, axis=1)
+    ci, cv = _top2(allowed, axis=0)
+    near_r, _ = _top2(masked, axis=1)
+    near_c, _ = _top2(masked, axis=0)
+    scores = MarginScores(
+        (n, m), ri, rv, ci, cv, near_r[:, 0], near_c[:, 0], mean, std,
+        np.zeros((n, 0), np.float32), np.zeros((m, 0), np.float32), np.zeros(n), np.zeros(m), cos, margin,
+    )
+    return select_pairs(scores, calibration=calibration, min_score=min_score, allow_merges=allow_merges)
+
+
+def select_pairs(
+    scores: MarginScores,
+    *,
+    calibration: Calibration | None = None,
+    min_score: float | None = None,
+    allow_merges: bool = True,
+    merge_check: Callable[[tuple[int, ...], tuple[int, ...]], bool] | None = None,
+) -> list[Pair]:
+    """Select pairs from streamed margin scores.
+
+    Mutual best by margin -> candidate; confidence from ``calibration``; kept when
+    ``score >= min_score`` (default: the calibration's threshold). With ``allow_merges`` a
+    neighbour (j +/- 1) whose own best partner is i, with a margin of at least 1, is proposed to
+    join the pair (one sentence stated across two); ``merge_check(a_ids, b_ids)`` decides
+    whether the merged pair is kept (e.g. only when the merged text beats its parts).
+    Returns pairs sorted by their first A index.
+    """
+    calibration = calibration or Calibration.default()
+    min_score = calibration.threshold if min_score is None else min_score
+    n, m = scores.shape
+    if n == 0 or m == 0:
+        return []
+    spread = max(scores.std, 1e-6)
     pairs: list[Pair] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
     for i in range(n):
-        j = int(row_best[i])
-        if not np.isfinite(masked[i, j]) or col_best[j] != i:
+        j = int(scores.row_idx[i, 0])
+        if j < 0 or scores.col_idx[j, 0] != i:
             continue
-        margin_z = (masked[i, j] - center) / spread
-        gap_z = runner_up_gap(np.where(np.isfinite(masked), masked, -np.inf), i, j) / spread
+        value = float(scores.row_val[i, 0])
+        competitors = [v for v in (scores.row_val[i, 1], scores.col_val[j, 1]) if np.isfinite(v)]
+        margin_z = (value - scores.mean) / spread
+        gap_z = (value - max(competitors)) / spread if competitors else 0.0
         score = float(calibration(margin_z, gap_z))
         if score < min_score:
             continue
-        pairs.append(Pair((i,), (j,), float(cos[i, j]), float(masked[i, j]), float(margin_z), float(gap_z), score))
+        cos = float(scores.cos[i, j]) if scores.cos is not None else scores.cos_at(i, j)
+        pairs.append(Pair((i,), (j,), cos, value, float(margin_z), float(gap_z), score))
         used_a.add(i)
         used_b.add(j)
     if allow_merges:
-        pairs = [_extend(p, masked, row_best, col_best, used_a, used_b) for p in pairs]
+        pairs = [_extend(p, scores, used_a, used_b, merge_check) for p in pairs]
     return sorted(pairs, key=lambda p: (p.a[0], p.b[0]))
 
 
-def _extend(pair: Pair, masked: np.ndarray, row_best, col_best, used_a: set[int], used_b: set[int]) -> Pair:
+def _extend(pair: Pair, scores: MarginScores, used_a: set[int], used_b: set[int], merge_check) -> Pair:
     """Add adjacent segments that prefer this pair's partner (one sentence stated across two)."""
     (i,), (j,) = pair.a, pair.b
-    n, m = masked.shape
+    n, m = scores.shape
     bs = [j]
     for j2 in (j - 1, j + 1):
-        if 0 <= j2 < m and j2 not in used_b and col_best[j2] == i and masked[i, j2] >= 1.0:
-            bs.append(j2)
-            used_b.add(j2)
+        if 0 <= j2 < m and j2 not in used_b and scores.col_idx[j2, 0] == i and scores.col_val[j2, 0] >= 1.0:
+            if merge_check is None or merge_check((i,), tuple(sorted((*bs, j2)))):
+                bs.append(j2)
+                used_b.add(j2)
     as_ = [i]
     for i2 in (i - 1, i + 1):
-        if 0 <= i2 < n and i2 not in used_a and row_best[i2] == j and masked[i2, j] >= 1.0:
-            as_.append(i2)
-            used_a.add(i2)
+        if 0 <= i2 < n and i2 not in used_a and scores.row_idx[i2, 0] == j and scores.row_val[i2, 0] >= 1.0:
+            if merge_check is None or merge_check(tuple(sorted((*as_, i2))), tuple(sorted(bs))):
+                as_.append(i2)
+                used_a.add(i2)
     return replace(pair, a=tuple(sorted(as_)), b=tuple(sorted(bs)))

@@ -14,9 +14,9 @@ from embeddings import Encoder
 
 from .documents import Document, load_document
 from .errors import InputError
-from .matching import Calibration, Pair, choose_pairs
+from .matching import Calibration, Pair, select_pairs
 from .report import Report
-from .scoring import margin_matrix
+from .scoring import MarginScores, margin_scores
 from .segment import Segment, claims, segment
 from .speakers import assign_speakers, is_identified
 
@@ -79,7 +79,7 @@ def compare(
     encoder = encoder or Encoder(model, cache=cache)
     side_a = prepare(a, encoder, lang=lang_a, name=None)
     side_b = prepare(b, encoder, lang=lang_b, name=None)
-    pairs, cos, margin = match_claims(side_a, side_b, k=k, min_score=min_score, same_speaker=same_speaker)
+    pairs, scores = match_claims(side_a, side_b, k=k, min_score=min_score, same_speaker=same_speaker, encoder=encoder)
     calibration = Calibration.default()
     options = {
         "model": encoder.model,
@@ -90,32 +90,61 @@ def compare(
         "same_speaker": bool(same_speaker),
         "repair_zwnj": bool(repair_zwnj),
     }
-    report = Report(side_a, side_b, pairs, cos, margin, options)
+    report = Report(side_a, side_b, pairs, scores, options)
     return report.filter(speaker=speaker) if speaker else report
 
 
-def speaker_conflicts(a: list[Segment], b: list[Segment]) -> np.ndarray:
-    """(len(a), len(b)) True where both claims have an identified speaker and they differ."""
-    ka = [c.speaker_key if is_identified(c.speaker_key) else None for c in a]
-    kb = [c.speaker_key if is_identified(c.speaker_key) else None for c in b]
-    return np.array([[x is not None and y is not None and x != y for y in kb] for x in ka], dtype=bool).reshape(len(a), len(b))
+def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer speaker labels for both sides (-1 = narration or unidentified speaker).
+
+    Two claims whose labels are both set and differ are never paired."""
+    ids: dict[str, int] = {}
+
+    def label(c: Segment) -> int:
+        return ids.setdefault(c.speaker_key, len(ids)) if is_identified(c.speaker_key) else -1
+
+    return np.array([label(c) for c in a], np.int64), np.array([label(c) for c in b], np.int64)
 
 
 def match_claims(
-    a: Side, b: Side, *, k: int = 4, min_score: float | None = None, same_speaker: bool = True
-) -> tuple[list[Pair], np.ndarray, np.ndarray]:
-    """Claim pairs between two prepared sides, plus the (claims_a x claims_b) cosine and margin."""
+    a: Side, b: Side, *, k: int = 4, min_score: float | None = None, same_speaker: bool = True,
+    encoder: Encoder | None = None, max_cells: int = 4_000_000,
+) -> tuple[list[Pair], MarginScores]:
+    """Claim pairs between two prepared sides, and the margin scores they were chosen from.
+
+    Memory is bounded: scores are streamed in row chunks and the dense matrices are kept only
+    up to ``max_cells`` cells. With an ``encoder``, a merge (one claim stated across two
+    adjacent claims of the other side) is kept only when the merged text beats its parts.
+    """
     # Exact duplicates (a bullet repeating the headline) are left out of the scoring, so they
     # neither compete nor inflate the neighbourhoods; the report mirrors their original's row.
-    ia = np.flatnonzero([c.duplicate_of is None for c in a.claims])
-    ib = np.flatnonzero([c.duplicate_of is None for c in b.claims])
-    cos = np.full((len(a.claims), len(b.claims)), np.nan, np.float32)
-    margin = np.full(cos.shape, -np.inf, np.float32)
-    cos_s, margin_s = margin_matrix(a.embeddings[ia], b.embeddings[ib], k=k)
-    cos[np.ix_(ia, ib)] = cos_s
-    margin[np.ix_(ia, ib)] = margin_s
-    active_a = np.isin(np.arange(len(a.claims)), ia)
-    active_b = np.isin(np.arange(len(b.claims)), ib)
-    forbidden = speaker_conflicts(a.claims, b.claims) if same_speaker else None
-    pairs = choose_pairs(cos, margin, min_score=min_score, active_a=active_a, active_b=active_b, forbidden=forbidden)
-    return pairs, cos, margin
+    active_a = np.array([c.duplicate_of is None for c in a.claims], bool)
+    active_b = np.array([c.duplicate_of is None for c in b.claims], bool)
+    la, lb = speaker_labels(a.claims, b.claims) if same_speaker else (None, None)
+    scores = margin_scores(
+        a.embeddings, b.embeddings, k=k, active_a=active_a, active_b=active_b, labels_a=la, labels_b=lb,
+        max_cells=max_cells,
+    )
+    check = _merge_beats_parts(a, b, encoder) if encoder is not None else None
+    return select_pairs(scores, min_score=min_score, merge_check=check), scores
+
+
+def _merge_beats_parts(a: Side, b: Side, encoder: Encoder):
+    """merge_check for select_pairs: the merged side's text, embedded as one, must be closer to
+    the other side than each of its parts is."""
+
+    def vector(side: Side, ids: tuple[int, ...]) -> np.ndarray:
+        if len(ids) == 1:
+            return side.embeddings[ids[0]]
+        return encoder.encode([" ".join(side.claims[i].text for i in ids)])[0]
+
+    def check(a_ids: tuple[int, ...], b_ids: tuple[int, ...]) -> bool:
+        va, vb = vector(a, a_ids), vector(b, b_ids)
+        merged = float(np.dot(va, vb))
+        if len(a_ids) > 1:
+            parts = [float(np.dot(a.embeddings[i], vb)) for i in a_ids]
+        else:
+            parts = [float(np.dot(va, b.embeddings[j])) for j in b_ids]
+        return merged > max(parts)
+
+    return check

@@ -22,6 +22,7 @@ from .text import RTL_LANGUAGES, is_rtl, repair_zwnj
 if TYPE_CHECKING:  # pragma: no cover
     from .matching import Pair
     from .pipeline import Side
+    from .scoring import MarginScores
 
 COLUMNS = [
     "status", "score", "similarity", "a_ids", "a_text", "b_ids", "b_text",
@@ -70,10 +71,12 @@ def _ids(ids) -> str:
 class Report:
     """Result of ``align.compare``: ``rows``, ``to_frame()``, ``to_csv()``, Jupyter display."""
 
-    def __init__(self, a: "Side", b: "Side", pairs: list["Pair"], cos: np.ndarray, margin: np.ndarray, options: dict):
+    def __init__(self, a: "Side", b: "Side", pairs: list["Pair"], scores: "MarginScores", options: dict):
         self.a, self.b = a, b
         self.claim_pairs = pairs
-        self.cos, self.margin = cos, margin
+        self.scores = scores
+        # dense (claims_a x claims_b) matrices, or None for inputs too long to hold them
+        self.cos, self.margin = scores.cos, scores.margin
         self.options = dict(options)
         self.unit = self.options.setdefault("unit", "sentence")
         if self.unit not in ("sentence", "claim"):
@@ -188,13 +191,19 @@ class Report:
                     out.append(twin)
         return out
 
-    def _nearest(self, side: str, rows: list[int], units_o: list, of_o: dict[int, int]) -> str | None:
-        """The other side's unit with the highest margin to any of this unit's claims (``rows``)."""
-        M = self.margin[rows, :] if side == "a" else self.margin[:, rows].T
-        if M.size == 0 or not np.isfinite(M).any():
-            return None
-        _, c = np.unravel_index(np.argmax(np.where(np.isfinite(M), M, -np.inf)), M.shape)
-        return units_o[of_o[int(c)] - 1].label
+    def _nearest(self, side: str, claims: list[int], units_o: list, of_o: dict[int, int]) -> str | None:
+        """The other side's unit closest (by margin) to any of this unit's ``claims``."""
+        sc = self.scores
+        near = sc.row_near if side == "a" else sc.col_near
+        best, best_val = None, -np.inf
+        for c in claims:
+            o = int(near[c])
+            if o < 0:
+                continue
+            v = sc.margin_at(c, o) if side == "a" else sc.margin_at(o, c)
+            if v > best_val:
+                best, best_val = o, v
+        return None if best is None else units_o[of_o[best] - 1].label
 
     def filter(self, *, speaker: str | None = None, status: str | None = None, min_score: float | None = None) -> "Report":
         """A new Report with only the rows that match: ``speaker`` (a name in any script, e.g.
