@@ -34,12 +34,20 @@ class Calibration:
     w_margin: float
     w_gap: float
     threshold: float = 0.5
+    equivalent: float = 0.9  # pairs at or above this are graded "equivalent", below "related"
     source: str = ""
 
     @classmethod
     def default(cls) -> "Calibration":
         data = json.loads(_CALIBRATION_FILE.read_text())
-        return cls(data["intercept"], data["w_margin"], data["w_gap"], data.get("threshold", 0.5), data.get("source", ""))
+        return cls(
+            data["intercept"], data["w_margin"], data["w_gap"], data.get("threshold", 0.5),
+            data.get("equivalent", 0.9), data.get("source", ""),
+        )
+
+    def relation(self, score: float) -> str:
+        """``equivalent`` (the same claim) or ``related`` (same topic, partly the same)."""
+        return "equivalent" if score >= self.equivalent else "related"
 
     def __call__(self, margin_z: np.ndarray | float, gap_z: np.ndarray | float) -> np.ndarray:
         z = self.intercept + self.w_margin * np.asarray(margin_z) + self.w_gap * np.asarray(gap_z)

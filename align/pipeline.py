@@ -86,6 +86,7 @@ def compare(
         "model_fingerprint": encoder.fingerprint,
         "k": int(k),
         "min_score": calibration.threshold if min_score is None else float(min_score),
+        "equivalent": calibration.equivalent,
         "unit": unit,
         "same_speaker": bool(same_speaker),
         "repair_zwnj": bool(repair_zwnj),

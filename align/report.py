@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .scoring import MarginScores
 
 COLUMNS = [
-    "status", "score", "similarity", "a_ids", "a_text", "b_ids", "b_text",
+    "status", "score", "relation", "similarity", "a_ids", "a_text", "b_ids", "b_text",
     "a_speaker", "b_speaker", "flags", "margin", "a_claim", "b_claim", "nearest",
     "a_speaker_key", "b_speaker_key",
 ]
@@ -125,6 +125,7 @@ class Report:
             row = {
                 "status": "match",
                 "score": p.score,
+                "relation": "equivalent" if p.score >= self.options.get("equivalent", 0.75) else "related",
                 "similarity": p.similarity,
                 "a_ids": a_ids,
                 "b_ids": b_ids,
@@ -148,7 +149,7 @@ class Report:
                     continue
                 flags = [f"duplicate of {side}#{self._original(units, u).label}"] if u.duplicate_of else []
                 rows.append({
-                    "status": status, "score": None, "similarity": None,
+                    "status": status, "score": None, "relation": None, "similarity": None,
                     "a_ids": (u.id,) if side == "a" else (), "b_ids": (u.id,) if side == "b" else (),
                     "margin": None, "a_claim": "", "b_claim": "",
                     "nearest": self._nearest(side, claims_of[side][u.id], *other[side]), "flags": flags,
@@ -205,9 +206,13 @@ class Report:
                 best, best_val = o, v
         return None if best is None else units_o[of_o[best] - 1].label
 
-    def filter(self, *, speaker: str | None = None, status: str | None = None, min_score: float | None = None) -> "Report":
+    def filter(
+        self, *, speaker: str | None = None, status: str | None = None, min_score: float | None = None,
+        relation: str | None = None,
+    ) -> "Report":
         """A new Report with only the rows that match: ``speaker`` (a name in any script, e.g.
-        "Shamkhani" or "شمخانی", on either side), ``status`` and ``min_score`` (matches only)."""
+        "Shamkhani" or "شمخانی", on either side), ``status``, ``min_score`` and ``relation``
+        ("equivalent" or "related"; the last two keep matches only)."""
         from .speakers import speaker_matches
 
         if status is not None and status not in ("match", "only_a", "only_b"):
@@ -222,10 +227,14 @@ class Report:
             rows = [r for r in rows if r["status"] == status]
         if min_score is not None:
             rows = [r for r in rows if r["score"] is not None and r["score"] >= min_score]
+        if relation is not None:
+            if relation not in ("equivalent", "related"):
+                raise InputError(f"relation must be 'equivalent' or 'related', got {relation!r}")
+            rows = [r for r in rows if r["relation"] == relation]
         new = object.__new__(Report)
         new.__dict__.update(self.__dict__)
         new.rows = rows
-        new.options = {**self.options, "filter": {"speaker": speaker, "status": status, "min_score": min_score}}
+        new.options = {**self.options, "filter": {"speaker": speaker, "status": status, "min_score": min_score, "relation": relation}}
         return new
 
     # -- exports -------------------------------------------------------------------------------
@@ -276,7 +285,7 @@ class Report:
         ]
         for r in self.matches:
             lines.append(
-                f"  {r['score']:.2f}  A{_ids(r['a_labels']):<5} <-> B{_ids(r['b_labels']):<5} "
+                f"  {r['score']:.2f} {r['relation'][:5]}  A{_ids(r['a_labels']):<5} <-> B{_ids(r['b_labels']):<5} "
                 f"{_short(r['a_claim'], width // 2)}  |  {_short(r['b_claim'], width // 2)}"
             )
         return "\n".join(lines)

@@ -119,6 +119,7 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", type=float, default=0.4, help="share of alignments present on both sides")
     ap.add_argument("--reps", type=int, default=40, help="synthetic documents per source document")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--equivalent-accuracy", type=float, default=0.8, help="local accuracy from which a pair is graded 'equivalent'")
     ap.add_argument("--write", type=Path, help="write the fitted coefficients (align/calibration.json)")
     ap.add_argument("--json", type=Path, help="write the full report as JSON")
     args = ap.parse_args(argv)
@@ -135,7 +136,19 @@ def main(argv=None) -> int:
     grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
     f1s = [_f1(p_tr >= t, ytr, n_true_tr) for t in grid]
     threshold = float(grid[int(np.argmax(f1s))])
-    cal = Calibration(float(w[0]), float(w[1]), float(w[2]), threshold)
+    # Relation grade: "equivalent" from the lowest confidence t at which pairs *of that confidence*
+    # (every 0.1-wide band from t up) are right at least --equivalent-accuracy of the time on the
+    # training documents; "related" below. Local accuracy, not cumulative precision, which the
+    # many near-certain pairs would inflate.
+    def band_ok(t: float) -> bool:
+        for lo in np.arange(t, 1.0, 0.05):
+            sel = (p_tr >= lo) & (p_tr < lo + 0.1)
+            if sel.sum() >= 10 and ytr[sel].mean() < args.equivalent_accuracy:
+                return False
+        return True
+
+    equivalent = float(next((t for t in grid if t >= threshold and band_ok(t)), grid[-1]))
+    cal = Calibration(float(w[0]), float(w[1]), float(w[2]), threshold, equivalent=equivalent)
     p_te = cal(Xte[:, 0], Xte[:, 1])
     keep = p_te >= threshold
     tp = float((yte[keep] == 1).sum())
@@ -149,6 +162,9 @@ def main(argv=None) -> int:
             "precision": tp / max(1, keep.sum()),
             "recall": tp / max(1, n_true_te),
             "brier": float(np.mean((p_te - yte) ** 2)),
+            "equivalent_threshold": equivalent,
+            "equivalent_precision": float(yte[p_te >= equivalent].mean()) if (p_te >= equivalent).any() else None,
+            "equivalent_share_of_kept": float((p_te >= equivalent).sum() / max(1, keep.sum())),
             "reliability": reliability(p_te, yte),
         },
         "settings": {k: str(v) for k, v in vars(args).items() if k not in ("write", "json")},
@@ -157,12 +173,14 @@ def main(argv=None) -> int:
     print(f"train: {len(ytr)} candidates ({int(ytr.sum())} correct); test: {len(yte)} candidates, {n_true_te} true pairs")
     print(f"threshold (F1-optimal on training documents) = {threshold:.2f}")
     print(f"test precision = {report['test']['precision']:.3f}  recall = {report['test']['recall']:.3f}  brier = {report['test']['brier']:.3f}")
+    print(f"equivalent from {equivalent:.2f}: test precision {report['test']['equivalent_precision']:.3f}, "
+          f"{report['test']['equivalent_share_of_kept']:.0%} of kept pairs")
     print(f"{'confidence bin':<16}{'n':>6}{'mean conf':>11}{'accuracy':>10}")
     for r in report["test"]["reliability"]:
         print(f"{r['bin']:<16}{r['n']:>6}{r['mean_confidence']:>11.3f}{r['accuracy']:>10.3f}")
     if args.write:
         source = f"benchmarks/calibrate.py (Text+Berg de-fr 001-004, window {args.window}, shared {args.shared}, reps {args.reps}, seed {args.seed}, model {args.model})"
-        args.write.write_text(json.dumps({**report["coefficients"], "threshold": threshold, "source": source}, indent=2) + "\n")
+        args.write.write_text(json.dumps({**report["coefficients"], "threshold": threshold, "equivalent": equivalent, "source": source}, indent=2) + "\n")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0

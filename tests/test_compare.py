@@ -66,7 +66,7 @@ def test_csv_is_excel_friendly_stable_and_atomic(seed_report, tmp_path):
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == COLUMNS and rows[0][:10] == ["status", "score", "similarity", "a_ids", "a_text", "b_ids", "b_text", "a_speaker", "b_speaker", "flags"]
+    assert rows[0] == COLUMNS and rows[0][:11] == ["status", "score", "relation", "similarity", "a_ids", "a_text", "b_ids", "b_text", "a_speaker", "b_speaker", "flags"]
     assert len(rows) == len(seed_report.rows) + 1
     assert any("روابط دوستانه" in cell for row in rows for cell in row)  # Persian survives
     assert seed_report.to_csv(tmp_path / "again.csv").read_bytes() == data  # deterministic
@@ -165,3 +165,19 @@ def test_english_and_arabic_reports_of_the_same_meeting(encoder):
     assert {(1, 1), (4, 7), (6, 9), (11, 17)} <= found
     # Mohib's pledge is not in the Arabic article
     assert [r["status"] for r in rep.rows if 10 in r["a_ids"]] == ["only_a"]
+
+
+def test_relation_grades_pairs_by_calibrated_confidence(seed_report):
+    # equivalent from the calibrated 0.75 (benchmarks/calibrate.py); the priority-of-neighbours
+    # claim is the same claim in both articles, the two meetings (Bahrami vs Mohib) only related
+    grade = {(r["a_ids"], r["b_ids"]): r["relation"] for r in seed_report.matches}
+    assert grade[((2,), (9,))] == "equivalent"
+    assert grade[((1,), (6,))] == "related"
+    eq = seed_report.options["equivalent"]
+    assert 0.5 < eq < 0.95
+    assert all((r["relation"] == "equivalent") == (r["score"] >= eq) for r in seed_report.matches)
+    assert all(r["relation"] is None for r in seed_report.rows if r["status"] != "match")
+    only_eq = seed_report.filter(relation="equivalent")
+    assert only_eq.rows and {r["relation"] for r in only_eq.rows} == {"equivalent"}
+    with pytest.raises(align.InputError):
+        seed_report.filter(relation="same")
