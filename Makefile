@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.claimalign-installed
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean bench-deps bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Benchmarks with Bertalign beside: its wheel declares Python >= 3.12, so it is downloaded (not
+# installed) and benchmarks/bertalign_runner.py loads its 3.11-compatible algorithm modules.
+bench-deps: $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,bench]' 2>&1 | grep -v "^WARNING: Location" || true
+	test -n "$$(ls .cache/bertalign/bertalign-2.0.1-*.whl 2>/dev/null)" || $(BIN)/python -m pip download -q --disable-pip-version-check --no-deps --ignore-requires-python bertalign==2.0.1 -d .cache/bertalign
+
+bench: bench-deps
+	$(BIN)/python benchmarks/evaluate.py --json benchmarks/results.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache report.csv

@@ -4,8 +4,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from . import __version__
+
+
+WRITERS = {"csv": "to_csv", "vecalign": "write_vecalign"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -15,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="compare two articles and write a report")
     c.add_argument("a", help="article A (UTF-8 text file)")
     c.add_argument("b", help="article B (UTF-8 text file)")
-    c.add_argument("-o", "--output", default="report.csv", help="report path (.csv); default report.csv")
+    c.add_argument("-o", "--output", default="report.csv", help="report path; the format follows the extension: .csv, or .vecalign (parallel mode: Vecalign's [0]:[0, 1]:score lines); default report.csv")
     c.add_argument("--model", default="default", help="'default' (offline multilingual-e5-small), a local sentence-transformers directory, or a model name already in the Hugging Face cache")
     c.add_argument("--lang-a", help="language of A (ISO code, e.g. fa); detected when omitted")
     c.add_argument("--lang-b", help="language of B (ISO code, e.g. ar); detected when omitted")
@@ -25,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--speaker", help="only rows where this person speaks, in any script (e.g. Shamkhani)")
     c.add_argument("--any-speaker", action="store_true", help="also pair claims attributed to two different people")
     c.add_argument("--repair-zwnj", action="store_true", help="show Persian text with missing zero-width non-joiners restored (display only)")
+    c.add_argument("--mode", choices=["comparable", "parallel"], default="comparable", help="comparable (default): reordered, partly overlapping articles; parallel: translations, monotonic alignment with 1-1, 1-2, 2-1, ... steps")
+    c.add_argument("--segmented", action="store_true", help="one segment per line as given (no sentence splitting)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     c.add_argument("-q", "--quiet", action="store_true", help="print only where the report went")
     return p
@@ -50,15 +56,20 @@ def _compare(args) -> int:
     from .errors import InputError
     from .pipeline import compare
 
-    if not str(args.output).lower().endswith(".csv"):
-        raise InputError(f"output {args.output!r}: only .csv reports are supported")
+    fmt = Path(args.output).suffix.lower().lstrip(".")
+    if fmt not in WRITERS:
+        raise InputError(f"output {args.output!r}: unknown report format; use one of {', '.join('.' + f for f in WRITERS)}")
+    if fmt == "vecalign" and args.mode != "parallel":
+        raise InputError("a .vecalign output needs --mode parallel")
+    if args.mode == "parallel" and args.unit != "sentence":
+        raise InputError("--mode parallel aligns sentences: --unit claim is for comparable mode")
     t0 = time.perf_counter()
     report = compare(
         args.a, args.b, model=args.model, lang_a=args.lang_a, lang_b=args.lang_b,
         min_score=args.min_score, k=args.k, cache=not args.no_cache, unit=args.unit, speaker=args.speaker,
-        same_speaker=not args.any_speaker, repair_zwnj=args.repair_zwnj,
+        same_speaker=not args.any_speaker, repair_zwnj=args.repair_zwnj, mode=args.mode, segmented=args.segmented,
     )
-    path = report.to_csv(args.output)
+    path = getattr(report, WRITERS[fmt])(args.output)
     if not args.quiet:
         print(report.summary())
     print(f"report written to {path} ({len(report.rows)} rows, {time.perf_counter() - t0:.1f} s)")

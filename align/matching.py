@@ -36,6 +36,7 @@ class Calibration:
     threshold: float = 0.5
     equivalent: float = 0.9  # pairs at or above this are graded "equivalent", below "related"
     source: str = ""
+    parallel: tuple[float, float, float] = (0.0, 40.0, 0.0)  # intercept, w_score, w_size of parallel steps
 
     @classmethod
     def default(cls) -> "Calibration":
@@ -43,7 +44,14 @@ class Calibration:
         return cls(
             data["intercept"], data["w_margin"], data["w_gap"], data.get("threshold", 0.5),
             data.get("equivalent", 0.9), data.get("source", ""),
+            tuple(data["parallel"][k] for k in ("intercept", "w_score", "w_size")) if "parallel" in data else (0.0, 40.0, 0.0),
         )
+
+    def parallel_confidence(self, step_score: float, size: int) -> float:
+        """p(a parallel-mode step is exactly right) from its normalised score and its size
+        (sentences on both sides), fitted on Text+Berg 001-004 by benchmarks/calibrate.py."""
+        b0, w_score, w_size = self.parallel
+        return float(1.0 / (1.0 + np.exp(-(b0 + w_score * step_score + w_size * (size - 2)))))
 
     def relation(self, score: float) -> str:
         """``equivalent`` (the same claim) or ``related`` (same topic, partly the same)."""

@@ -48,10 +48,13 @@ def align_monotonic(
     groups_a: dict[int, np.ndarray],
     groups_b: dict[int, np.ndarray],
     *,
-    max_size: int = 3,
+    max_size: int = 5,
     skip: float = -0.04,
     sample: int = 256,
     seed: int = 0,
+    lengths: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None,
+    length_weight: float = 0.05,
+    group_penalty: float = 0.01,
 ) -> list[Alignment]:
     """Best monotonic alignment.
 
@@ -68,6 +71,8 @@ def align_monotonic(
     bg_a = {s: cosine_matrix(g, ref_b).mean(axis=1) for s, g in groups_a.items()}
     bg_b = {s: cosine_matrix(g, ref_a).mean(axis=1) for s, g in groups_b.items()}
     steps = moves(max_size)
+    if lengths is not None:
+        mu = float(np.log((lengths[1][1].sum() + 1.0) / (lengths[0][1].sum() + 1.0)))
     cos = {}
     score = {}
     for a, b in steps:
@@ -75,6 +80,13 @@ def align_monotonic(
             c = cosine_matrix(groups_a[a], groups_b[b])
             cos[a, b] = c
             score[a, b] = c - (bg_a[a][:, None] + bg_b[b][None, :]) / 2.0
+            score[a, b] = score[a, b] - group_penalty * (a + b - 2)
+            if lengths is not None and length_weight:
+                # Gale & Church: translations keep a steady length ratio; penalise steps whose
+                # log character ratio strays from the document's
+                la, lb = lengths
+                ratio = np.log((lb[b][None, :] + 1.0) / (la[a][:, None] + 1.0))
+                score[a, b] = score[a, b] - length_weight * np.abs(ratio - mu)
 
     best = np.full((n + 1, m + 1), -np.inf)
     back = np.zeros((n + 1, m + 1, 2), dtype=np.int16)
@@ -163,3 +175,34 @@ def score_alignments(gold: list[list], test: list[list]) -> dict[str, float]:
         pr, rc = out[f"precision_{kind}"], out[f"recall_{kind}"]
         out[f"f1_{kind}"] = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
     return out
+
+
+@dataclass(frozen=True)
+class ParallelSettings:
+    """Defaults chosen on Text+Berg 001-004 (benchmarks/evaluate.py --suite textberg)."""
+
+    max_size: int = 5
+    skip: float = -0.04
+    length_weight: float = 0.05
+    group_penalty: float = 0.01
+
+
+def align_texts(a: list[str], b: list[str], encode, settings: ParallelSettings = ParallelSettings()) -> list[Alignment]:
+    """Monotonic alignment of two lists of sentences; ``encode(texts) -> (n, d)`` unit vectors.
+
+    Embeds every group of up to ``max_size - 1`` consecutive sentences on each side (the texts of
+    a group joined by a space) and runs ``align_monotonic`` with length ratios.
+    """
+    if not a or not b:
+        return [Alignment((i,), (), settings.skip, None) for i in range(len(a))] + [
+            Alignment((), (j,), settings.skip, None) for j in range(len(b))]
+    largest = max(1, settings.max_size - 1)
+    emb, lens = [], []
+    for sents in (a, b):
+        groups = group_texts(sents, largest)
+        emb.append({s: encode(t) for s, t in groups.items()})
+        lens.append({s: np.array([len(x) for x in t], dtype=np.float64) for s, t in groups.items()})
+    return align_monotonic(
+        emb[0], emb[1], max_size=settings.max_size, skip=settings.skip, lengths=(lens[0], lens[1]),
+        length_weight=settings.length_weight, group_penalty=settings.group_penalty,
+    )

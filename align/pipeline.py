@@ -17,7 +17,8 @@ from .errors import InputError
 from .matching import Calibration, Pair, select_pairs
 from .report import Report
 from .scoring import MarginScores, margin_scores
-from .segment import Segment, claims, segment
+from .parallel import Alignment, ParallelSettings, align_texts
+from .segment import Segment, claims, segment, segment_lines
 from .speakers import assign_speakers, is_identified
 
 
@@ -31,13 +32,18 @@ class Side:
     embeddings: np.ndarray = field(repr=False)
 
 
-def prepare(source, encoder: Encoder, *, lang: str | None = None, name: str | None = None) -> Side:
+def prepare(
+    source, encoder: Encoder, *, lang: str | None = None, name: str | None = None, segmented: bool = False,
+    split_claims: bool = True,
+) -> Side:
+    """Load, segment (sentences, or one per line when ``segmented``), attribute speakers, split
+    into claims (unless ``split_claims`` is False: then the claims are the sentences) and embed."""
     doc = load_document(source, lang=lang, name=name)
-    sentences = segment(doc)
-    if not sentences:
+    sentences = segment_lines(doc) if segmented else segment(doc)
+    if not any(s.text for s in sentences):
         raise InputError(f"{doc.name}: no sentences found")
     sentences = assign_speakers(doc, sentences)
-    units = claims(doc, sentences)
+    units = claims(doc, sentences) if split_claims else sentences
     return Side(doc, sentences, units, encoder.encode([c.text for c in units]))
 
 
@@ -56,6 +62,9 @@ def compare(
     speaker: str | None = None,
     same_speaker: bool = True,
     repair_zwnj: bool = False,
+    mode: str = "comparable",
+    segmented: bool = False,
+    parallel: ParallelSettings | None = None,
 ) -> Report:
     """Compare two articles and return a Report of matched and unmatched sentences.
 
@@ -69,6 +78,10 @@ def compare(
     (default True: "the same claim" includes who made it); narration pairs with anything.
     ``repair_zwnj``: show Persian text with missing zero-width non-joiners restored
     (``میدهد`` -> ``می‌دهد``); display only, matching is unchanged.
+    ``mode``: "comparable" (default: reordered, partly overlapping articles; claims matched by
+    margin) or "parallel" (translations: a monotonic alignment of sentence groups, 1-1, 1-2,
+    2-1, ... and 1-0/0-1, see ``align.parallel``; ``report.to_vecalign()`` gives its steps).
+    ``segmented``: take one segment per line as given instead of splitting sentences.
     """
     if unit not in ("sentence", "claim"):
         raise InputError(f"unit must be 'sentence' or 'claim', got {unit!r}")
@@ -76,9 +89,15 @@ def compare(
         raise InputError(f"min_score must be between 0 and 1, got {min_score!r}")
     if int(k) < 1:
         raise InputError(f"k must be a positive integer, got {k!r}")
+    if mode not in ("comparable", "parallel"):
+        raise InputError(f"mode must be 'comparable' or 'parallel', got {mode!r}")
     encoder = encoder or Encoder(model, cache=cache)
-    side_a = prepare(a, encoder, lang=lang_a, name=None)
-    side_b = prepare(b, encoder, lang=lang_b, name=None)
+    if mode == "parallel":
+        if unit != "sentence":
+            raise InputError("parallel mode aligns sentences (or lines): unit must be 'sentence'")
+        return _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, parallel or ParallelSettings(), speaker, repair_zwnj)
+    side_a = prepare(a, encoder, lang=lang_a, segmented=segmented)
+    side_b = prepare(b, encoder, lang=lang_b, segmented=segmented)
     pairs, scores = match_claims(side_a, side_b, k=k, min_score=min_score, same_speaker=same_speaker, encoder=encoder)
     calibration = Calibration.default()
     options = {
@@ -90,8 +109,41 @@ def compare(
         "unit": unit,
         "same_speaker": bool(same_speaker),
         "repair_zwnj": bool(repair_zwnj),
+        "mode": "comparable",
+        "segmented": bool(segmented),
     }
     report = Report(side_a, side_b, pairs, scores, options)
+    return report.filter(speaker=speaker) if speaker else report
+
+
+def _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, settings, speaker, repair_zwnj) -> Report:
+    side_a = prepare(a, encoder, lang=lang_a, segmented=segmented, split_claims=False)
+    side_b = prepare(b, encoder, lang=lang_b, segmented=segmented, split_claims=False)
+    steps = align_texts([s.text for s in side_a.sentences], [s.text for s in side_b.sentences], encoder.encode, settings)
+    calibration = Calibration.default()
+    threshold = 0.0 if min_score is None else float(min_score)
+    pairs = []
+    for st in steps:
+        if st.a and st.b:
+            conf = calibration.parallel_confidence(st.score, len(st.a) + len(st.b))
+            if conf >= threshold:
+                pairs.append(Pair(st.a, st.b, float(st.similarity), float(st.score), 0.0, 0.0, conf))
+    scores = margin_scores(side_a.embeddings, side_b.embeddings, k=k)
+    options = {
+        "model": encoder.model,
+        "model_fingerprint": encoder.fingerprint,
+        "k": int(k),
+        "min_score": threshold,
+        "equivalent": calibration.equivalent,
+        "unit": "sentence",
+        "same_speaker": False,
+        "repair_zwnj": bool(repair_zwnj),
+        "mode": "parallel",
+        "segmented": bool(segmented),
+        "parallel": {f: getattr(settings, f) for f in ("max_size", "skip", "length_weight", "group_penalty")},
+    }
+    report = Report(side_a, side_b, pairs, scores, options)
+    report.alignments = steps
     return report.filter(speaker=speaker) if speaker else report
 
 

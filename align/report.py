@@ -107,7 +107,7 @@ class Report:
         """(the report's units of one side, claim index -> unit id) for ``self.unit``."""
         if self.unit == "claim":
             return side.claims, {k: c.id for k, c in enumerate(side.claims)}
-        return side.sentences, {k: c.sentence for k, c in enumerate(side.claims)}
+        return side.sentences, {k: c.sentence or c.id for k, c in enumerate(side.claims)}
 
     def _build_rows(self) -> list[dict]:
         A, B = self.a, self.b
@@ -165,8 +165,11 @@ class Report:
                 if self.options.get("repair_zwnj") and (A if side == "a" else B).document.lang == "fa":
                     r[f"{side}_text"] = repair_zwnj(r[f"{side}_text"])
                     r[f"{side}_claim"] = repair_zwnj(r[f"{side}_claim"] or "")
-        order = {"match": 0, "only_a": 0, "only_b": 1}
-        rows.sort(key=lambda r: (order[r["status"]], r["a_ids"] or (0,), r["b_ids"] or (0,)))
+        if self.options.get("mode") == "parallel":
+            rows.sort(key=_document_order(rows))
+        else:
+            order = {"match": 0, "only_a": 0, "only_b": 1}
+            rows.sort(key=lambda r: (order[r["status"]], r["a_ids"] or (0,), r["b_ids"] or (0,)))
         return [{c: r.get(c) for c in (*COLUMNS, "a_labels", "b_labels", "a_speakers", "b_speakers")} for r in rows]
 
     def _original(self, units: list, u):
@@ -274,6 +277,19 @@ class Report:
         """Write the report as CSV: UTF-8 with BOM (Excel shows Arabic script), atomically."""
         return atomic_write(path, ("\ufeff" + self.to_csv_string()).encode("utf-8"))
 
+    def to_vecalign(self) -> str:
+        """Parallel mode: the alignment in Vecalign's format, ``[0]:[0, 1]:0.123`` per step
+        (0-based segment ids, every segment of both texts in exactly one step)."""
+        from .parallel import to_vecalign
+
+        steps = getattr(self, "alignments", None)
+        if steps is None:
+            raise InputError("vecalign output needs a parallel-mode report (mode='parallel')")
+        return to_vecalign(steps)
+
+    def write_vecalign(self, path: str | os.PathLike) -> Path:
+        return atomic_write(path, self.to_vecalign().encode("utf-8"))
+
     # -- display -------------------------------------------------------------------------------
     def summary(self, width: int = 60) -> str:
         A, B = self.a.document, self.b.document
@@ -318,6 +334,23 @@ class Report:
             f'<table class="claimalign"><caption>{esc(caption)}</caption><thead>{head}</thead>'
             f'<tbody>{"".join(body)}</tbody></table>'
         )
+
+
+def _document_order(rows: list[dict]):
+    """Sort key for a monotonic (parallel-mode) alignment: rows in the order of both texts; a
+    B-only row goes after the last A sentence aligned before it."""
+    last_a = sorted((r["b_ids"][-1], r["a_ids"][-1]) for r in rows if r["a_ids"] and r["b_ids"])
+    ends_b = [b for b, _ in last_a]
+    best_a = np.maximum.accumulate([a for _, a in last_a]) if last_a else []
+
+    def key(r):
+        if r["a_ids"]:
+            return (float(r["a_ids"][0]), 0 if r["b_ids"] else 1, r["b_ids"][0] if r["b_ids"] else 0)
+        j = r["b_ids"][0]
+        pos = int(np.searchsorted(ends_b, j))  # aligned steps ending before B sentence j
+        return ((float(best_a[pos - 1]) if pos else 0.0) + 0.5, 0, j)
+
+    return key
 
 
 def _cell(ids, text: str, lang: str, speaker: str = "") -> str:

@@ -201,6 +201,21 @@ _AR_THAT = re.compile(r"[،,]\s*(?:(?:إلى|على)\s+)?(?:ب)?[أا]نّ?(?=[\
 _AR_PARTICIPLES = ("مشدد", "مضیف", "منوه", "مشیر", "معرب", "موکد", "لافت", "موضح", "محذر", "داعی")
 
 
+def segment_lines(document: Document) -> list[Segment]:
+    """One segment per line, as given (``--segmented``): line k (0-based) is segment k + 1.
+
+    Blank lines are kept as empty segments so that ids keep matching line numbers (as in
+    Vecalign's and Bertalign's input formats)."""
+    out = []
+    pos = 0
+    for k, line in enumerate(document.text.splitlines(keepends=True)):
+        body = line.rstrip("\r\n")
+        a, b = _strip_span(body, 0, len(body)) if body.strip() else (0, 0)
+        out.append(Segment(k + 1, body[a:b], pos + a, pos + b, k + 1, "line", document.lang))
+        pos += len(line)
+    return out
+
+
 def _attribution_only(head: str, lang: str) -> bool:
     """Is ``head`` just "X said" (a reporting verb and its subject), with no statement of its own?"""
     found = mention(head, lang)

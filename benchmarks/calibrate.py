@@ -1,4 +1,5 @@
-"""Fit the confidence model of align/matching.py on comparable documents built from Text+Berg.
+"""Fit the confidence models of align/matching.py on Text+Berg: comparable mode (documents built
+from Text+Berg) and parallel mode (steps of the monotonic alignment of the real documents).
 
 Why Text+Berg: its documents give *same-topic* negatives (the unshared sentences come from the
 same article), as in two news reports of one event; Tatoeba's random negatives are far easier.
@@ -21,6 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from align.matching import Calibration, choose_pairs  # noqa: E402
+from align.parallel import align_texts  # noqa: E402
 from align.scoring import margin_matrix  # noqa: E402
 from embeddings import Encoder  # noqa: E402
 
@@ -111,6 +113,20 @@ def reliability(p: np.ndarray, y: np.ndarray, bins=(0, 0.5, 0.7, 0.8, 0.9, 1.000
     return rows
 
 
+def parallel_steps(data: Path, docs: list[str], encoder: Encoder):
+    """Features (step score, extra sentences) and strict-correctness of parallel-mode steps."""
+    X, y = [], []
+    for doc in docs:
+        de = (data / "de" / doc).read_text().splitlines()
+        fr = (data / "fr" / doc).read_text().splitlines()
+        gold = {(tuple(a), tuple(b)) for a, b in read_gold(data / "gold" / doc)}
+        for st in align_texts(de, fr, encoder.encode):
+            if st.a and st.b:
+                X.append((st.score, len(st.a) + len(st.b) - 2))
+                y.append((st.a, st.b) in gold)
+    return np.array(X), np.array(y, dtype=float)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -169,6 +185,16 @@ def main(argv=None) -> int:
         },
         "settings": {k: str(v) for k, v in vars(args).items() if k not in ("write", "json")},
     }
+    # Parallel mode: confidence of a step of the monotonic alignment
+    Xp, yp = parallel_steps(args.data, train, encoder)
+    Xq, yq = parallel_steps(args.data, test, encoder)
+    wp = fit_logistic(Xp, yp)
+    pq = 1 / (1 + np.exp(-(wp[0] + Xq @ wp[1:])))
+    report["parallel"] = {
+        "coefficients": {"intercept": float(wp[0]), "w_score": float(wp[1]), "w_size": float(wp[2])},
+        "train_steps": int(len(yp)), "test_steps": int(len(yq)), "test_accuracy": float(yq.mean()),
+        "brier": float(np.mean((pq - yq) ** 2)), "reliability": reliability(pq, yq),
+    }
     print(f"coefficients: intercept={cal.intercept:.3f} w_margin={cal.w_margin:.3f} w_gap={cal.w_gap:.3f}")
     print(f"train: {len(ytr)} candidates ({int(ytr.sum())} correct); test: {len(yte)} candidates, {n_true_te} true pairs")
     print(f"threshold (F1-optimal on training documents) = {threshold:.2f}")
@@ -178,9 +204,12 @@ def main(argv=None) -> int:
     print(f"{'confidence bin':<16}{'n':>6}{'mean conf':>11}{'accuracy':>10}")
     for r in report["test"]["reliability"]:
         print(f"{r['bin']:<16}{r['n']:>6}{r['mean_confidence']:>11.3f}{r['accuracy']:>10.3f}")
+    print(f"parallel mode: {len(yq)} test steps ({yq.mean():.3f} exactly right), brier {report['parallel']['brier']:.3f}")
+    for r in report["parallel"]["reliability"]:
+        print(f"{r['bin']:<16}{r['n']:>6}{r['mean_confidence']:>11.3f}{r['accuracy']:>10.3f}")
     if args.write:
         source = f"benchmarks/calibrate.py (Text+Berg de-fr 001-004, window {args.window}, shared {args.shared}, reps {args.reps}, seed {args.seed}, model {args.model})"
-        args.write.write_text(json.dumps({**report["coefficients"], "threshold": threshold, "equivalent": equivalent, "source": source}, indent=2) + "\n")
+        args.write.write_text(json.dumps({**report["coefficients"], "threshold": threshold, "equivalent": equivalent, "parallel": report["parallel"]["coefficients"], "source": source}, indent=2) + "\n")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0

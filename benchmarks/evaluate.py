@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from align.matching import choose_pairs  # noqa: E402
-from align.parallel import align_monotonic, group_texts, read_vecalign, score_alignments  # noqa: E402
+from align.parallel import ParallelSettings, align_texts, read_vecalign, score_alignments  # noqa: E402
 from align.scoring import cosine_matrix, margin_matrix  # noqa: E402
 from embeddings import Encoder  # noqa: E402
 
@@ -118,21 +119,39 @@ def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int
     return rows
 
 
-def textberg_suite(encoder: Encoder, data: Path, max_size: int, skip: float) -> list[dict]:
+def textberg_suite(encoder: Encoder, data: Path, settings: ParallelSettings, bertalign: bool) -> list[dict]:
+    """Strict/lax F1 per document and overall; Bertalign (same encoder) beside when asked."""
     docs = sorted(p.name for p in (data / "gold").iterdir())
-    gold, test, rows = [], [], []
+    systems = {"claimalign": lambda de, fr: [(s.a, s.b) for s in align_texts(de, fr, encoder.encode, settings)]}
+    if bertalign:
+        try:
+            import bertalign_runner
+
+            bertalign_runner.load()
+            systems["bertalign"] = lambda de, fr: bertalign_runner.align(de, fr, encoder.encode)
+        except bertalign_runner.BertalignUnavailable as exc:
+            print(f"Bertalign not run: {exc}", file=sys.stderr)
+    gold: list = []
+    test: dict[str, list] = {name: [] for name in systems}
+    rows = []
     for doc in docs:
         de = [l.strip() for l in (data / "de" / doc).read_text(encoding="utf-8").splitlines()]
         fr = [l.strip() for l in (data / "fr" / doc).read_text(encoding="utf-8").splitlines()]
-        ga = {s: encoder.encode(t) for s, t in group_texts(de, max_size - 1).items()}
-        gb = {s: encoder.encode(t) for s, t in group_texts(fr, max_size - 1).items()}
-        steps = align_monotonic(ga, gb, max_size=max_size, skip=skip)
         g = read_vecalign((data / "gold" / doc).read_text())
-        t = [(s.a, s.b) for s in steps]
         gold.append(g)
-        test.append(t)
-        rows.append({"doc": doc, **{k: v for k, v in score_alignments([g], [t]).items() if k.startswith("f1")}})
-    rows.append({"doc": "all", **{k: v for k, v in score_alignments(gold, test).items() if k.startswith("f1")}})
+        row = {"doc": doc}
+        for name, run in systems.items():
+            t = run(de, fr)
+            test[name].append(t)
+            m = score_alignments([g], [t])
+            row[f"{name}_strict"], row[f"{name}_lax"] = m["f1_strict"], m["f1_lax"]
+        rows.append(row)
+    total = {"doc": "all"}
+    for name in systems:
+        m = score_alignments(gold, test[name])
+        total[f"{name}_strict"], total[f"{name}_lax"] = m["f1_strict"], m["f1_lax"]
+        total[f"{name}_p_strict"], total[f"{name}_r_strict"] = m["precision_strict"], m["recall_strict"]
+    rows.append(total)
     return rows
 
 
@@ -148,8 +167,12 @@ def _table(rows: list[dict]) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--suite", choices=["tatoeba", "comparable", "textberg", "all"], default="all")
-    ap.add_argument("--max-size", type=int, default=3, help="parallel mode: most sentences in one step (both sides)")
-    ap.add_argument("--skip", type=float, default=-0.04, help="parallel mode: score of a 1-0 / 0-1 step")
+    d = ParallelSettings()
+    ap.add_argument("--max-size", type=int, default=d.max_size, help="parallel mode: most sentences in one step (both sides)")
+    ap.add_argument("--skip", type=float, default=d.skip, help="parallel mode: score of a 1-0 / 0-1 step")
+    ap.add_argument("--length-weight", type=float, default=d.length_weight, help="parallel mode: weight of the length-ratio penalty")
+    ap.add_argument("--group-penalty", type=float, default=d.group_penalty, help="parallel mode: cost of each extra sentence in a step")
+    ap.add_argument("--no-bertalign", action="store_true", help="do not run Bertalign beside (it needs `make bench-deps`)")
     ap.add_argument("--model", default="default")
     ap.add_argument("--data", type=Path, default=SHARED)
     ap.add_argument("--langs", nargs="+", default=LANGS)
@@ -175,9 +198,13 @@ def main(argv=None) -> int:
         print(_table(out["comparable"]))
         print()
     if args.suite in ("textberg", "all"):
-        out["textberg"] = textberg_suite(encoder, args.data / "text+berg", args.max_size, args.skip)
-        print(f"Text+Berg de-fr, parallel mode (max {args.max_size} sentences per step, skip {args.skip})")
-        print(_table(out["textberg"]))
+        settings = ParallelSettings(args.max_size, args.skip, args.length_weight, args.group_penalty)
+        rows = textberg_suite(encoder, args.data / "text+berg", settings, bertalign=not args.no_bertalign)
+        out["textberg"] = {"settings": vars(settings), "rows": rows}
+        print(f"Text+Berg de-fr, parallel mode, F1 (claimalign: {settings}; Bertalign {'' if 'bertalign_strict' in rows[0] else 'not run'} with its defaults, same embeddings)")
+        print(_table([{k: v for k, v in r.items() if "_p_" not in k and "_r_" not in k} for r in rows]))
+        print("all documents, strict precision / recall: " + "; ".join(
+            f"{n} {rows[-1][f'{n}_p_strict']:.3f} / {rows[-1][f'{n}_r_strict']:.3f}" for n in ("claimalign", "bertalign") if f"{n}_p_strict" in rows[-1]))
         print()
     out["seconds"] = time.perf_counter() - t0
     if args.json:

@@ -59,7 +59,7 @@ def test_unknown_model_offline(tmp_path):
 
 def test_bad_options(tmp_path):
     p = run("compare", str(FA), str(AR), "-o", str(tmp_path / "r.pdf"))
-    assert p.returncode == 2 and "only .csv" in p.stderr
+    assert p.returncode == 2 and "unknown report format" in p.stderr
     p = run("compare", str(FA), str(AR), "-o", str(tmp_path / "no-dir" / "r.csv"))
     assert p.returncode == 2 and "does not exist" in p.stderr and "Traceback" not in p.stderr
     p = run("compare", str(FA), str(AR), "--min-score", "7")
@@ -90,3 +90,18 @@ def test_model_name_from_the_local_hugging_face_cache(encoder, seed_report, tmp_
     assert any(r["status"] == "match" and r["a_ids"] == "2" and r["b_ids"] == "9" for r in rows)
     assert len(rows) == len(seed_report.rows)
 
+
+
+def test_parallel_mode_writes_vecalign(tmp_path):
+    from conftest import SHARED
+
+    data = SHARED / "benchmarks" / "text+berg"
+    if not (data / "de" / "006").exists():
+        pytest.skip("Text+Berg data not found")
+    out = tmp_path / "006.vecalign"
+    p = run("compare", str(data / "de" / "006"), str(data / "fr" / "006"), "--mode", "parallel", "--segmented", "-o", str(out), "-q")
+    assert p.returncode == 0, p.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("[0]:[0]:") and len(lines) > 100
+    p = run("compare", str(FA), str(AR), "-o", str(tmp_path / "x.vecalign"))
+    assert p.returncode == 2 and p.stderr.strip() == "claimalign: error: a .vecalign output needs --mode parallel"
