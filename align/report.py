@@ -165,12 +165,33 @@ class Report:
                 if self.options.get("repair_zwnj") and (A if side == "a" else B).document.lang == "fa":
                     r[f"{side}_text"] = repair_zwnj(r[f"{side}_text"])
                     r[f"{side}_claim"] = repair_zwnj(r[f"{side}_claim"] or "")
+        self._flag_disagreements(rows, units_a, units_b)
         if self.options.get("mode") == "parallel":
             rows.sort(key=_document_order(rows))
         else:
             order = {"match": 0, "only_a": 0, "only_b": 1}
             rows.sort(key=lambda r: (order[r["status"]], r["a_ids"] or (0,), r["b_ids"] or (0,)))
         return [{c: r.get(c) for c in (*COLUMNS, "a_labels", "b_labels", "a_speakers", "b_speakers")} for r in rows]
+
+    def _flag_disagreements(self, rows: list[dict], units_a: list, units_b: list) -> None:
+        """Add align.flags' reasons (numbers, days, dates, people, places) to every match."""
+        from .flags import disagreements, known_people
+        from .speakers import is_identified
+
+        A, B = self.a, self.b
+        names = [s.speaker for side in (A, B) for s in side.sentences if s.speaker and is_identified(s.speaker_key)]
+        people = known_people([A.document.text, B.document.text], names)
+        for r in rows:
+            if r["status"] != "match":
+                continue
+            ua = [units_a[i - 1] for i in r["a_ids"]]
+            ub = [units_b[j - 1] for j in r["b_ids"]]
+            found = disagreements(
+                " ".join(u.text for u in ua), " ".join(u.text for u in ub), people,
+                {u.speaker_key for u in ua if is_identified(u.speaker_key)},
+                {u.speaker_key for u in ub if is_identified(u.speaker_key)},
+            )
+            r["flags"] = [*r["flags"], *found]
 
     def _original(self, units: list, u):
         """The unit an exact duplicate repeats (same sentence position, and claim position)."""
