@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 
 
-WRITERS = {"csv": "to_csv", "vecalign": "write_vecalign"}
+WRITERS = {"csv": "to_csv", "xlsx": "to_xlsx", "html": "to_html", "jsonl": "to_jsonl", "vecalign": "write_vecalign"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="compare two articles and write a report")
     c.add_argument("a", help="article A (UTF-8 text file)")
     c.add_argument("b", help="article B (UTF-8 text file)")
-    c.add_argument("-o", "--output", default="report.csv", help="report path; the format follows the extension: .csv, or .vecalign (parallel mode: Vecalign's [0]:[0, 1]:score lines); default report.csv")
+    c.add_argument("-o", "--output", default="report.csv", help="report path; the format follows the extension: .csv, .xlsx, .html, .jsonl, or .vecalign (parallel mode: Vecalign's [0]:[0, 1]:score lines); default report.csv")
     c.add_argument("--model", default="default", help="'default' (offline multilingual-e5-small), a local sentence-transformers directory, or a model name already in the Hugging Face cache")
     c.add_argument("--lang-a", help="language of A (ISO code, e.g. fa); detected when omitted")
     c.add_argument("--lang-b", help="language of B (ISO code, e.g. ar); detected when omitted")

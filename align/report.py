@@ -7,7 +7,6 @@ once, as a match or as ``only_a`` / ``only_b``.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import os
 import tempfile
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError
-from .text import RTL_LANGUAGES, is_rtl, repair_zwnj
+from .text import repair_zwnj
 
 if TYPE_CHECKING:  # pragma: no cover
     from .matching import Pair
@@ -26,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 COLUMNS = [
     "status", "score", "relation", "similarity", "a_ids", "a_text", "b_ids", "b_text",
-    "a_speaker", "b_speaker", "flags", "margin", "a_claim", "b_claim", "nearest",
+    "a_speaker", "b_speaker", "flags", "reviewed", "margin", "a_claim", "b_claim", "nearest",
     "a_speaker_key", "b_speaker_key",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -68,6 +67,11 @@ def _ids(ids) -> str:
     return ";".join(str(i) for i in ids)
 
 
+def row_key(r: dict) -> str:
+    """A row's stable key: "A1|B6", "A9|" (only in A), "|B3", "A2.1|B9;10"."""
+    return f"{'A' + _ids(r['a_labels']) if r['a_labels'] else ''}|{'B' + _ids(r['b_labels']) if r['b_labels'] else ''}"
+
+
 class Report:
     """Result of ``align.compare``: ``rows``, ``to_frame()``, ``to_csv()``, Jupyter display."""
 
@@ -90,6 +94,32 @@ class Report:
             f"{self.b.document.name} ({self.b.document.lang}, {len(self.b.sentences)} sentences): "
             f"{c['match']} matches, {c['only_a']} only in A, {c['only_b']} only in B>"
         )
+
+    @classmethod
+    def from_saved(cls, sides: dict, rows: list[dict], options: dict) -> "Report":
+        """A report rebuilt from saved rows (``align.load_report``): no embeddings or scores."""
+        from .pipeline import Side
+
+        new = object.__new__(cls)
+        new.a, new.b = (Side(doc, segs, segs, np.zeros((0, 0), np.float32)) for doc, segs in (sides["A"], sides["B"]))
+        new.claim_pairs, new.scores, new.cos, new.margin = [], None, None, None
+        new.options = dict(options)
+        new.unit = new.options.get("unit", "sentence")
+        new.rows = rows
+        return new
+
+    def sides(self):
+        return (("A", self.a), ("B", self.b))
+
+    def document(self, side: str):
+        return (self.a if side.upper() == "A" else self.b).document
+
+    def units(self, side: str) -> list:
+        """The report's units (sentences, or claims with ``unit="claim"``) of side "A" or "B"."""
+        s = self.a if side.upper() == "A" else self.b
+        if self.unit == "claim" and self.scores is not None:
+            return s.claims
+        return s.sentences
 
     # -- rows ----------------------------------------------------------------------------------
     @property
@@ -134,6 +164,7 @@ class Report:
                 "b_claim": " ".join(B.claims[j].text for j in p.b),
                 "nearest": None,
                 "flags": [],
+                "reviewed": "",
             }
             key = (a_ids, b_ids)
             if key not in best or row["score"] > best[key]["score"]:
@@ -153,6 +184,7 @@ class Report:
                     "a_ids": (u.id,) if side == "a" else (), "b_ids": (u.id,) if side == "b" else (),
                     "margin": None, "a_claim": "", "b_claim": "",
                     "nearest": self._nearest(side, claims_of[side][u.id], *other[side]), "flags": flags,
+                    "reviewed": "",
                 })
         for r in rows:
             for side, units in (("a", units_a), ("b", units_b)):
@@ -172,6 +204,84 @@ class Report:
             order = {"match": 0, "only_a": 0, "only_b": 1}
             rows.sort(key=lambda r: (order[r["status"]], r["a_ids"] or (0,), r["b_ids"] or (0,)))
         return [{c: r.get(c) for c in (*COLUMNS, "a_labels", "b_labels", "a_speakers", "b_speakers")} for r in rows]
+
+    # -- review --------------------------------------------------------------------------------
+    def _row(self, row) -> dict:
+        if isinstance(row, dict):
+            if any(r is row for r in self.rows):
+                return row
+            row = row_key(row)
+        if isinstance(row, int) and not isinstance(row, bool):
+            if not -len(self.rows) <= row < len(self.rows):
+                raise InputError(f"row {row} does not exist (the report has {len(self.rows)} rows)")
+            return self.rows[row]
+        for r in self.rows:
+            if row_key(r) == row:
+                return r
+        raise InputError(f"no row {row!r}; rows are numbered 0..{len(self.rows) - 1} or keyed like 'A1|B6'")
+
+    def review(self, row, decision: str, *, relation: str | None = None) -> dict:
+        """Record a reviewer's decision on a match: ``decision`` "accepted" or "rejected"
+        (``relation`` optionally re-grades it: "equivalent" or "related"). ``row``: its index
+        in ``rows`` or its key ("A1|B6"). Kept in the ``reviewed`` column of every export."""
+        if decision not in ("accepted", "rejected"):
+            raise InputError(f"decision must be 'accepted' or 'rejected', got {decision!r}")
+        r = self._row(row)
+        if r["status"] != "match":
+            raise InputError(f"row {row_key(r)} is not a match; use relink() to pair it")
+        if relation is not None:
+            if relation not in ("equivalent", "related"):
+                raise InputError(f"relation must be 'equivalent' or 'related', got {relation!r}")
+            r["relation"] = relation
+        r["reviewed"] = decision if relation is None else f"{decision} ({relation})"
+        return r
+
+    def relink(self, a: str | int, b: str | int | tuple, *, relation: str = "related") -> dict:
+        """Pair unit ``a`` of A with unit(s) ``b`` of B by hand (labels as shown, e.g. 9 or
+        "9.2"). Machine matches of those units are marked rejected; their unmatched rows go."""
+        if relation not in ("equivalent", "related"):
+            raise InputError(f"relation must be 'equivalent' or 'related', got {relation!r}")
+        bs = tuple(str(x) for x in (b if isinstance(b, (tuple, list)) else (b,)))
+        ua = {str(u.label): u for u in self.units("A")}
+        ub = {str(u.label): u for u in self.units("B")}
+        if str(a) not in ua:
+            raise InputError(f"A has no segment {a!r}")
+        for x in bs:
+            if x not in ub:
+                raise InputError(f"B has no segment {x!r}")
+        keep = []
+        for r in self.rows:
+            touches = str(a) in r["a_labels"] or set(bs) & set(r["b_labels"])
+            if touches and r["status"] != "match":
+                continue  # now matched by hand
+            if touches and not r["reviewed"].startswith("re-linked"):
+                r["reviewed"] = "rejected (re-linked)"
+            keep.append(r)
+        units_a, units_b = [ua[str(a)]], [ub[x] for x in bs]
+        row = {
+            "status": "match", "score": None, "relation": relation, "similarity": None,
+            "a_ids": tuple(u.id for u in units_a), "b_ids": tuple(u.id for u in units_b),
+            "a_text": " ".join(u.text for u in units_a), "b_text": " ".join(u.text for u in units_b),
+            "a_speaker": "; ".join(sorted({u.speaker for u in units_a} - {None})),
+            "b_speaker": "; ".join(sorted({u.speaker for u in units_b} - {None})),
+            "flags": [], "reviewed": "re-linked", "margin": None, "a_claim": "", "b_claim": "", "nearest": None,
+            "a_speaker_key": "; ".join(sorted({u.speaker_key for u in units_a} - {None})),
+            "b_speaker_key": "; ".join(sorted({u.speaker_key for u in units_b} - {None})),
+            "a_labels": tuple(str(u.label) for u in units_a), "b_labels": tuple(str(u.label) for u in units_b),
+            "a_speakers": tuple((u.speaker, u.speaker_key) for u in units_a),
+            "b_speakers": tuple((u.speaker, u.speaker_key) for u in units_b),
+        }
+        from .flags import disagreements
+
+        row["flags"] = disagreements(row["a_text"], row["b_text"])
+        keep.append(row)
+        self.rows = keep
+        return row
+
+    @property
+    def reviews(self) -> dict[str, str]:
+        """{row key: decision} for every reviewed row."""
+        return {row_key(r): r["reviewed"] for r in self.rows if r.get("reviewed")}
 
     def _flag_disagreements(self, rows: list[dict], units_a: list, units_b: list) -> None:
         """Add align.flags' reasons (numbers, days, dates, people, places) to every match."""
@@ -232,11 +342,12 @@ class Report:
 
     def filter(
         self, *, speaker: str | None = None, status: str | None = None, min_score: float | None = None,
-        relation: str | None = None,
+        relation: str | None = None, flag: str | None = None,
     ) -> "Report":
         """A new Report with only the rows that match: ``speaker`` (a name in any script, e.g.
         "Shamkhani" or "شمخانی", on either side), ``status``, ``min_score`` and ``relation``
-        ("equivalent" or "related"; the last two keep matches only)."""
+        ("equivalent" or "related"; the last two keep matches only), ``flag`` (rows with a flag
+        containing this text, e.g. "day", "person", "number")."""
         from .speakers import speaker_matches
 
         if status is not None and status not in ("match", "only_a", "only_b"):
@@ -255,21 +366,37 @@ class Report:
             if relation not in ("equivalent", "related"):
                 raise InputError(f"relation must be 'equivalent' or 'related', got {relation!r}")
             rows = [r for r in rows if r["relation"] == relation]
+        if flag is not None:
+            rows = [r for r in rows if any(flag.lower() in f.lower() for f in r["flags"])]
         new = object.__new__(Report)
         new.__dict__.update(self.__dict__)
         new.rows = rows
-        new.options = {**self.options, "filter": {"speaker": speaker, "status": status, "min_score": min_score, "relation": relation}}
+        new.options = {**self.options, "filter": {"speaker": speaker, "status": status, "min_score": min_score, "relation": relation, "flag": flag}}
         return new
+
+    def sort(self, by: str = "score", ascending: bool = False) -> "Report":
+        """A new Report with rows sorted by a column (unmatched rows last when sorting by score)."""
+        if by not in COLUMNS:
+            raise InputError(f"cannot sort by {by!r}; columns: {', '.join(COLUMNS)}")
+        present = [r for r in self.rows if r.get(by) is not None]
+        missing = [r for r in self.rows if r.get(by) is None]
+        new = object.__new__(Report)
+        new.__dict__.update(self.__dict__)
+        new.rows = sorted(present, key=lambda r: r[by] if not isinstance(r[by], (list, tuple)) else len(r[by]), reverse=not ascending) + missing
+        return new
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
     # -- exports -------------------------------------------------------------------------------
     def to_frame(self):
         """All rows as a pandas DataFrame (ids as ``;``-joined strings, flags as ``; ``-joined)."""
         import pandas as pd
 
-        return pd.DataFrame([self._flat(r, safe=False) for r in self.rows], columns=COLUMNS)
+        return pd.DataFrame([self.flat_row(r, safe=False) for r in self.rows], columns=COLUMNS)
 
     @staticmethod
-    def _flat(r: dict, safe: bool) -> dict:
+    def flat_row(r: dict, safe: bool) -> dict:
         """A row with scalar cells; ``safe`` (for files): numbers as fixed-point text, formula-safe."""
         out = {}
         for c in COLUMNS:
@@ -291,7 +418,7 @@ class Report:
         writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         for r in self.rows:
-            writer.writerow({k: "" if v is None else v for k, v in self._flat(r, safe=True).items()})
+            writer.writerow({k: "" if v is None else v for k, v in self.flat_row(r, safe=True).items()})
         return buf.getvalue()
 
     def to_csv(self, path: str | os.PathLike) -> Path:
@@ -328,33 +455,48 @@ class Report:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return self.to_html_table()
+        from .exports import render_html
 
-    def to_html_table(self) -> str:
-        A, B = self.a.document, self.b.document
-        esc = html.escape
-        head = (
-            "<tr><th>status</th><th>confidence</th>"
-            f"<th>A: {esc(A.name)} [{esc(A.lang)}]</th><th>B: {esc(B.name)} [{esc(B.lang)}]</th><th>flags</th></tr>"
-        )
-        body = []
-        for r in self.rows:
-            score = r["score"]
-            bar = (
-                f'<div style="background:#ddd;width:80px"><div style="background:#2a7;width:{score * 80:.0f}px;height:8px"></div></div>{score:.2f}'
-                if score is not None else ""
-            )
-            body.append(
-                f'<tr><td>{esc(r["status"])}</td><td>{bar}</td>'
-                f'{_cell(r["a_labels"], r["a_text"], A.lang, r["a_speaker"])}{_cell(r["b_labels"], r["b_text"], B.lang, r["b_speaker"])}'
-                f'<td>{esc("; ".join(r["flags"]))}</td></tr>'
-            )
-        c = self.counts
-        caption = f"{c['match']} matches, {c['only_a']} only in A, {c['only_b']} only in B"
-        return (
-            f'<table class="claimalign"><caption>{esc(caption)}</caption><thead>{head}</thead>'
-            f'<tbody>{"".join(body)}</tbody></table>'
-        )
+        return render_html(self, max_rows=50)
+
+    def to_html(self, path: str | os.PathLike | None = None) -> str | Path:
+        """The side-by-side view as a standalone HTML page (no network resources, no script,
+        every text escaped); written atomically to ``path`` when given, else returned."""
+        from .exports import render_html
+
+        page = render_html(self, standalone=True)
+        return page if path is None else atomic_write(path, page.encode("utf-8"))
+
+    def to_xlsx(self, path: str | os.PathLike) -> Path:
+        """Excel workbook: pairs, unmatched per article, run metadata (see align.exports)."""
+        from .exports import to_xlsx_bytes
+
+        return atomic_write(path, to_xlsx_bytes(self))
+
+    def to_jsonl(self, path: str | os.PathLike | None = None) -> str | Path:
+        """JSON Lines: a meta line, then one object per row with character offsets; reviews
+        included. ``align.load_report(path)`` reads it back."""
+        from .exports import to_jsonl
+
+        text = to_jsonl(self)
+        return text if path is None else atomic_write(path, text.encode("utf-8"))
+
+    save = to_jsonl
+
+    def heatmap(self, ax=None, *, max_labels: int = 60):
+        """Matplotlib heatmap of the claim x claim margin scores, chosen pairs boxed. Axis
+        labels are the claim labels (ids); ``report.legend()`` lists their texts."""
+        from .plots import heatmap
+
+        return heatmap(self, ax=ax, max_labels=max_labels)
+
+    def legend(self, side: str = "A", width: int = 80):
+        """A DataFrame of one side's claim labels and texts (for the heatmap's axes)."""
+        import pandas as pd
+
+        s = self.a if side.upper() == "A" else self.b
+        return pd.DataFrame({"label": [c.label for c in s.claims], "speaker": [c.speaker or "" for c in s.claims],
+                             "text": [_short(c.text, width) for c in s.claims]})
 
 
 def _document_order(rows: list[dict]):
@@ -372,18 +514,6 @@ def _document_order(rows: list[dict]):
         return ((float(best_a[pos - 1]) if pos else 0.0) + 0.5, 0, j)
 
     return key
-
-
-def _cell(ids, text: str, lang: str, speaker: str = "") -> str:
-    if not ids:
-        return "<td></td>"
-    rtl = lang in RTL_LANGUAGES or is_rtl(text)
-    d = "rtl" if rtl else "ltr"
-    who = f'<span style="color:#666">[{html.escape(speaker)}]</span> ' if speaker else ""
-    return (
-        f'<td dir="{d}" lang="{html.escape(lang)}" style="text-align:{"right" if rtl else "left"}">'
-        f'<b>{html.escape(_ids(ids))}</b> {who}{html.escape(text)}</td>'
-    )
 
 
 def _short(text: str, n: int) -> str:
