@@ -68,6 +68,7 @@ def _compare(args) -> int:
         args.a, args.b, model=args.model, lang_a=args.lang_a, lang_b=args.lang_b,
         min_score=args.min_score, k=args.k, cache=not args.no_cache, unit=args.unit, speaker=args.speaker,
         same_speaker=not args.any_speaker, repair_zwnj=args.repair_zwnj, mode=args.mode, segmented=args.segmented,
+        progress=False if args.quiet else "auto",
     )
     path = getattr(report, WRITERS[fmt])(args.output)
     if not args.quiet:

@@ -65,6 +65,7 @@ def compare(
     mode: str = "comparable",
     segmented: bool = False,
     parallel: ParallelSettings | None = None,
+    progress: bool | str = "auto",
 ) -> Report:
     """Compare two articles and return a Report of matched and unmatched sentences.
 
@@ -82,6 +83,7 @@ def compare(
     margin) or "parallel" (translations: a monotonic alignment of sentence groups, 1-1, 1-2,
     2-1, ... and 1-0/0-1, see ``align.parallel``; ``report.to_vecalign()`` gives its steps).
     ``segmented``: take one segment per line as given instead of splitting sentences.
+    ``progress``: progress bar while embedding ("auto": long inputs, in a notebook or terminal).
     """
     if unit not in ("sentence", "claim"):
         raise InputError(f"unit must be 'sentence' or 'claim', got {unit!r}")
@@ -91,7 +93,7 @@ def compare(
         raise InputError(f"k must be a positive integer, got {k!r}")
     if mode not in ("comparable", "parallel"):
         raise InputError(f"mode must be 'comparable' or 'parallel', got {mode!r}")
-    encoder = encoder or Encoder(model, cache=cache)
+    encoder = encoder or Encoder(model, cache=cache, show_progress=progress)
     if mode == "parallel":
         if unit != "sentence":
             raise InputError("parallel mode aligns sentences (or lines): unit must be 'sentence'")

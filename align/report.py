@@ -278,6 +278,12 @@ class Report:
         self.rows = keep
         return row
 
+    def review_widget(self, max_rows: int = 100):
+        """Jupyter widget to accept/reject pairs, re-grade relations, re-link and save."""
+        from .review import review_widget
+
+        return review_widget(self, max_rows=max_rows)
+
     @property
     def reviews(self) -> dict[str, str]:
         """{row key: decision} for every reviewed row."""

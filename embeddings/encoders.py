@@ -85,7 +85,7 @@ class Encoder:
         home: str | os.PathLike | None = None,
         batch_size: int = 32,
         device: str | None = "cpu",
-        show_progress: bool = False,
+        show_progress: bool | str = "auto",
     ):
         self.model = str(model)
         self.prefix = prefix
@@ -178,6 +178,19 @@ class Encoder:
         return self.cache if isinstance(self.cache, EmbeddingCache) else None
 
     # -- encoding --------------------------------------------------------------------------
+    PROGRESS_MIN = 256  # texts to embed before "auto" shows a progress bar
+
+    def _progress(self, n: int) -> bool:
+        """True/False as set; "auto": for long inputs (>= PROGRESS_MIN texts to embed), in a
+        notebook (tqdm draws a widget there) or when stderr is a terminal."""
+        if self.show_progress != "auto":
+            return bool(self.show_progress)
+        if n < self.PROGRESS_MIN:
+            return False
+        import sys
+
+        return "ipykernel" in sys.modules or sys.stderr.isatty()
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` -> float32 array of shape (len(texts), dim), rows L2-normalised."""
         texts = list(texts)
@@ -195,7 +208,7 @@ class Encoder:
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
-                show_progress_bar=self.show_progress,
+                show_progress_bar=self._progress(len(missing)),
             ).astype(np.float32)
             if cache is not None:
                 cache.put(fingerprint, [inputs[i] for i in missing], new)

@@ -147,3 +147,28 @@ def test_cli_formats_from_extension(tmp_path):
         assert p.returncode == 0 and out.exists(), p.stderr
     assert align.load_report(tmp_path / "r.jsonl").counts["match"] == 7
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_review_widget_records_decisions(seed_report, tmp_path):
+    import copy
+
+    report = copy.deepcopy(seed_report)
+    ui = report.review_widget()
+    assert len(ui.rows) == 7
+    box = next(b for b in ui.rows if b.key == "A2|B9")
+    box.decision.value = "accepted"
+    other = next(b for b in ui.rows if b.key == "A4|B13")
+    other.decision.value = "rejected"
+    third = next(b for b in ui.rows if b.key == "A7|B16")  # machine: equivalent
+    third.decision.value = "accepted"
+    third.relation.value = "related"
+    a_pick, b_pick, rel_pick, link = ui.relink_controls
+    a_pick.value, b_pick.value = "9", ("7",)
+    link.click()
+    path, save = ui.save_controls
+    path.value = str(tmp_path / "w.jsonl")
+    save.click()
+    expected = {"A2|B9": "accepted", "A4|B13": "rejected", "A7|B16": "accepted (related)",
+                "A10|B7": "rejected (re-linked)", "A9|B7": "re-linked"}
+    assert report.reviews == expected
+    assert align.load_report(tmp_path / "w.jsonl").reviews == expected

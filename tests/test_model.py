@@ -137,3 +137,17 @@ def test_local_directory_model_and_prefix_convention(encoder, tmp_path):
     assert Encoder("intfloat/multilingual-e5-large")._auto_prefix(Path("/x/abc")) == "query: "
     assert Encoder("sentence-transformers/LaBSE")._auto_prefix(Path("/x/abc")) == ""
     assert Encoder("BAAI/bge-m3")._auto_prefix(Path("/x/abc")) == ""
+
+
+def test_progress_bar_for_long_inputs(encoder, capfd):
+    import uuid
+
+    from embeddings import Encoder
+
+    quiet = Encoder(home=encoder.home, cache=False)
+    assert quiet._progress(10) is False  # "auto": short inputs never show one
+    loud = Encoder(home=encoder.home, cache=False, show_progress=True)
+    loud._st = encoder._load()  # share the loaded model
+    loud.encode([f"sentence {uuid.uuid4().hex}" for _ in range(40)])
+    err = capfd.readouterr().err
+    assert "Batches" in err and "100%" in err
