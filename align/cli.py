@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="compare two articles and write a report")
     c.add_argument("a", help="article A (UTF-8 text file)")
     c.add_argument("b", help="article B (UTF-8 text file)")
+    c.add_argument("more", nargs="*", metavar="C", help="more articles: groups of claims, one column per article")
+    c.add_argument("--langs", help="languages of all articles, comma-separated (e.g. fa,ar,en); detected when omitted")
     c.add_argument("-o", "--output", default="report.csv", help="report path; the format follows the extension: .csv, .xlsx, .html, .jsonl, or .vecalign (parallel mode: Vecalign's [0]:[0, 1]:score lines); default report.csv")
     c.add_argument("--model", default="default", help="'default' (offline multilingual-e5-small), a local sentence-transformers directory, or a model name already in the Hugging Face cache")
     c.add_argument("--lang-a", help="language of A (ISO code, e.g. fa); detected when omitted")
@@ -63,9 +65,17 @@ def _compare(args) -> int:
         raise InputError("a .vecalign output needs --mode parallel")
     if args.mode == "parallel" and args.unit != "sentence":
         raise InputError("--mode parallel aligns sentences: --unit claim is for comparable mode")
+    langs = None
+    if args.langs:
+        langs = [x.strip() or None for x in args.langs.split(",")]
+    if args.more or langs:
+        if args.mode == "parallel" or fmt == "vecalign":
+            raise InputError("parallel mode and .vecalign compare two articles")
+        if args.speaker:
+            raise InputError("--speaker filters a comparison of two articles")
     t0 = time.perf_counter()
     report = compare(
-        args.a, args.b, model=args.model, lang_a=args.lang_a, lang_b=args.lang_b,
+        args.a, args.b, *args.more, langs=langs, model=args.model, lang_a=args.lang_a, lang_b=args.lang_b,
         min_score=args.min_score, k=args.k, cache=not args.no_cache, unit=args.unit, speaker=args.speaker,
         same_speaker=not args.any_speaker, repair_zwnj=args.repair_zwnj, mode=args.mode, segmented=args.segmented,
         progress=False if args.quiet else "auto",

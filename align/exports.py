@@ -110,6 +110,63 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def xlsx_table(columns: list[str], flat_rows: list[dict], run: dict) -> bytes:
+    """A one-table workbook ("groups" + "run"), same cell rules as the two-article workbook."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.properties.created = wb.properties.modified = _dt.datetime(2000, 1, 1)
+    ws = wb.active
+    ws.title = "groups"
+    ws.append(columns)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    rtl = Alignment(horizontal="right", vertical="top", wrap_text=True, readingOrder=2)
+    ltr = Alignment(horizontal="left", vertical="top", wrap_text=True, readingOrder=1)
+    for flat in flat_rows:
+        ws.append([None] * len(columns))
+        for col, name in enumerate(columns, start=1):
+            v, cell = flat[name], ws.cell(row=ws.max_row, column=col)
+            if isinstance(v, str):
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
+                cell.data_type = "s"
+                cell.alignment = rtl if is_rtl(v) else ltr
+            else:
+                cell.value = v
+    for col, name in enumerate(columns, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 50 if name.endswith("_text") else 12
+    ws.freeze_panes = "A2"
+    meta = wb.create_sheet("run")
+    for k, v in {"date": _today(), **run}.items():
+        meta.append([k, json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _normalise_zip(buf.getvalue())
+
+
+def render_multi_html(multi, *, standalone: bool = False, truncate: int = TRUNCATE) -> str:
+    """n-column view of a MultiReport: one row per claim group, then claims only in one article."""
+    docs = [s.document for s in multi.sides]
+    head = "<tr><th style='width:8%'>confidence</th><th style='width:7%'>relation</th>" + "".join(
+        f"<th>{x}: {_esc(d.name)} [{_esc(d.lang)}]</th>" for x, d in zip(multi.letters, docs)) + "<th style='width:14%'>flags</th></tr>"
+    body = []
+    for r in multi.rows:
+        cells = "".join(_text_cell(r[f"{x}_labels"], r[f"{x}_text"], d.lang, r[f"{x}_speaker"], truncate) for x, d in zip(multi.letters, docs))
+        flags = "".join(f'<span class="flag">{_esc(f)}</span>' for f in r["flags"])
+        rel = r.get("relation") or ""
+        body.append(f"<tr>{_conf(r['score'])}<td class='{_esc(rel)}'>{_esc(rel)}</td>{cells}<td>{flags}</td></tr>")
+    groups = sum(1 for r in multi.rows if r["status"] == "match")
+    inner = (f'<div class="claimalign"><p class="meta">{groups} groups of matching claims across {len(docs)} articles; '
+             f'rows with one article filled are only in that article</p><table><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
+    if not standalone:
+        return f"<style>{CSS}</style>{inner}"
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f"<title>claimalign: {_esc(' vs '.join(d.name for d in docs))}</title><style>{CSS}</style></head><body>{inner}</body></html>\n")
+
+
 # -- HTML ---------------------------------------------------------------------------------------
 
 CSS = """

@@ -50,7 +50,8 @@ def prepare(
 def compare(
     a: str | os.PathLike | Document,
     b: str | os.PathLike | Document,
-    *,
+    *more: str | os.PathLike | Document,
+    langs: list[str | None] | None = None,
     model: str | os.PathLike = "default",
     encoder: Encoder | None = None,
     lang_a: str | None = None,
@@ -67,9 +68,11 @@ def compare(
     parallel: ParallelSettings | None = None,
     progress: bool | str = "auto",
 ) -> Report:
-    """Compare two articles and return a Report of matched and unmatched sentences.
+    """Compare two articles and return a Report of matched and unmatched sentences; with three
+    or more (``compare(fa, ar, en)``) a MultiReport of claim groups, one column per article.
 
-    ``a``/``b``: a path, the text itself, or a Document. ``model``: "default" (offline
+    ``a``/``b``/``*more``: a path, the text itself, or a Document (``langs``: their languages,
+    for more than two). ``model``: "default" (offline
     multilingual-e5-small), a local sentence-transformers directory or a cached model name;
     or pass a ready ``encoder``. ``min_score``: keep pairs whose confidence is at least this
     (default: the calibrated threshold). ``k``: neighbourhood size of the margin score.
@@ -98,8 +101,29 @@ def compare(
         if unit != "sentence":
             raise InputError("parallel mode aligns sentences (or lines): unit must be 'sentence'")
         return _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, parallel or ParallelSettings(), speaker, repair_zwnj)
+    if more or langs is not None:
+        sources = [a, b, *more]
+        langs = list(langs) if langs is not None else [lang_a, lang_b] + [None] * len(more)
+        if len(langs) != len(sources):
+            raise InputError(f"langs has {len(langs)} entries for {len(sources)} articles")
+        if speaker:
+            raise InputError("speaker filtering is per pair: use multi.report(i, j).filter(speaker=...)")
+        from .multi import compare_many
+
+        it = iter(langs)
+        return compare_many(
+            sources, encoder=encoder,
+            prepare_side=lambda src: prepare(src, encoder, lang=next(it), segmented=segmented),
+            match=lambda sa, sb: _compare_sides(sa, sb, encoder, k, min_score, same_speaker, unit, repair_zwnj, segmented),
+            options={"model": encoder.model, "k": int(k), "unit": unit, "min_score": min_score, "same_speaker": bool(same_speaker)},
+        )
     side_a = prepare(a, encoder, lang=lang_a, segmented=segmented)
     side_b = prepare(b, encoder, lang=lang_b, segmented=segmented)
+    report = _compare_sides(side_a, side_b, encoder, k, min_score, same_speaker, unit, repair_zwnj, segmented)
+    return report.filter(speaker=speaker) if speaker else report
+
+
+def _compare_sides(side_a: Side, side_b: Side, encoder: Encoder, k, min_score, same_speaker, unit, repair_zwnj, segmented) -> Report:
     pairs, scores = match_claims(side_a, side_b, k=k, min_score=min_score, same_speaker=same_speaker, encoder=encoder)
     calibration = Calibration.default()
     options = {
@@ -114,8 +138,7 @@ def compare(
         "mode": "comparable",
         "segmented": bool(segmented),
     }
-    report = Report(side_a, side_b, pairs, scores, options)
-    return report.filter(speaker=speaker) if speaker else report
+    return Report(side_a, side_b, pairs, scores, options)
 
 
 def _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, settings, speaker, repair_zwnj) -> Report:

@@ -99,7 +99,7 @@ def test_frame_and_html(seed_report):
     assert set(df["status"]) == {"match", "only_a", "only_b"}
     html = seed_report._repr_html_()
     assert 'dir="rtl"' in html and 'lang="fa"' in html and 'lang="ar"' in html
-    assert "<table" in html and html.count("<tr>") == len(seed_report.rows) + 1
+    assert html.count("<table>") == 3 and html.count("<tr>") == len(seed_report.rows) + 3  # pairs, only A, only B
 
 
 def test_html_escapes_article_text(encoder):
