@@ -458,6 +458,9 @@ class Report:
                 f"  {r['score']:.2f} {r['relation'][:5]}  A{_ids(r['a_labels']):<5} <-> B{_ids(r['b_labels']):<5} "
                 f"{_short(r['a_claim'], width // 2)}  |  {_short(r['b_claim'], width // 2)}"
             )
+            facts = [f for f in r["flags"] if not f.startswith(("duplicate", "place only"))]
+            if facts:
+                lines.append(f"{'':18}! {_short('; '.join(facts), width * 2)}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
