@@ -41,55 +41,59 @@ def metadata(report: "Report") -> dict:
 
 def to_xlsx_bytes(report: "Report") -> bytes:
     """Workbook: 'pairs' (matches), one sheet per article for its unmatched segments, 'run'
-    (metadata). RTL cells right-to-left, wrapped; frozen header; every text cell stored as a
-    string (never a formula)."""
+    (metadata)."""
+    from .report import COLUMNS
+
+    def flat(status: str) -> list[dict]:
+        return [report.flat_row(r, safe=False) for r in report.rows if r["status"] == status]
+
+    sheets = [("pairs", COLUMNS, flat("match")), ("only in A", COLUMNS, flat("only_a")), ("only in B", COLUMNS, flat("only_b"))]
+    widths = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18}
+    return xlsx_workbook(sheets, metadata(report), widths)
+
+
+def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, widths: dict[str, int] | None = None) -> bytes:
+    """Sheets of (title, columns, flat rows) plus a 'run' sheet of metadata. RTL cells
+    right-to-left, wrapped; bold frozen header with filters; every text cell stored as a string
+    (never a formula); fixed timestamps, so the same rows give the same bytes."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .report import COLUMNS
-
+    widths = widths or {}
     wb = Workbook()
     wb.properties.creator = "claimalign"
-    fixed = _dt.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.created = wb.properties.modified = _dt.datetime(2000, 1, 1)
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     rtl = Alignment(horizontal="right", vertical="top", wrap_text=True, readingOrder=2)
     ltr = Alignment(horizontal="left", vertical="top", wrap_text=True, readingOrder=1)
-    widths = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18}
-    sheets = [("pairs", [r for r in report.rows if r["status"] == "match"])]
-    for side, status in (("A", "only_a"), ("B", "only_b")):
-        sheets.append((f"only in {side}", [r for r in report.rows if r["status"] == status]))
-    first = True
-    for title, rows in sheets:
-        ws = wb.active if first else wb.create_sheet()
-        first = False
+
+    def put(cell, v) -> None:
+        if isinstance(v, str):
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
+            cell.data_type = "s"  # text, even when it starts with "=" (no formula)
+            cell.alignment = rtl if is_rtl(v) else ltr
+        else:
+            cell.value = v
+
+    for n, (title, columns, rows) in enumerate(sheets):
+        ws = wb.active if n == 0 else wb.create_sheet()
         ws.title = title
-        ws.append(COLUMNS)
+        ws.append(columns)
         for c in ws[1]:
             c.font, c.fill = head_font, head_fill
-        for r in rows:
-            flat = report.flat_row(r, safe=False)
-            ws.append([None] * len(COLUMNS))
-            for col, name in enumerate(COLUMNS, start=1):
-                v = flat[name]
-                cell = ws.cell(row=ws.max_row, column=col)
-                if isinstance(v, str):
-                    v = ILLEGAL_CHARACTERS_RE.sub("", v)
-                    cell.value = v
-                    cell.data_type = "s"  # text, even when it starts with "=" (no formula)
-                    cell.alignment = rtl if is_rtl(v) else ltr
-                else:
-                    cell.value = v
-        for col, name in enumerate(COLUMNS, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = widths.get(name, 12)
+        for row in rows:
+            ws.append([None] * len(columns))
+            for col, name in enumerate(columns, start=1):
+                put(ws.cell(row=ws.max_row, column=col), row[name])
+        for col, name in enumerate(columns, start=1):
+            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = widths.get(name, 50 if name.endswith("_text") else 12)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
     ws = wb.create_sheet("run")
-    for k, v in metadata(report).items():
-        ws.append([k, json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v])
-        if isinstance(ws.cell(row=ws.max_row, column=2).value, str):
-            ws.cell(row=ws.max_row, column=2).data_type = "s"
+    for k, v in run.items():
+        ws.append([k])
+        put(ws.cell(row=ws.max_row, column=2), json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 20, 100
     buf = io.BytesIO()
     wb.save(buf)
@@ -108,42 +112,6 @@ def _normalise_zip(data: bytes) -> bytes:
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, src.read(info.filename))
     return out.getvalue()
-
-
-def xlsx_table(columns: list[str], flat_rows: list[dict], run: dict) -> bytes:
-    """A one-table workbook ("groups" + "run"), same cell rules as the two-article workbook."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    wb.properties.created = wb.properties.modified = _dt.datetime(2000, 1, 1)
-    ws = wb.active
-    ws.title = "groups"
-    ws.append(columns)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    rtl = Alignment(horizontal="right", vertical="top", wrap_text=True, readingOrder=2)
-    ltr = Alignment(horizontal="left", vertical="top", wrap_text=True, readingOrder=1)
-    for flat in flat_rows:
-        ws.append([None] * len(columns))
-        for col, name in enumerate(columns, start=1):
-            v, cell = flat[name], ws.cell(row=ws.max_row, column=col)
-            if isinstance(v, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
-                cell.data_type = "s"
-                cell.alignment = rtl if is_rtl(v) else ltr
-            else:
-                cell.value = v
-    for col, name in enumerate(columns, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 50 if name.endswith("_text") else 12
-    ws.freeze_panes = "A2"
-    meta = wb.create_sheet("run")
-    for k, v in {"date": _today(), **run}.items():
-        meta.append([k, json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _normalise_zip(buf.getvalue())
 
 
 def render_multi_html(multi, *, standalone: bool = False, truncate: int = TRUNCATE) -> str:
@@ -302,11 +270,12 @@ def to_jsonl(report: "Report") -> str:
         }
     meta = {"type": "meta", **metadata(report), "date": None, "documents": docs, "options": report.options}
     lines = [json.dumps(meta, ensure_ascii=False, sort_keys=True)]
+    by_label = {side: {str(u.label): u for u in report.units(side.upper())} for side in ("a", "b")}
     for r in report.rows:
         row = {"type": "row", **{c: r.get(c) for c in COLUMNS}}
         row["a_ids"], row["b_ids"] = list(r["a_labels"]), list(r["b_labels"])
         for side in ("a", "b"):
-            units = {str(u.label): u for u in report.units(side.upper())}
+            units = by_label[side]
             row[f"{side}_spans"] = [[units[str(x)].start, units[str(x)].end] for x in r[f"{side}_labels"]]
         lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
     return "\n".join(lines) + "\n"
@@ -336,11 +305,12 @@ def load_jsonl(path: str | os.PathLike) -> "Report":
         segs = [Segment(s["id"], s["text"], s["start"], s["end"], s["paragraph"], s["kind"], d["lang"], s["duplicate_of"],
                         s["speaker"], s["sentence"], s["speaker_key"], s["part"]) for s in d["segments"]]
         sides[side] = (doc, segs)
+    by_label = {side: {str(u.label): u for u in sides[side.upper()][1]} for side in ("a", "b")}
     rows = []
     for x in lines[1:]:
         r = {k: v for k, v in x.items() if k not in ("type", "a_spans", "b_spans")}
         for side in ("a", "b"):
-            units = {str(u.label): u for u in sides[side.upper()][1]}
+            units = by_label[side]
             labels = tuple(str(v) for v in x[f"{side}_ids"])
             r[f"{side}_labels"] = labels
             r[f"{side}_ids"] = tuple(units[v].id for v in labels)

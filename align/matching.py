@@ -11,6 +11,7 @@ coefficients transfer. The coefficients and the default threshold are fitted on 
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,6 +40,7 @@ class Calibration:
     parallel: tuple[float, float, float] = (0.0, 40.0, 0.0)  # intercept, w_score, w_size of parallel steps
 
     @classmethod
+    @functools.cache
     def default(cls) -> "Calibration":
         data = json.loads(_CALIBRATION_FILE.read_text())
         return cls(
@@ -73,17 +75,6 @@ class Pair:
     margin_z: float  # (margin - matrix mean) / matrix std
     gap_z: float  # (margin - best competitor in row and column) / matrix std
     score: float  # confidence in [0, 1]
-
-
-def runner_up_gap(margin: np.ndarray, i: int, j: int) -> float:
-    """How far margin[i, j] stands above the best competitor in its row and in its column."""
-    row = np.delete(margin[i], j)
-    col = np.delete(margin[:, j], i)
-    competitors = np.concatenate([row, col])
-    competitors = competitors[np.isfinite(competitors)]
-    if competitors.size == 0:
-        return 0.0
-    return float(margin[i, j] - competitors.max())
 
 
 def choose_pairs(

@@ -9,8 +9,6 @@ weakest link); its relation is "equivalent" only when every link is.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import string
@@ -18,7 +16,7 @@ from itertools import combinations
 from pathlib import Path
 
 from .errors import InputError
-from .report import Report, atomic_write, safe_cell
+from .report import Report, atomic_write, csv_text, safe_cell, write_csv
 
 
 class MultiReport:
@@ -55,18 +53,18 @@ class MultiReport:
                 x = parent[x]
             return x
 
-        links: dict = {}
+        links = []  # (a node of the match, the match row, letters of its two articles)
         for (i, j), rep in self.pairwise.items():
             for r in rep.matches:
                 nodes = [(i, u) for u in r["a_labels"]] + [(j, u) for u in r["b_labels"]]
                 for n in nodes[1:]:
                     parent[find(n)] = find(nodes[0])
-                links.setdefault("pending", []).append((nodes[0], r, self.letters[i], self.letters[j]))
+                links.append((nodes[0], r, self.letters[i], self.letters[j]))
         groups: dict = {}
         for node in list(parent):
             groups.setdefault(find(node), set()).add(node)
         link_of: dict = {}
-        for node, r, x, y in links.get("pending", []):
+        for node, r, x, y in links:
             link_of.setdefault(find(node), []).append((r, x, y))
         rows = []
         units = [{str(u.label): u for u in rep_units} for rep_units in self._units()]
@@ -109,8 +107,7 @@ class MultiReport:
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for r in self.rows:
-            key = r["status"] if r["status"] == "match" else r["status"]
-            out[key] = out.get(key, 0) + 1
+            out[r["status"]] = out.get(r["status"], 0) + 1
         return out
 
     def flat_row(self, r: dict, safe: bool) -> dict:
@@ -133,15 +130,10 @@ class MultiReport:
         return pd.DataFrame([self.flat_row(r, safe=False) for r in self.rows], columns=self.columns)
 
     def to_csv_string(self) -> str:
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=self.columns, lineterminator="\r\n")
-        w.writeheader()
-        for r in self.rows:
-            w.writerow({k: "" if v is None else v for k, v in self.flat_row(r, safe=True).items()})
-        return buf.getvalue()
+        return csv_text(self.columns, [self.flat_row(r, safe=True) for r in self.rows])
 
     def to_csv(self, path: str | os.PathLike) -> Path:
-        return atomic_write(path, ("\ufeff" + self.to_csv_string()).encode("utf-8"))
+        return write_csv(path, self.to_csv_string())
 
     def to_jsonl(self, path: str | os.PathLike | None = None):
         lines = [json.dumps({"type": "meta", "articles": {x: {"name": s.document.name, "lang": s.document.lang}
@@ -152,10 +144,10 @@ class MultiReport:
         return text if path is None else atomic_write(path, text.encode("utf-8"))
 
     def to_xlsx(self, path: str | os.PathLike) -> Path:
-        from .exports import xlsx_table
+        from .exports import _today, xlsx_workbook
 
-        run = {"articles": {x: s.document.name for x, s in zip(self.letters, self.sides)}, **self.options}
-        return atomic_write(path, xlsx_table(self.columns, [self.flat_row(r, safe=False) for r in self.rows], run))
+        run = {"date": _today(), "articles": {x: s.document.name for x, s in zip(self.letters, self.sides)}, **self.options}
+        return atomic_write(path, xlsx_workbook([("groups", self.columns, [self.flat_row(r, safe=False) for r in self.rows])], run))
 
     def to_html(self, path: str | os.PathLike | None = None):
         from .exports import render_multi_html

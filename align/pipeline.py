@@ -17,7 +17,7 @@ from .errors import InputError
 from .matching import Calibration, Pair, select_pairs
 from .report import Report
 from .scoring import MarginScores, margin_scores
-from .parallel import Alignment, ParallelSettings, align_texts
+from .parallel import ParallelSettings, align_texts
 from .segment import Segment, claims, segment, segment_lines
 from .speakers import assign_speakers, is_identified
 
@@ -125,20 +125,26 @@ def compare(
 
 def _compare_sides(side_a: Side, side_b: Side, encoder: Encoder, k, min_score, same_speaker, unit, repair_zwnj, segmented) -> Report:
     pairs, scores = match_claims(side_a, side_b, k=k, min_score=min_score, same_speaker=same_speaker, encoder=encoder)
-    calibration = Calibration.default()
-    options = {
+    threshold = Calibration.default().threshold if min_score is None else float(min_score)
+    options = _options(encoder, k, threshold, unit, same_speaker, repair_zwnj, "comparable", segmented)
+    return Report(side_a, side_b, pairs, scores, options)
+
+
+def _options(encoder: Encoder, k, min_score: float, unit, same_speaker, repair_zwnj, mode, segmented, **extra) -> dict:
+    """The run options a Report records (and its exports show)."""
+    return {
         "model": encoder.model,
         "model_fingerprint": encoder.fingerprint,
         "k": int(k),
-        "min_score": calibration.threshold if min_score is None else float(min_score),
-        "equivalent": calibration.equivalent,
+        "min_score": float(min_score),
+        "equivalent": Calibration.default().equivalent,
         "unit": unit,
         "same_speaker": bool(same_speaker),
         "repair_zwnj": bool(repair_zwnj),
-        "mode": "comparable",
+        "mode": mode,
         "segmented": bool(segmented),
+        **extra,
     }
-    return Report(side_a, side_b, pairs, scores, options)
 
 
 def _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, settings, speaker, repair_zwnj) -> Report:
@@ -154,19 +160,8 @@ def _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, se
             if conf >= threshold:
                 pairs.append(Pair(st.a, st.b, float(st.similarity), float(st.score), 0.0, 0.0, conf))
     scores = margin_scores(side_a.embeddings, side_b.embeddings, k=k)
-    options = {
-        "model": encoder.model,
-        "model_fingerprint": encoder.fingerprint,
-        "k": int(k),
-        "min_score": threshold,
-        "equivalent": calibration.equivalent,
-        "unit": "sentence",
-        "same_speaker": False,
-        "repair_zwnj": bool(repair_zwnj),
-        "mode": "parallel",
-        "segmented": bool(segmented),
-        "parallel": {f: getattr(settings, f) for f in ("max_size", "skip", "length_weight", "group_penalty")},
-    }
+    options = _options(encoder, k, threshold, "sentence", False, repair_zwnj, "parallel", segmented,
+                       parallel={f: getattr(settings, f) for f in ("max_size", "skip", "length_weight", "group_penalty")})
     report = Report(side_a, side_b, pairs, scores, options)
     report.alignments = steps
     return report.filter(speaker=speaker) if speaker else report

@@ -63,6 +63,21 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
     return path
 
 
+def csv_text(columns: list[str], flat_rows: list[dict]) -> str:
+    """CSV of already formula-safe flat rows (None -> empty), CRLF line ends."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in flat_rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buf.getvalue()
+
+
+def write_csv(path: str | os.PathLike, text: str) -> Path:
+    """UTF-8 with a byte-order mark (Excel shows Arabic script), written atomically."""
+    return atomic_write(path, ("\ufeff" + text).encode("utf-8"))
+
+
 def _ids(ids) -> str:
     return ";".join(str(i) for i in ids)
 
@@ -187,16 +202,7 @@ class Report:
                     "reviewed": "",
                 })
         for r in rows:
-            for side, units in (("a", units_a), ("b", units_b)):
-                us = [units[i - 1] for i in r[f"{side}_ids"]]
-                r[f"{side}_text"] = " ".join(u.text for u in us)
-                r[f"{side}_speaker"] = "; ".join(sorted({u.speaker for u in us} - {None}))
-                r[f"{side}_speaker_key"] = "; ".join(sorted({u.speaker_key for u in us} - {None}))
-                r[f"{side}_labels"] = tuple(u.label for u in us)
-                r[f"{side}_speakers"] = tuple((u.speaker, u.speaker_key) for u in us)
-                if self.options.get("repair_zwnj") and (A if side == "a" else B).document.lang == "fa":
-                    r[f"{side}_text"] = repair_zwnj(r[f"{side}_text"])
-                    r[f"{side}_claim"] = repair_zwnj(r[f"{side}_claim"] or "")
+            self._describe_units(r, units_a, units_b)
         self._flag_disagreements(rows, units_a, units_b)
         if self.options.get("mode") == "parallel":
             rows.sort(key=_document_order(rows))
@@ -257,23 +263,14 @@ class Report:
             if touches and not r["reviewed"].startswith("re-linked"):
                 r["reviewed"] = "rejected (re-linked)"
             keep.append(r)
-        units_a, units_b = [ua[str(a)]], [ub[x] for x in bs]
         row = {
             "status": "match", "score": None, "relation": relation, "similarity": None,
-            "a_ids": tuple(u.id for u in units_a), "b_ids": tuple(u.id for u in units_b),
-            "a_text": " ".join(u.text for u in units_a), "b_text": " ".join(u.text for u in units_b),
-            "a_speaker": "; ".join(sorted({u.speaker for u in units_a} - {None})),
-            "b_speaker": "; ".join(sorted({u.speaker for u in units_b} - {None})),
+            "a_ids": (ua[str(a)].id,), "b_ids": tuple(ub[x].id for x in bs),
             "flags": [], "reviewed": "re-linked", "margin": None, "a_claim": "", "b_claim": "", "nearest": None,
-            "a_speaker_key": "; ".join(sorted({u.speaker_key for u in units_a} - {None})),
-            "b_speaker_key": "; ".join(sorted({u.speaker_key for u in units_b} - {None})),
-            "a_labels": tuple(str(u.label) for u in units_a), "b_labels": tuple(str(u.label) for u in units_b),
-            "a_speakers": tuple((u.speaker, u.speaker_key) for u in units_a),
-            "b_speakers": tuple((u.speaker, u.speaker_key) for u in units_b),
         }
-        from .flags import disagreements
-
-        row["flags"] = disagreements(row["a_text"], row["b_text"])
+        units_a, units_b = self.units("A"), self.units("B")
+        self._describe_units(row, units_a, units_b)
+        self._flag_disagreements([row], units_a, units_b)
         keep.append(row)
         self.rows = keep
         return row
@@ -288,6 +285,19 @@ class Report:
     def reviews(self) -> dict[str, str]:
         """{row key: decision} for every reviewed row."""
         return {row_key(r): r["reviewed"] for r in self.rows if r.get("reviewed")}
+
+    def _describe_units(self, r: dict, units_a: list, units_b: list) -> None:
+        """Fill a row's text, speaker and label columns from its unit ids."""
+        for side, units, doc in (("a", units_a, self.a.document), ("b", units_b, self.b.document)):
+            us = [units[i - 1] for i in r[f"{side}_ids"]]
+            r[f"{side}_text"] = " ".join(u.text for u in us)
+            r[f"{side}_speaker"] = "; ".join(sorted({u.speaker for u in us} - {None}))
+            r[f"{side}_speaker_key"] = "; ".join(sorted({u.speaker_key for u in us} - {None}))
+            r[f"{side}_labels"] = tuple(u.label for u in us)
+            r[f"{side}_speakers"] = tuple((u.speaker, u.speaker_key) for u in us)
+            if self.options.get("repair_zwnj") and doc.lang == "fa":
+                r[f"{side}_text"] = repair_zwnj(r[f"{side}_text"])
+                r[f"{side}_claim"] = repair_zwnj(r[f"{side}_claim"] or "")
 
     def _flag_disagreements(self, rows: list[dict], units_a: list, units_b: list) -> None:
         """Add align.flags' reasons (numbers, days, dates, people, places) to every match."""
@@ -420,16 +430,11 @@ class Report:
         return out
 
     def to_csv_string(self) -> str:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        for r in self.rows:
-            writer.writerow({k: "" if v is None else v for k, v in self.flat_row(r, safe=True).items()})
-        return buf.getvalue()
+        return csv_text(COLUMNS, [self.flat_row(r, safe=True) for r in self.rows])
 
     def to_csv(self, path: str | os.PathLike) -> Path:
         """Write the report as CSV: UTF-8 with BOM (Excel shows Arabic script), atomically."""
-        return atomic_write(path, ("\ufeff" + self.to_csv_string()).encode("utf-8"))
+        return write_csv(path, self.to_csv_string())
 
     def to_vecalign(self) -> str:
         """Parallel mode: the alignment in Vecalign's format, ``[0]:[0, 1]:0.123`` per step
