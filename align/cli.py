@@ -6,7 +6,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
+from .errors import ClaimalignError, InputError, ModelError
+from .settings import CompareSettings
+from .text import terminal_safe
+from .version import __version__
 
 
 WRITERS = {"csv": "to_csv", "xlsx": "to_xlsx", "html": "to_html", "jsonl": "to_jsonl", "vecalign": "write_vecalign"}
@@ -40,8 +43,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .errors import ClaimalignError, ModelError
-
     try:
         if args.command == "compare":
             return _compare(args)
@@ -54,36 +55,39 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
-def _compare(args) -> int:
-    from .errors import InputError
-    from .pipeline import compare
+def _settings(args) -> CompareSettings:
+    """The comparison settings from the command line (validated by CompareSettings)."""
+    n = 2 + len(args.more)
+    if args.langs:
+        if args.lang_a or args.lang_b:
+            raise InputError("give the languages either with --langs or with --lang-a/--lang-b, not both")
+        langs = [x.strip() or None for x in args.langs.split(",")]
+        if len(langs) != n:
+            raise InputError(f"--langs lists {len(langs)} languages for {n} articles")
+    else:
+        langs = [args.lang_a, args.lang_b] + [None] * len(args.more)
+    return CompareSettings(
+        model=args.model, langs=tuple(langs), min_score=args.min_score, k=args.k, unit=args.unit,
+        speaker=args.speaker, same_speaker=False if args.any_speaker else None, repair_zwnj=args.repair_zwnj,
+        mode=args.mode, segmented=args.segmented, cache=not args.no_cache, progress=False if args.quiet else "auto",
+    )
 
+
+def _compare(args) -> int:
     fmt = Path(args.output).suffix.lower().lstrip(".")
     if fmt not in WRITERS:
         raise InputError(f"output {args.output!r}: unknown report format; use one of {', '.join('.' + f for f in WRITERS)}")
-    if fmt == "vecalign" and args.mode != "parallel":
+    settings = _settings(args)
+    if fmt == "vecalign" and settings.mode != "parallel":
         raise InputError("a .vecalign output needs --mode parallel")
-    if args.mode == "parallel" and args.unit != "sentence":
-        raise InputError("--mode parallel aligns sentences: --unit claim is for comparable mode")
-    langs = None
-    if args.langs:
-        langs = [x.strip() or None for x in args.langs.split(",")]
-    if args.more or langs:
-        if args.mode == "parallel" or fmt == "vecalign":
-            raise InputError("parallel mode and .vecalign compare two articles")
-        if args.speaker:
-            raise InputError("--speaker filters a comparison of two articles")
     t0 = time.perf_counter()
-    report = compare(
-        args.a, args.b, *args.more, langs=langs, model=args.model, lang_a=args.lang_a, lang_b=args.lang_b,
-        min_score=args.min_score, k=args.k, cache=not args.no_cache, unit=args.unit, speaker=args.speaker,
-        same_speaker=not args.any_speaker, repair_zwnj=args.repair_zwnj, mode=args.mode, segmented=args.segmented,
-        progress=False if args.quiet else "auto",
-    )
+    from .pipeline import run  # lazy for speed, not for a cycle: --help and errors stay instant
+
+    report = run([args.a, args.b, *args.more], settings)
     path = getattr(report, WRITERS[fmt])(args.output)
     if not args.quiet:
         print(report.summary())
-    print(f"report written to {path} ({len(report.rows)} rows, {time.perf_counter() - t0:.1f} s)")
+    print(terminal_safe(f"report written to {path} ({len(report.rows)} rows, {time.perf_counter() - t0:.1f} s)"))
     return 0
 
 

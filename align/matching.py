@@ -11,58 +11,14 @@ coefficients transfer. The coefficients and the default threshold are fitted on 
 """
 from __future__ import annotations
 
-import functools
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from .scoring import MarginScores, _top2
-
-_CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """p(correct) = sigmoid(intercept + w_margin * margin_z + w_gap * gap_z).
-
-    ``threshold`` is the default ``min_score``: the one that maximised F1 on held-out data.
-    """
-
-    intercept: float
-    w_margin: float
-    w_gap: float
-    threshold: float = 0.5
-    equivalent: float = 0.9  # pairs at or above this are graded "equivalent", below "related"
-    source: str = ""
-    parallel: tuple[float, float, float] = (0.0, 40.0, 0.0)  # intercept, w_score, w_size of parallel steps
-
-    @classmethod
-    @functools.cache
-    def default(cls) -> "Calibration":
-        data = json.loads(_CALIBRATION_FILE.read_text())
-        return cls(
-            data["intercept"], data["w_margin"], data["w_gap"], data.get("threshold", 0.5),
-            data.get("equivalent", 0.9), data.get("source", ""),
-            tuple(data["parallel"][k] for k in ("intercept", "w_score", "w_size")) if "parallel" in data else (0.0, 40.0, 0.0),
-        )
-
-    def parallel_confidence(self, step_score: float, size: int) -> float:
-        """p(a parallel-mode step is exactly right) from its normalised score and its size
-        (sentences on both sides), fitted on Text+Berg 001-004 by benchmarks/calibrate.py."""
-        b0, w_score, w_size = self.parallel
-        return float(1.0 / (1.0 + np.exp(-(b0 + w_score * step_score + w_size * (size - 2)))))
-
-    def relation(self, score: float) -> str:
-        """``equivalent`` (the same claim) or ``related`` (same topic, partly the same)."""
-        return "equivalent" if score >= self.equivalent else "related"
-
-    def __call__(self, margin_z: np.ndarray | float, gap_z: np.ndarray | float) -> np.ndarray:
-        z = self.intercept + self.w_margin * np.asarray(margin_z) + self.w_gap * np.asarray(gap_z)
-        return 1.0 / (1.0 + np.exp(-z))
-
+from .calibration import Calibration
+from .scoring import MarginScores, margin_scores, top2
+from .sides import Side, speaker_labels
 
 @dataclass(frozen=True)
 class Pair:
@@ -105,10 +61,10 @@ def choose_pairs(
     allowed = masked.copy()
     if forbidden is not None:
         allowed[np.asarray(forbidden, dtype=bool)] = -np.inf
-    ri, rv = _top2(allowed, axis=1)
-    ci, cv = _top2(allowed, axis=0)
-    near_r, _ = _top2(masked, axis=1)
-    near_c, _ = _top2(masked, axis=0)
+    ri, rv = top2(allowed, axis=1)
+    ci, cv = top2(allowed, axis=0)
+    near_r, _ = top2(masked, axis=1)
+    near_c, _ = top2(masked, axis=0)
     scores = MarginScores(
         (n, m), ri, rv, ci, cv, near_r[:, 0], near_c[:, 0], mean, std,
         np.zeros((n, 0), np.float32), np.zeros((m, 0), np.float32), np.zeros(n), np.zeros(m), cos, margin,
@@ -179,3 +135,66 @@ def _extend(pair: Pair, scores: MarginScores, used_a: set[int], used_b: set[int]
                 as_.append(i2)
                 used_a.add(i2)
     return replace(pair, a=tuple(sorted(as_)), b=tuple(sorted(bs)))
+
+
+def match_claims(
+    a: Side, b: Side, *, k: int = 4, min_score: float | None = None, same_speaker: bool = True,
+    encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
+) -> tuple[list[Pair], MarginScores]:
+    """Claim pairs between two prepared sides, and the margin scores they were chosen from.
+
+    Parameters
+    ----------
+    a, b : Side
+        The two documents, segmented, split into claims and embedded.
+    k : int
+        Neighbourhood size of the margin score.
+    min_score : float or None
+        Keep pairs whose confidence is at least this (None: the calibrated threshold).
+    same_speaker : bool
+        Never pair two claims attributed to two different identified people.
+    encode : callable or None
+        ``encode(texts) -> (n, d)`` unit vectors; with it, a merge (one claim stated across two
+        adjacent claims of the other side) is kept only when the merged text beats its parts.
+    max_cells : int
+        The dense (n, m) matrices are kept (for the heatmap) up to this many cells; scores are
+        streamed in row chunks either way, so memory stays bounded.
+
+    Returns
+    -------
+    pairs : list of Pair
+        Indexes are 0-based positions in ``a.claims`` / ``b.claims``.
+    scores : MarginScores
+    """
+    # Exact duplicates (a bullet repeating the headline) are left out of the scoring, so they
+    # neither compete nor inflate the neighbourhoods; the rows mirror their original's.
+    active_a = np.array([c.duplicate_of is None for c in a.claims], bool)
+    active_b = np.array([c.duplicate_of is None for c in b.claims], bool)
+    la, lb = speaker_labels(a.claims, b.claims) if same_speaker else (None, None)
+    scores = margin_scores(
+        a.embeddings, b.embeddings, k=k, active_a=active_a, active_b=active_b, labels_a=la, labels_b=lb,
+        max_cells=max_cells,
+    )
+    check = merge_beats_parts(a, b, encode) if encode is not None else None
+    return select_pairs(scores, min_score=min_score, merge_check=check), scores
+
+
+def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray]):
+    """A ``merge_check`` for :func:`select_pairs`: the merged side's text, embedded as one,
+    must be closer to the other side than each of its parts is."""
+
+    def vector(side: Side, ids: tuple[int, ...]) -> np.ndarray:
+        if len(ids) == 1:
+            return side.embeddings[ids[0]]
+        return encode([" ".join(side.claims[i].text for i in ids)])[0]
+
+    def check(a_ids: tuple[int, ...], b_ids: tuple[int, ...]) -> bool:
+        va, vb = vector(a, a_ids), vector(b, b_ids)
+        merged = float(np.dot(va, vb))
+        if len(a_ids) > 1:
+            parts = [float(np.dot(a.embeddings[i], vb)) for i in a_ids]
+        else:
+            parts = [float(np.dot(va, b.embeddings[j])) for j in b_ids]
+        return merged > max(parts)
+
+    return check

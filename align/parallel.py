@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .scoring import cosine_matrix
+from .settings import ParallelSettings
 
 
 @dataclass(frozen=True)
@@ -175,16 +176,6 @@ def score_alignments(gold: list[list], test: list[list]) -> dict[str, float]:
         pr, rc = out[f"precision_{kind}"], out[f"recall_{kind}"]
         out[f"f1_{kind}"] = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
     return out
-
-
-@dataclass(frozen=True)
-class ParallelSettings:
-    """Defaults chosen on Text+Berg 001-004 (benchmarks/evaluate.py --suite textberg)."""
-
-    max_size: int = 5
-    skip: float = -0.04
-    length_weight: float = 0.05
-    group_penalty: float = 0.01
 
 
 def align_texts(a: list[str], b: list[str], encode, settings: ParallelSettings = ParallelSettings()) -> list[Alignment]:

@@ -1,57 +1,41 @@
-"""The comparison pipeline in one place:
+"""The comparison, top to bottom, in one place.
 
-load documents -> segment into sentences -> split into claims -> embed claims -> margin scores
--> choose claim pairs -> report (sentence rows, every sentence present).
+settings (validated once) -> documents -> segments, speakers, claims -> embeddings (``Side``)
+-> margin scores -> pairs -> rows -> Report (or MultiReport for three or more documents).
+
+``compare(**kwargs)`` is a thin front end: it turns its keywords into a
+:class:`~align.settings.CompareSettings` (every rule about options lives there) and calls
+:func:`run`. The command line does the same.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-
-import numpy as np
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Any
 
 from embeddings import Encoder
 
-from .documents import Document, load_document
+from .calibration import Calibration
+from .documents import Document
 from .errors import InputError
-from .matching import Calibration, Pair, select_pairs
+from .matching import Pair, match_claims
+from .multi import MultiReport
+from .parallel import align_texts
 from .report import Report
-from .scoring import MarginScores, margin_scores
-from .parallel import ParallelSettings, align_texts
-from .segment import Segment, claims, segment, segment_lines
-from .speakers import assign_speakers, is_identified
+from .rows import build_rows
+from .scoring import margin_scores
+from .settings import CompareSettings, ParallelSettings
+from .sides import Side, prepare_side
 
-
-@dataclass(frozen=True)
-class Side:
-    """One article as the matcher sees it."""
-
-    document: Document
-    sentences: list[Segment]
-    claims: list[Segment]
-    embeddings: np.ndarray = field(repr=False)
-
-
-def prepare(
-    source, encoder: Encoder, *, lang: str | None = None, name: str | None = None, segmented: bool = False,
-    split_claims: bool = True,
-) -> Side:
-    """Load, segment (sentences, or one per line when ``segmented``), attribute speakers, split
-    into claims (unless ``split_claims`` is False: then the claims are the sentences) and embed."""
-    doc = load_document(source, lang=lang, name=name)
-    sentences = segment_lines(doc) if segmented else segment(doc)
-    if not any(s.text for s in sentences):
-        raise InputError(f"{doc.name}: no sentences found")
-    sentences = assign_speakers(doc, sentences)
-    units = claims(doc, sentences) if split_claims else sentences
-    return Side(doc, sentences, units, encoder.encode([c.text for c in units]))
+Source = str | os.PathLike | Document
 
 
 def compare(
-    a: str | os.PathLike | Document,
-    b: str | os.PathLike | Document,
-    *more: str | os.PathLike | Document,
-    langs: list[str | None] | None = None,
+    a: Source,
+    b: Source,
+    *more: Source,
+    langs: Sequence[str | None] | None = None,
     model: str | os.PathLike = "default",
     encoder: Encoder | None = None,
     lang_a: str | None = None,
@@ -61,163 +45,160 @@ def compare(
     cache: bool = True,
     unit: str = "sentence",
     speaker: str | None = None,
-    same_speaker: bool = True,
+    same_speaker: bool | None = None,
     repair_zwnj: bool = False,
     mode: str = "comparable",
     segmented: bool = False,
     parallel: ParallelSettings | None = None,
     progress: bool | str = "auto",
-) -> Report:
-    """Compare two articles and return a Report of matched and unmatched sentences; with three
-    or more (``compare(fa, ar, en)``) a MultiReport of claim groups, one column per article.
+) -> Report | MultiReport:
+    """Compare two documents (a :class:`Report`) or more (a :class:`MultiReport` of claim groups).
 
-    ``a``/``b``/``*more``: a path, the text itself, or a Document (``langs``: their languages,
-    for more than two). ``model``: "default" (offline
-    multilingual-e5-small), a local sentence-transformers directory or a cached model name;
-    or pass a ready ``encoder``. ``min_score``: keep pairs whose confidence is at least this
-    (default: the calibrated threshold). ``k``: neighbourhood size of the margin score.
-    ``unit``: report rows per "sentence" (default) or per "claim"; matching always uses claims.
-    ``speaker``: keep only rows where this person speaks on either side (any script/spelling).
-    ``same_speaker``: never pair two claims attributed to two different identified people
-    (default True: "the same claim" includes who made it); narration pairs with anything.
-    ``repair_zwnj``: show Persian text with missing zero-width non-joiners restored
-    (``میدهد`` -> ``می‌دهد``); display only, matching is unchanged.
-    ``mode``: "comparable" (default: reordered, partly overlapping articles; claims matched by
-    margin) or "parallel" (translations: a monotonic alignment of sentence groups, 1-1, 1-2,
-    2-1, ... and 1-0/0-1, see ``align.parallel``; ``report.to_vecalign()`` gives its steps).
-    ``segmented``: take one segment per line as given instead of splitting sentences.
-    ``progress``: progress bar while embedding ("auto": long inputs, in a notebook or terminal).
+    Parameters
+    ----------
+    a, b, *more : str, path or Document
+        The documents: a path, the text itself, or a Document.
+    langs : sequence of (str or None), optional
+        The language of every document, in order (None: detected). For two documents
+        ``lang_a``/``lang_b`` say the same.
+    model : str or path
+        "default" (offline multilingual-e5-small), a local sentence-transformers directory, or a
+        model name already in the Hugging Face cache.
+    encoder : Encoder, optional
+        A ready encoder (then ``model``, ``cache`` and ``progress`` are its own: giving them too
+        is an error).
+    lang_a, lang_b : str, optional
+        Languages of A and B (ISO codes); detected when omitted.
+    min_score : float, optional
+        Keep pairs whose confidence is at least this (default: the calibrated threshold).
+    k : int
+        Neighbourhood size of the margin score.
+    cache : bool
+        Read and write the embedding cache.
+    unit : {"sentence", "claim"}
+        One row per sentence or per claim (matching always uses claims).
+    speaker : str, optional
+        Keep only rows where this person speaks on either side (any script or spelling).
+    same_speaker : bool, optional
+        Comparable mode: never pair claims of two different identified people (default True).
+    repair_zwnj : bool
+        Show Persian text with missing zero-width non-joiners restored (display only).
+    mode : {"comparable", "parallel"}
+        Reordered, partly overlapping documents (claims matched by margin), or translations
+        (monotonic alignment of sentence groups; ``report.to_vecalign()``).
+    segmented : bool
+        Take one segment per line as given instead of splitting sentences.
+    parallel : ParallelSettings, optional
+        Parallel mode's alignment settings.
+    progress : bool or "auto"
+        Progress bar while embedding ("auto": long inputs, in a notebook or terminal).
+
+    Returns
+    -------
+    Report or MultiReport
+
+    Raises
+    ------
+    InputError
+        An option or a document is unusable; the message names it.
+    ModelError
+        The model cannot be loaded offline.
     """
-    if unit not in ("sentence", "claim"):
-        raise InputError(f"unit must be 'sentence' or 'claim', got {unit!r}")
-    if min_score is not None and not 0.0 <= float(min_score) <= 1.0:
-        raise InputError(f"min_score must be between 0 and 1, got {min_score!r}")
-    if int(k) < 1:
-        raise InputError(f"k must be a positive integer, got {k!r}")
-    if mode not in ("comparable", "parallel"):
-        raise InputError(f"mode must be 'comparable' or 'parallel', got {mode!r}")
-    encoder = encoder or Encoder(model, cache=cache, show_progress=progress)
-    if mode == "parallel":
-        if unit != "sentence":
-            raise InputError("parallel mode aligns sentences (or lines): unit must be 'sentence'")
-        return _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, parallel or ParallelSettings(), speaker, repair_zwnj)
-    if more or langs is not None:
-        sources = [a, b, *more]
-        langs = list(langs) if langs is not None else [lang_a, lang_b] + [None] * len(more)
-        if len(langs) != len(sources):
-            raise InputError(f"langs has {len(langs)} entries for {len(sources)} articles")
-        if speaker:
-            raise InputError("speaker filtering is per pair: use multi.report(i, j).filter(speaker=...)")
-        from .multi import compare_many
-
-        it = iter(langs)
-        return compare_many(
-            sources, encoder=encoder,
-            prepare_side=lambda src: prepare(src, encoder, lang=next(it), segmented=segmented),
-            match=lambda sa, sb: _compare_sides(sa, sb, encoder, k, min_score, same_speaker, unit, repair_zwnj, segmented),
-            options={"model": encoder.model, "k": int(k), "unit": unit, "min_score": min_score, "same_speaker": bool(same_speaker)},
-        )
-    side_a = prepare(a, encoder, lang=lang_a, segmented=segmented)
-    side_b = prepare(b, encoder, lang=lang_b, segmented=segmented)
-    report = _compare_sides(side_a, side_b, encoder, k, min_score, same_speaker, unit, repair_zwnj, segmented)
-    return report.filter(speaker=speaker) if speaker else report
+    sources = [a, b, *more]
+    if langs is not None:
+        if lang_a is not None or lang_b is not None:
+            raise InputError("give the languages either as langs=[...] or as lang_a/lang_b, not both")
+        if isinstance(langs, str) or len(langs) != len(sources):
+            raise InputError(f"langs must list one language (or None) per article: {len(sources)} articles")
+        langs = tuple(langs)
+    else:
+        langs = (lang_a, lang_b, *([None] * len(more)))
+    if encoder is not None:
+        given = [name for name, value, default in (("model", model, "default"), ("cache", cache, True),
+                                                   ("progress", progress, "auto")) if value != default]
+        if given:
+            raise InputError(f"{', '.join(given)}: options of the encoder; pass them to Encoder(...) or drop encoder=")
+        model = encoder.model
+    settings = CompareSettings(
+        model=model, langs=langs, min_score=min_score, k=k, unit=unit, speaker=speaker, same_speaker=same_speaker,
+        repair_zwnj=repair_zwnj, mode=mode, segmented=segmented, parallel=parallel, cache=cache, progress=progress,
+    )
+    return run(sources, settings, encoder)
 
 
-def _compare_sides(side_a: Side, side_b: Side, encoder: Encoder, k, min_score, same_speaker, unit, repair_zwnj, segmented) -> Report:
-    pairs, scores = match_claims(side_a, side_b, k=k, min_score=min_score, same_speaker=same_speaker, encoder=encoder)
-    threshold = Calibration.default().threshold if min_score is None else float(min_score)
-    options = _options(encoder, k, threshold, unit, same_speaker, repair_zwnj, "comparable", segmented)
-    return Report(side_a, side_b, pairs, scores, options)
+def run(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder | None = None) -> Report | MultiReport:
+    """Run a comparison of ``sources`` with validated ``settings``.
+
+    Parameters
+    ----------
+    sources : sequence of str, path or Document
+        Two or more documents, one per entry of ``settings.langs``.
+    settings : CompareSettings
+    encoder : Encoder, optional
+        Default: ``Encoder(settings.model, cache=settings.cache, ...)``.
+    """
+    if len(sources) != len(settings.langs) or len(sources) < 2:
+        raise InputError(f"{len(sources)} articles for {len(settings.langs)} languages: compare needs two or more, one language each")
+    encoder = encoder or Encoder(settings.model, cache=settings.cache, show_progress=settings.progress)
+    if settings.mode == "parallel":
+        return _parallel(sources, settings, encoder)
+    sides = [prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented)
+             for src, lang in zip(sources, settings.langs)]
+    if len(sides) == 2:
+        report = compare_sides(sides[0], sides[1], settings, encoder)
+        return report.filter(speaker=settings.speaker) if settings.speaker else report
+    pairwise = {(i, j): compare_sides(sides[i], sides[j], settings, encoder) for i, j in combinations(range(len(sides)), 2)}
+    options = {"model": encoder.model, "k": settings.k, "unit": settings.unit, "min_score": settings.min_score,
+               "same_speaker": bool(settings.same_speaker)}
+    return MultiReport(sides, pairwise, options)
 
 
-def _options(encoder: Encoder, k, min_score: float, unit, same_speaker, repair_zwnj, mode, segmented, **extra) -> dict:
-    """The run options a Report records (and its exports show)."""
+def compare_sides(a: Side, b: Side, settings: CompareSettings, encoder: Encoder) -> Report:
+    """Comparable mode on two prepared documents: scores -> pairs -> rows -> Report."""
+    calibration = Calibration.default()
+    pairs, scores = match_claims(a, b, k=settings.k, min_score=settings.min_score,
+                                 same_speaker=bool(settings.same_speaker), encode=encoder.encode)
+    threshold = calibration.threshold if settings.min_score is None else settings.min_score
+    rows = build_rows(a, b, pairs, scores, unit=settings.unit, calibration=calibration, repair=settings.repair_zwnj)
+    return Report(a, b, rows, settings=settings, options=run_options(settings, encoder, calibration, threshold),
+                  scores=scores, pairs=pairs)
+
+
+def run_options(settings: CompareSettings, encoder: Encoder, calibration: Calibration, threshold: float, **extra: Any) -> dict:
+    """The run record a Report keeps and every export shows: settings with resolved values."""
     return {
         "model": encoder.model,
         "model_fingerprint": encoder.fingerprint,
-        "k": int(k),
-        "min_score": float(min_score),
-        "equivalent": Calibration.default().equivalent,
-        "unit": unit,
-        "same_speaker": bool(same_speaker),
-        "repair_zwnj": bool(repair_zwnj),
-        "mode": mode,
-        "segmented": bool(segmented),
+        "k": settings.k,
+        "min_score": float(threshold),
+        "equivalent": calibration.equivalent,
+        "unit": settings.unit,
+        "same_speaker": bool(settings.same_speaker),
+        "repair_zwnj": settings.repair_zwnj,
+        "mode": settings.mode,
+        "segmented": settings.segmented,
         **extra,
     }
 
 
-def _compare_parallel(a, b, encoder, lang_a, lang_b, min_score, k, segmented, settings, speaker, repair_zwnj) -> Report:
-    side_a = prepare(a, encoder, lang=lang_a, segmented=segmented, split_claims=False)
-    side_b = prepare(b, encoder, lang=lang_b, segmented=segmented, split_claims=False)
-    steps = align_texts([s.text for s in side_a.sentences], [s.text for s in side_b.sentences], encoder.encode, settings)
+def _parallel(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder) -> Report:
+    """Parallel mode: monotonic alignment of sentence groups; rows in the order of both texts."""
+    a, b = (prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented, split_claims=False)
+            for src, lang in zip(sources, settings.langs))
+    par = settings.parallel
+    steps = align_texts([s.text for s in a.sentences], [s.text for s in b.sentences], encoder.encode, par)
     calibration = Calibration.default()
-    threshold = 0.0 if min_score is None else float(min_score)
+    threshold = 0.0 if settings.min_score is None else settings.min_score
     pairs = []
     for st in steps:
         if st.a and st.b:
             conf = calibration.parallel_confidence(st.score, len(st.a) + len(st.b))
             if conf >= threshold:
                 pairs.append(Pair(st.a, st.b, float(st.similarity), float(st.score), 0.0, 0.0, conf))
-    scores = margin_scores(side_a.embeddings, side_b.embeddings, k=k)
-    options = _options(encoder, k, threshold, "sentence", False, repair_zwnj, "parallel", segmented,
-                       parallel={f: getattr(settings, f) for f in ("max_size", "skip", "length_weight", "group_penalty")})
-    report = Report(side_a, side_b, pairs, scores, options)
-    report.alignments = steps
-    return report.filter(speaker=speaker) if speaker else report
-
-
-def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:
-    """Integer speaker labels for both sides (-1 = narration or unidentified speaker).
-
-    Two claims whose labels are both set and differ are never paired."""
-    ids: dict[str, int] = {}
-
-    def label(c: Segment) -> int:
-        return ids.setdefault(c.speaker_key, len(ids)) if is_identified(c.speaker_key) else -1
-
-    return np.array([label(c) for c in a], np.int64), np.array([label(c) for c in b], np.int64)
-
-
-def match_claims(
-    a: Side, b: Side, *, k: int = 4, min_score: float | None = None, same_speaker: bool = True,
-    encoder: Encoder | None = None, max_cells: int = 4_000_000,
-) -> tuple[list[Pair], MarginScores]:
-    """Claim pairs between two prepared sides, and the margin scores they were chosen from.
-
-    Memory is bounded: scores are streamed in row chunks and the dense matrices are kept only
-    up to ``max_cells`` cells. With an ``encoder``, a merge (one claim stated across two
-    adjacent claims of the other side) is kept only when the merged text beats its parts.
-    """
-    # Exact duplicates (a bullet repeating the headline) are left out of the scoring, so they
-    # neither compete nor inflate the neighbourhoods; the report mirrors their original's row.
-    active_a = np.array([c.duplicate_of is None for c in a.claims], bool)
-    active_b = np.array([c.duplicate_of is None for c in b.claims], bool)
-    la, lb = speaker_labels(a.claims, b.claims) if same_speaker else (None, None)
-    scores = margin_scores(
-        a.embeddings, b.embeddings, k=k, active_a=active_a, active_b=active_b, labels_a=la, labels_b=lb,
-        max_cells=max_cells,
-    )
-    check = _merge_beats_parts(a, b, encoder) if encoder is not None else None
-    return select_pairs(scores, min_score=min_score, merge_check=check), scores
-
-
-def _merge_beats_parts(a: Side, b: Side, encoder: Encoder):
-    """merge_check for select_pairs: the merged side's text, embedded as one, must be closer to
-    the other side than each of its parts is."""
-
-    def vector(side: Side, ids: tuple[int, ...]) -> np.ndarray:
-        if len(ids) == 1:
-            return side.embeddings[ids[0]]
-        return encoder.encode([" ".join(side.claims[i].text for i in ids)])[0]
-
-    def check(a_ids: tuple[int, ...], b_ids: tuple[int, ...]) -> bool:
-        va, vb = vector(a, a_ids), vector(b, b_ids)
-        merged = float(np.dot(va, vb))
-        if len(a_ids) > 1:
-            parts = [float(np.dot(a.embeddings[i], vb)) for i in a_ids]
-        else:
-            parts = [float(np.dot(va, b.embeddings[j])) for j in b_ids]
-        return merged > max(parts)
-
-    return check
+    scores = margin_scores(a.embeddings, b.embeddings, k=settings.k)
+    rows = build_rows(a, b, pairs, scores, unit="sentence", calibration=calibration, repair=settings.repair_zwnj,
+                      document_order=True)
+    options = run_options(settings, encoder, calibration, threshold, parallel={
+        f: getattr(par, f) for f in ("max_size", "skip", "length_weight", "group_penalty")})
+    report = Report(a, b, rows, settings=settings, options=options, scores=scores, pairs=pairs, alignments=steps)
+    return report.filter(speaker=settings.speaker) if settings.speaker else report

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 
 from .errors import InputError
-from .report import row_key
 from .text import is_rtl
 
 
@@ -29,12 +28,12 @@ def review_widget(report, *, max_rows: int = 100):
         return f'<div dir="{d}" style="text-align:{"right" if d == "rtl" else "left"};white-space:normal;line-height:1.4">{html.escape(text)}</div>'
 
     boxes = []
-    for r in [r for r in report.rows if r["status"] == "match"][:max_rows]:
-        key = row_key(r)
+    for r in report.matches[:max_rows]:
+        key = r.key
         decision = w.ToggleButtons(options=["—", "accepted", "rejected"], value="—", style={"button_width": "80px"})
-        relation = w.Dropdown(options=["equivalent", "related"], value=r["relation"] or "related", layout=w.Layout(width="120px"))
+        relation = w.Dropdown(options=["equivalent", "related"], value=r.relation or "related", layout=w.Layout(width="120px"))
 
-        def on_change(_change, key=key, decision=decision, relation=relation, machine=r["relation"]):
+        def on_change(_change, key=key, decision=decision, relation=relation, machine=r.relation):
             if decision.value == "—":
                 return
             report.review(key, decision.value, relation=None if relation.value == machine else relation.value)
@@ -42,9 +41,9 @@ def review_widget(report, *, max_rows: int = 100):
 
         decision.observe(on_change, names="value")
         relation.observe(on_change, names="value")
-        score = "manual" if r["score"] is None else f"{r['score']:.2f}"
-        head = w.HTML(f"<b>{html.escape(key)}</b> · {score} · {html.escape('; '.join(r['flags']))}")
-        texts = w.HBox([w.HTML(cell(r["a_text"]), layout=w.Layout(width="50%")), w.HTML(cell(r["b_text"]), layout=w.Layout(width="50%"))])
+        score = "manual" if r.confidence is None else f"{r.confidence:.2f}"
+        head = w.HTML(f"<b>{html.escape(key)}</b> · {score} · {html.escape('; '.join(r.flags))}")
+        texts = w.HBox([w.HTML(cell(r.a_text), layout=w.Layout(width="50%")), w.HTML(cell(r.b_text), layout=w.Layout(width="50%"))])
         box = w.VBox([head, texts, w.HBox([decision, relation])], layout=w.Layout(border="1px solid #ddd", padding="4px", margin="2px 0"))
         box.key, box.decision, box.relation = key, decision, relation
         boxes.append(box)

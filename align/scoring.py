@@ -93,7 +93,7 @@ class MarginScores:
         return float(self.cos_at(i, j) / max(d, 1e-6))
 
 
-def _top2(values: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+def top2(values: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Indexes and values of the two largest entries along ``axis`` (first index wins ties)."""
     v = np.moveaxis(values, axis, -1)
     if v.shape[-1] == 0:
@@ -164,17 +164,17 @@ def margin_scores(
         fin = mar[np.isfinite(mar)].astype(np.float64)
         total, total_sq, count = total + fin.sum(), total_sq + (fin**2).sum(), count + fin.size
         # nearest, speaker conflicts allowed
-        ri, rv = _top2(mar, axis=1)
+        ri, rv = top2(mar, axis=1)
         row_near[s:e] = ri[:, 0]
-        ci, cv = _top2(mar, axis=0)
+        ci, cv = top2(mar, axis=0)
         better = cv[:, 0] > col_near_val
         col_near[better] = ci[better, 0] + s
         col_near_val[better] = cv[better, 0]
         if la is not None and lb is not None:
             forbid = (la[s:e, None] >= 0) & (lb[None, :] >= 0) & (la[s:e, None] != lb[None, :])
             mar = np.where(forbid, -np.inf, mar)
-            ri, rv = _top2(mar, axis=1)
-            ci, cv = _top2(mar, axis=0)
+            ri, rv = top2(mar, axis=1)
+            ci, cv = top2(mar, axis=0)
         row_idx[s:e], row_val[s:e] = ri, rv
         # merge the chunk's column top-2 into the running one; earlier rows win ties
         ci = np.where(ci >= 0, ci + s, -1)

@@ -183,3 +183,15 @@ def repair_zwnj(text: str) -> str:
     (``گفتوگو``). For display only: ``matching_key`` removes ZWNJ, so matching is unchanged.
     """
     return _PERSIAN_WORD.sub(lambda m: _repair_word(m.group(0)), text)
+
+
+# ESC sequences (CSI "ESC [ ... letter", OSC "ESC ] ... BEL or ESC \"), then any other C0/C1
+# control character but newline and tab.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without terminal escape sequences or control characters (newlines and tabs
+    kept), so an article cannot retitle, recolour or rewrite the user's terminal."""
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))

@@ -21,7 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from align.matching import Calibration, choose_pairs  # noqa: E402
+from align.calibration import Calibration  # noqa: E402
+from align.matching import choose_pairs  # noqa: E402
 from align.parallel import align_texts  # noqa: E402
 from align.scoring import margin_matrix  # noqa: E402
 from embeddings import Encoder  # noqa: E402
@@ -76,7 +77,7 @@ def _unit(emb: np.ndarray, ids: list[int]) -> np.ndarray:
 
 def candidates(samples):
     """Features and labels of every mutual-best candidate (no threshold)."""
-    accept_all = Calibration(intercept=50.0, w_margin=0.0, w_gap=0.0)
+    accept_all = Calibration(50.0, 0.0, 0.0, threshold=0.0, equivalent=1.0, parallel=(0.0, 0.0, 0.0))
     X, y, n_true = [], [], 0
     for cos, margin, truth in samples:
         n_true += len(truth)
@@ -148,7 +149,7 @@ def main(argv=None) -> int:
     Xte, yte, n_true_te = candidates(synthetic_pairs(args.data, test, encoder, rng, args.window, args.shared, args.reps))
     w = fit_logistic(Xtr, ytr)
     # Default threshold: the one maximising F1 on the *training* documents' candidates.
-    p_tr = Calibration(float(w[0]), float(w[1]), float(w[2]))(Xtr[:, 0], Xtr[:, 1])
+    p_tr = Calibration(float(w[0]), float(w[1]), float(w[2]), 0.5, 1.0, (0.0, 0.0, 0.0))(Xtr[:, 0], Xtr[:, 1])
     grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
     f1s = [_f1(p_tr >= t, ytr, n_true_tr) for t in grid]
     threshold = float(grid[int(np.argmax(f1s))])
@@ -164,7 +165,7 @@ def main(argv=None) -> int:
         return True
 
     equivalent = float(next((t for t in grid if t >= threshold and band_ok(t)), grid[-1]))
-    cal = Calibration(float(w[0]), float(w[1]), float(w[2]), threshold, equivalent=equivalent)
+    cal = Calibration(float(w[0]), float(w[1]), float(w[2]), threshold, equivalent, (0.0, 0.0, 0.0))
     p_te = cal(Xte[:, 0], Xte[:, 1])
     keep = p_te >= threshold
     tp = float((yte[keep] == 1).sum())

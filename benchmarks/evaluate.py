@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from align.matching import choose_pairs  # noqa: E402
-from align.parallel import ParallelSettings, align_texts, read_vecalign, score_alignments  # noqa: E402
+from align.parallel import align_texts, read_vecalign, score_alignments  # noqa: E402
+from align.settings import ParallelSettings  # noqa: E402
 from align.scoring import cosine_matrix, margin_matrix  # noqa: E402
 from embeddings import Encoder  # noqa: E402
 

@@ -71,11 +71,11 @@ def test_parallel_mode_report_and_vecalign(parallel_report):
     assert score_alignments([gold], [steps])["f1_strict"] >= 0.93  # measured .957
     # report rows follow both texts (monotonic), every line present, calibrated confidence
     rows = parallel_report.rows
-    a_seq = [i for r in rows for i in r["a_ids"]]
-    b_seq = [j for r in rows for j in r["b_ids"]]
+    a_seq = [i for r in rows for i in r.a_ids]
+    b_seq = [j for r in rows for j in r.b_ids]
     assert a_seq == list(range(1, n_a + 1)) and b_seq == list(range(1, n_b + 1))
-    assert any(len(r["a_ids"]) + len(r["b_ids"]) > 2 for r in parallel_report.matches)  # 1-2 / 2-1 steps
-    assert all(0.0 <= r["score"] <= 1.0 for r in parallel_report.matches)
+    assert any(len(r.a_ids) + len(r.b_ids) > 2 for r in parallel_report.matches)  # 1-2 / 2-1 steps
+    assert all(0.0 <= r.confidence <= 1.0 for r in parallel_report.matches)
     assert parallel_report.options["mode"] == "parallel"
 
 
@@ -85,8 +85,8 @@ def test_parallel_confidence_separates_right_from_wrong_steps(parallel_report):
     gold = {(tuple(x), tuple(y)) for x, y in gold}
     scores = {True: [], False: []}
     for r in parallel_report.matches:
-        step = (tuple(i - 1 for i in r["a_ids"]), tuple(j - 1 for j in r["b_ids"]))
-        scores[step in gold].append(r["score"])
+        step = (tuple(i - 1 for i in r.a_ids), tuple(j - 1 for j in r.b_ids))
+        scores[step in gold].append(r.confidence)
     assert len(scores[False]) >= 3, scores
     right, wrong = np.mean(scores[True]), np.mean(scores[False])
     assert right > 0.9 and wrong < right - 0.1, (right, wrong)

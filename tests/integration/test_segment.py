@@ -46,7 +46,7 @@ def test_hard_patterns():
         "- a bullet line without a full stop\n"
         "/\n"
     )
-    segs = segment(load_document(text))
+    segs = segment(load_document(text, kind="text"))
     texts = [s.text for s in segs]
     assert texts[0] == "قال: «هذا أمر. وذاك أمر آخر» ثم غادر."
     assert texts[1] == "رشد ۳.۵ درصد و ٣.٥ بالمئة و 3.5 percent بود."
@@ -95,7 +95,7 @@ ALPHABET = st.sampled_from(list("abc XYZ.!?؟،؛:;«»\"'\n\t\u00a0\u200c-•/"
 def test_segments_never_lose_or_invent_text(text):
     if not any(ch.isalpha() for ch in text):
         return
-    doc = load_document(text, lang="fa")
+    doc = load_document(text, lang="fa", kind="text")
     segs = segment(doc)
     _check_offsets(doc, segs)
     covered = set()

@@ -9,45 +9,46 @@ import pytest
 
 from conftest import AR, FA
 import align
-from align.report import COLUMNS, safe_cell
+from align.writers.files import safe_cell
+from align.writers.table import COLUMNS
 
 
 def _rows(report, status=None):
-    return [r for r in report.rows if status is None or r["status"] == status]
+    return [r for r in report.rows if status is None or r.status == status]
 
 
 def test_pairs_neighbour_relations_priority(seed_report):
     # fa#2: "friendly relations with neighbouring countries are the main priority of Iran's
     # foreign policy"; ar#9: "... relations with the neighbours ... one of the priorities of
     # Iran's foreign policy".
-    hits = [r for r in _rows(seed_report, "match") if 2 in r["a_ids"] and 9 in r["b_ids"]]
+    hits = [r for r in _rows(seed_report, "match") if 2 in r.a_ids and 9 in r.b_ids]
     assert len(hits) == 1
     r = hits[0]
-    assert r["score"] >= 0.8
-    assert r["a_claim"].startswith("روابط دوستانه") and "أولويات السياسة الخارجية" in r["b_claim"]
+    assert r.confidence >= 0.8
+    assert r.a_claim.startswith("روابط دوستانه") and "أولويات السياسة الخارجية" in r.b_claim
 
 
 def test_afghan_ministers_pledge_is_unmatched(seed_report):
     # fa#9: "under no circumstances will we allow a threat against Iran from Afghan soil"
-    rows = [r for r in seed_report.rows if 9 in r["a_ids"]]
-    assert [r["status"] for r in rows] == ["only_a"]
+    rows = [r for r in seed_report.rows if 9 in r.a_ids]
+    assert [r.status for r in rows] == ["only_a"]
 
 
 def test_every_sentence_appears(seed_report):
-    a_ids = {i for r in seed_report.rows for i in r["a_ids"]}
-    b_ids = {j for r in seed_report.rows for j in r["b_ids"]}
+    a_ids = {i for r in seed_report.rows for i in r.a_ids}
+    b_ids = {j for r in seed_report.rows for j in r.b_ids}
     assert a_ids == set(range(1, 12)) and b_ids == set(range(1, 23))
     for r in seed_report.rows:
-        if r["status"] == "match":
-            assert r["a_ids"] and r["b_ids"] and 0 <= r["score"] <= 1 and -1 <= r["similarity"] <= 1
+        if r.status == "match":
+            assert r.a_ids and r.b_ids and 0 <= r.confidence <= 1 and -1 <= r.similarity <= 1
         else:
-            assert r["score"] is None and bool(r["a_ids"]) == (r["status"] == "only_a")
+            assert r.confidence is None and bool(r.a_ids) == (r.status == "only_a")
 
 
 def test_precision_on_the_seeds(seed_report):
     # Pairs a reader accepts as "the same or closely related statement" (our own reading).
     plausible = {(1, 6), (1, 7), (2, 9), (2, 15), (3, 11), (3, 2), (6, 5), (6, 12), (6, 16), (7, 16), (4, 13), (10, 7)}
-    found = {(r["a_ids"][0], r["b_ids"][0]) for r in _rows(seed_report, "match")}
+    found = {(r.a_ids[0], r.b_ids[0]) for r in _rows(seed_report, "match")}
     assert 3 <= len(found) <= 8
     assert len(found & plausible) / len(found) >= 0.75, found
     # the Afghan minister's statements about his own country do not match the Chinese minister's
@@ -55,10 +56,10 @@ def test_precision_on_the_seeds(seed_report):
 
 
 def test_duplicate_bullet_mirrors_the_headline(seed_report):
-    head = [r for r in seed_report.rows if r["b_ids"] == (1,)]
-    dup = [r for r in seed_report.rows if r["b_ids"] == (3,)]
-    assert [r["status"] for r in head] == [r["status"] for r in dup]
-    assert all("duplicate of b#1" in r["flags"] for r in dup)
+    head = [r for r in seed_report.rows if r.b_ids == (1,)]
+    dup = [r for r in seed_report.rows if r.b_ids == (3,)]
+    assert [r.status for r in head] == [r.status for r in dup]
+    assert all("duplicate of b#1" in r.flags for r in dup)
 
 
 def test_csv_is_excel_friendly_stable_and_atomic(seed_report, tmp_path):
@@ -123,8 +124,8 @@ def test_margin_beats_raw_cosine_on_the_seeds(seed_report):
     # Raw cosines bunch together; the chosen pair is not separable by a cosine threshold.
     cos = seed_report.cos[np.isfinite(seed_report.cos)]
     assert cos.max() - cos.min() < 0.2
-    best = max(_rows(seed_report, "match"), key=lambda r: r["score"])
-    assert best["similarity"] < np.quantile(cos, 0.999)
+    best = max(_rows(seed_report, "match"), key=lambda r: r.confidence)
+    assert best.similarity < np.quantile(cos, 0.999)
 
 
 def test_claim_unit_report(encoder, seed_report):
@@ -133,7 +134,7 @@ def test_claim_unit_report(encoder, seed_report):
     # the same claim pairs, now labelled sentence.claim
     assert ((df.status == "match") & (df.a_ids == "2.2") & (df.b_ids == "9.2")).any()
     assert len(df) > len(seed_report.rows)  # every claim appears
-    a_labels = {l for r in rep.rows for l in r["a_labels"]}
+    a_labels = {l for r in rep.rows for l in r.a_labels}
     assert a_labels == {c.label for c in rep.a.claims}
     with pytest.raises(align.InputError, match="unit"):
         align.compare(FA, AR, encoder=encoder, unit="paragraph")
@@ -141,16 +142,16 @@ def test_claim_unit_report(encoder, seed_report):
 
 def test_no_pair_joins_two_different_identified_speakers(seed_report, encoder):
     for r in seed_report.matches:
-        if r["a_speaker_key"] and r["b_speaker_key"]:
-            assert r["a_speaker_key"] == r["b_speaker_key"], r
+        if r.a_speaker_key and r.b_speaker_key:
+            assert r.a_speaker_key == r.b_speaker_key, r
     # the Afghan minister's statement on relations and the Chinese minister's on Afghanistan's
     # challenges are close in the embedding space; only the speaker constraint keeps them apart
     loose = align.compare(FA, AR, encoder=encoder, same_speaker=False)
-    assert any(r["a_speaker_key"] != r["b_speaker_key"] and r["a_speaker_key"] and r["b_speaker_key"] for r in loose.matches)
+    assert any(r.a_speaker_key != r.b_speaker_key and r.a_speaker_key and r.b_speaker_key for r in loose.matches)
 
 
 def test_claims_find_more_right_pairs_than_sentences(seed_report):
-    found = {(r["a_ids"][0], r["b_ids"][0]) for r in seed_report.matches}
+    found = {(r.a_ids[0], r.b_ids[0]) for r in seed_report.matches}
     # terrorism is a threat that only cooperation can meet (fa#3 second claim / ar#11 quote)
     assert (3, 11) in found and (2, 9) in found
 
@@ -160,24 +161,24 @@ def test_english_and_arabic_reports_of_the_same_meeting(encoder):
 
     rep = align.compare(EXAMPLES / "shamkhani_mohib_en.txt", AR, encoder=encoder)
     assert rep.a.document.lang == "en" and rep.b.document.lang == "ar"
-    found = {(r["a_ids"][0], r["b_ids"][0]) for r in rep.matches}
+    found = {(r.a_ids[0], r.b_ids[0]) for r in rep.matches}
     # headline, the talks, relations with neighbours as a priority, Patrushev on Syria
     assert {(1, 1), (4, 7), (6, 9), (11, 17)} <= found
     # Mohib's pledge is not in the Arabic article
-    assert [r["status"] for r in rep.rows if 10 in r["a_ids"]] == ["only_a"]
+    assert [r.status for r in rep.rows if 10 in r.a_ids] == ["only_a"]
 
 
 def test_relation_grades_pairs_by_calibrated_confidence(seed_report):
     # equivalent from the calibrated 0.75 (benchmarks/calibrate.py); the priority-of-neighbours
     # claim is the same claim in both articles, the two meetings (Bahrami vs Mohib) only related
-    grade = {(r["a_ids"], r["b_ids"]): r["relation"] for r in seed_report.matches}
+    grade = {(r.a_ids, r.b_ids): r.relation for r in seed_report.matches}
     assert grade[((2,), (9,))] == "equivalent"
     assert grade[((1,), (6,))] == "related"
     eq = seed_report.options["equivalent"]
     assert 0.5 < eq < 0.95
-    assert all((r["relation"] == "equivalent") == (r["score"] >= eq) for r in seed_report.matches)
-    assert all(r["relation"] is None for r in seed_report.rows if r["status"] != "match")
+    assert all((r.relation == "equivalent") == (r.confidence >= eq) for r in seed_report.matches)
+    assert all(r.relation is None for r in seed_report.rows if r.status != "match")
     only_eq = seed_report.filter(relation="equivalent")
-    assert only_eq.rows and {r["relation"] for r in only_eq.rows} == {"equivalent"}
+    assert only_eq.rows and {r.relation for r in only_eq.rows} == {"equivalent"}
     with pytest.raises(align.InputError):
         seed_report.filter(relation="same")

@@ -7,7 +7,8 @@ import pytest
 
 import align
 from align.matching import choose_pairs, select_pairs
-from align.pipeline import _merge_beats_parts, match_claims, prepare
+from align.matching import match_claims, merge_beats_parts
+from align.sides import prepare_side
 from align.scoring import margin_matrix, margin_scores
 from conftest import AR, FA
 
@@ -64,8 +65,8 @@ def test_streamed_masks_and_speaker_labels_equal_dense(long_docs):
 
 
 def test_seed_report_is_the_same_streamed(encoder, seed_report):
-    a, b = prepare(FA, encoder), prepare(AR, encoder)
-    pairs, scores = match_claims(a, b, encoder=encoder, max_cells=0)
+    a, b = prepare_side(FA, encoder.encode), prepare_side(AR, encoder.encode)
+    pairs, scores = match_claims(a, b, encode=encoder.encode, max_cells=0)
     assert scores.margin is None
     assert [(p.a, p.b) for p in pairs] == [(p.a, p.b) for p in seed_report.claim_pairs]
     assert [p.score for p in pairs] == pytest.approx([p.score for p in seed_report.claim_pairs], abs=1e-5)
@@ -84,12 +85,12 @@ Le championnat de football reprend samedi."""
 
 def test_one_sentence_matching_two_adjacent_ones(encoder):
     report = align.compare(DE, FR, encoder=encoder, lang_a="de", lang_b="fr")
-    assert [(r["a_ids"], r["b_ids"]) for r in report.matches] == [((1,), (1,)), ((2,), (2, 3))]
+    assert [(r.a_ids, r.b_ids) for r in report.matches] == [((1,), (1,)), ((2,), (2, 3))]
 
 
 def test_merge_kept_only_when_it_beats_its_parts(encoder):
-    a, b = prepare(DE, encoder, lang="de"), prepare(FR, encoder, lang="fr")
-    check = _merge_beats_parts(a, b, encoder)
+    a, b = prepare_side(DE, encoder.encode, lang="de"), prepare_side(FR, encoder.encode, lang="fr")
+    check = merge_beats_parts(a, b, encoder.encode)
     assert check((1,), (1, 2))  # "talks constructive" + "water agreement next month"
     assert not check((1,), (1, 3))  # + "farmers protest": worse than the part alone
     assert not check((0,), (0, 4))

@@ -77,8 +77,8 @@ def test_jsonl_round_trip_with_offsets_and_reviews(seed_report, tmp_path):
 
 def test_filter_and_sort_like_pandas(seed_report):
     best = seed_report.filter(status="match").sort("score")
-    assert [r["score"] for r in best.rows] == sorted((r["score"] for r in seed_report.matches), reverse=True)
-    assert {r["a_labels"] for r in seed_report.filter(flag="day").rows} == {("1",)}
+    assert [r.confidence for r in best.rows] == sorted((r.confidence for r in seed_report.matches), reverse=True)
+    assert {r.a_labels for r in seed_report.filter(flag="day").rows} == {("1",)}
     assert len(seed_report.filter(speaker="Shamkhani", min_score=0.6)) >= 3
 
 

@@ -60,8 +60,8 @@ def test_zwnj_repair_for_display_only(encoder):
     assert matching_key(repair_zwnj(fa)) == matching_key(fa)
     plain = align.compare(FA, AR, encoder=encoder)
     shown = align.compare(FA, AR, encoder=encoder, repair_zwnj=True)
-    assert [(r["a_ids"], r["b_ids"], r["score"]) for r in plain.rows] == [(r["a_ids"], r["b_ids"], r["score"]) for r in shown.rows]
-    texts = " ".join(r["a_text"] for r in shown.rows)
+    assert [(r.a_ids, r.b_ids, r.confidence) for r in plain.rows] == [(r.a_ids, r.b_ids, r.confidence) for r in shown.rows]
+    texts = " ".join(r.a_text for r in shown.rows)
     assert "گفت\u200cوگو" in texts and "حوزه\u200cهای" in texts
-    assert "\u200c" not in " ".join(r["b_text"] for r in shown.rows)  # Arabic untouched
-    assert "\u200c" not in " ".join(r["a_text"] for r in plain.rows)  # default: exactly as written
+    assert "\u200c" not in " ".join(r.b_text for r in shown.rows)  # Arabic untouched
+    assert "\u200c" not in " ".join(r.a_text for r in plain.rows)  # default: exactly as written

@@ -95,11 +95,11 @@ def test_report_filter_by_speaker(seed_report):
     only = seed_report.filter(speaker="Shamkhani")
     assert only.rows and len(only.rows) < len(seed_report.rows)
     for r in only.rows:
-        assert SHAMKHANI in (r["a_speaker_key"] + ";" + r["b_speaker_key"])
-    assert {r["a_ids"][0] for r in only.rows if r["a_ids"]} == {2, 3, 4, 5, 6, 7}
-    assert any(r["status"] == "match" and r["a_ids"] == (2,) and r["b_ids"] == (9,) for r in only.rows)
+        assert SHAMKHANI in (r.a_speaker_key + ";" + r.b_speaker_key)
+    assert {r.a_ids[0] for r in only.rows if r.a_ids} == {2, 3, 4, 5, 6, 7}
+    assert any(r.status == "match" and r.a_ids == (2,) and r.b_ids == (9,) for r in only.rows)
     patrushev = seed_report.filter(speaker="پاتروشف")  # Persian spelling of Patrushev
-    assert {r["b_ids"] for r in patrushev.rows} == {(17,), (18,)}
+    assert {r.b_ids for r in patrushev.rows} == {(17,), (18,)}
     assert seed_report.filter(speaker="Nobody").rows == []
 
 

@@ -18,18 +18,18 @@ def multi(encoder):
 
 
 def test_groups_across_three_articles(multi, seed_report):
-    groups = {tuple(r[f"{x}_labels"] for x in "ABC") for r in multi.rows if r["status"] == "match"}
+    groups = {tuple(r.labels(k) for k in range(3)) for r in multi.rows if r.is_match}
     # neighbours-as-priority: the same claim in all three
     assert (("2",), ("9",), ("6",)) in groups
     # the fa-ar pairs are the two-article comparison's pairs
-    assert [(r["a_labels"], r["b_labels"]) for r in multi.report("A", "B").matches] == [
-        (r["a_labels"], r["b_labels"]) for r in seed_report.matches]
+    assert [(r.a_labels, r.b_labels) for r in multi.report("A", "B").matches] == [
+        (r.a_labels, r.b_labels) for r in seed_report.matches]
     # every unit of every article appears exactly once
-    for x, side in zip("ABC", multi.sides):
-        seen = [lab for r in multi.rows for lab in r[f"{x}_labels"]]
+    for k, side in enumerate(multi.sides):
+        seen = [lab for r in multi.rows for lab in r.labels(k)]
         assert sorted(seen, key=lambda s: int(s)) == [str(u.label) for u in side.sentences]
-    assert {r["status"] for r in multi.rows} == {"match", "only_A", "only_B", "only_C"}
-    assert all(r["articles"] == r["status"][-1] for r in multi.rows if r["status"] != "match")
+    assert {r.status for r in multi.rows} == {"match", "only_A", "only_B", "only_C"}
+    assert all(r.articles(multi.letters) == r.status[-1] for r in multi.rows if r.status != "match")
 
 
 def test_n_column_exports(multi, tmp_path):

@@ -1,0 +1,218 @@
+"""One validated settings object for a comparison (validate once, at the public boundary).
+
+``compare(**kwargs)`` and the command line both build a :class:`CompareSettings`; every rule
+about which options go together lives in its ``__post_init__``, so an invalid combination gets
+one clear :class:`~align.errors.InputError` naming the option, and nothing is silently ignored.
+The stages below trust the settings they are given. The settings are recorded in every export's
+metadata (``CompareSettings.to_dict``).
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import InputError
+
+MODES = ("comparable", "parallel")
+UNITS = ("sentence", "claim")
+PRECISIONS = ("int8", "fp32")
+_LANG = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+
+
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise InputError(f"{name} must be an integer >= {low}, got {value!r}")
+    if value < low:
+        raise InputError(f"{name} must be an integer >= {low}, got {value!r}")
+    return value
+
+
+def _check_float(name: str, value: Any, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(f"{name} must be a number between {low:g} and {high:g}, got {value!r}")
+    if not low <= value <= high:
+        raise InputError(f"{name} must be a number between {low:g} and {high:g}, got {value!r}")
+    return float(value)
+
+
+def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise InputError(f"{name} must be one of {', '.join(repr(c) for c in choices)}, got {value!r}")
+    return value
+
+
+def check_lang(name: str, value: Any) -> str | None:
+    """A language code ("fa", "ar", "en", "pes", "zh-Hant") or None (detect it).
+
+    Parameters
+    ----------
+    name : str
+        The option's name, for the error message.
+    value : str or None
+        The code to check.
+
+    Returns
+    -------
+    str or None
+        The code, stripped and lower-cased (the region part keeps its case).
+
+    Raises
+    ------
+    InputError
+        When ``value`` is not shaped like an ISO 639 code.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _LANG.match(value.strip()):
+        raise InputError(f"{name} must be an ISO 639 language code such as 'fa', 'ar' or 'en', got {value!r}")
+    code = value.strip()
+    head, sep, tail = code.replace("_", "-").partition("-")
+    return head.lower() + (sep + tail if sep else "")
+
+
+@dataclass(frozen=True)
+class ParallelSettings:
+    """Settings of parallel mode's monotonic alignment (``align.parallel``).
+
+    Defaults chosen on Text+Berg 001-004 (``benchmarks/evaluate.py --suite textberg``).
+
+    Parameters
+    ----------
+    max_size : int
+        Most sentences in one step, both sides together (1-1 is 2; 2-3 is 5).
+    skip : float
+        Score of a 1-0 or 0-1 step (a sentence left unaligned).
+    length_weight : float
+        Weight of the Gale-Church log length-ratio penalty.
+    group_penalty : float
+        Cost of every sentence beyond one per side in a step.
+    """
+
+    max_size: int = 5
+    skip: float = -0.04
+    length_weight: float = 0.05
+    group_penalty: float = 0.01
+
+    def __post_init__(self) -> None:
+        _check_int("parallel.max_size", self.max_size, 2)
+        for name in ("skip", "length_weight", "group_penalty"):
+            _check_float(f"parallel.{name}", getattr(self, name), -10.0, 10.0)
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """Everything that decides a comparison's result, validated once.
+
+    Parameters
+    ----------
+    model : str
+        "default" (the offline multilingual-e5-small), a local sentence-transformers directory,
+        or a model name already in the Hugging Face cache.
+    precision : {"int8", "fp32"}
+        The default model's variant; other models run as they are (only "fp32" is meaningful).
+    langs : tuple of (str or None)
+        The language of each article in order (None: detected).
+    min_score : float or None
+        Keep pairs whose confidence is at least this; None: the calibrated threshold.
+    k : int
+        Neighbourhood size of the margin score.
+    unit : {"sentence", "claim"}
+        One report row per sentence or per claim (matching always uses claims).
+    speaker : str or None
+        Keep only rows where this person speaks on either side (two articles only).
+    same_speaker : bool or None
+        Never pair claims of two different identified people (comparable mode; default True).
+        Not an option of parallel mode, which aligns every sentence in order.
+    repair_zwnj : bool
+        Show Persian text with missing zero-width non-joiners restored (display only).
+    mode : {"comparable", "parallel"}
+        Reordered, partly overlapping articles, or translations (monotonic alignment).
+    segmented : bool
+        One segment per input line instead of sentence splitting.
+    parallel : ParallelSettings or None
+        Parallel mode's alignment settings (default ``ParallelSettings()``; parallel mode only).
+    cache : bool
+        Read and write the embedding cache.
+    progress : bool or "auto"
+        Progress bar while embedding long inputs.
+    """
+
+    model: str = "default"
+    precision: str = "int8"
+    langs: tuple[str | None, ...] = ()
+    min_score: float | None = None
+    k: int = 4
+    unit: str = "sentence"
+    speaker: str | None = None
+    same_speaker: bool | None = None
+    repair_zwnj: bool = False
+    mode: str = "comparable"
+    segmented: bool = False
+    parallel: ParallelSettings | None = None
+    cache: bool = True
+    progress: bool | str = field(default="auto", compare=False)
+
+    def __post_init__(self) -> None:
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 - frozen
+        if isinstance(self.model, os.PathLike):
+            set_("model", os.fspath(self.model))
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise InputError(f"model must be 'default', a directory or a model name, got {self.model!r}")
+        _check_choice("precision", self.precision, PRECISIONS)
+        _check_choice("mode", self.mode, MODES)
+        _check_choice("unit", self.unit, UNITS)
+        set_("langs", tuple(check_lang(f"langs[{i}]", x) for i, x in enumerate(self.langs)))
+        if self.min_score is not None:
+            set_("min_score", _check_float("min_score", self.min_score, 0.0, 1.0))
+        set_("k", _check_int("k", self.k, 1))
+        for name in ("repair_zwnj", "segmented", "cache"):
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.progress not in (True, False, "auto"):
+            raise InputError(f"progress must be True, False or 'auto', got {self.progress!r}")
+        if self.speaker is not None and (not isinstance(self.speaker, str) or not self.speaker.strip()):
+            raise InputError(f"speaker must be a name, got {self.speaker!r}")
+        if self.same_speaker is not None and not isinstance(self.same_speaker, bool):
+            raise InputError(f"same_speaker must be True or False, got {self.same_speaker!r}")
+        if self.parallel is not None and not isinstance(self.parallel, ParallelSettings):
+            raise InputError(f"parallel must be a ParallelSettings, got {type(self.parallel).__name__}")
+        if self.mode == "parallel":
+            if self.unit != "sentence":
+                raise InputError("parallel mode aligns sentences (or lines): unit must be 'sentence'")
+            if self.same_speaker is not None:
+                raise InputError("same_speaker is an option of comparable mode; parallel mode aligns every sentence in order")
+            if len(self.langs) > 2:
+                raise InputError("parallel mode compares two articles")
+            set_("parallel", self.parallel or ParallelSettings())
+        else:
+            if self.parallel is not None:
+                raise InputError("parallel settings need mode='parallel'")
+            set_("same_speaker", True if self.same_speaker is None else self.same_speaker)
+        if self.speaker is not None and len(self.langs) > 2:
+            raise InputError("speaker filters a comparison of two articles: use multi.report(i, j).filter(speaker=...)")
+
+    @property
+    def n_articles(self) -> int:
+        """How many articles these settings describe (at least two)."""
+        return max(2, len(self.langs))
+
+    def replace(self, **changes: Any) -> CompareSettings:
+        """A copy with ``changes`` applied (and validated again)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if values["mode"] == "comparable" and "mode" in changes and changes["mode"] == "parallel":
+            values["same_speaker"] = None
+        values.update(changes)
+        return CompareSettings(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as plain JSON-able values (for export metadata)."""
+        out = asdict(self)
+        out["langs"] = list(self.langs)
+        out.pop("progress")
+        return out

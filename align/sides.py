@@ -1,0 +1,95 @@
+"""A document prepared for comparison: its sentences, its claims and the claims' embeddings.
+
+This is where the first stages meet: document -> segments (sentences, or lines) -> speakers
+-> claims -> embeddings. Every later stage (scores, pairs, rows, report) reads a :class:`Side`.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .documents import Document, load_document
+from .errors import InputError
+from .segment import Segment, claims, segment, segment_lines
+from .speakers import assign_speakers, is_identified
+
+
+@dataclass(frozen=True)
+class Side:
+    """One document as the matcher sees it.
+
+    Parameters
+    ----------
+    document : Document
+        The article, its text exactly as read.
+    sentences : list of Segment
+        Its sentences (or lines, when segmented), ``id`` 1-based.
+    claims : list of Segment
+        The matching units: parts of sentences (or the sentences themselves).
+    embeddings : numpy.ndarray
+        (len(claims), d) unit vectors, row i embedding ``claims[i]``.
+    """
+
+    document: Document
+    sentences: list[Segment]
+    claims: list[Segment]
+    embeddings: np.ndarray = field(repr=False)
+
+    def units(self, unit: str) -> list[Segment]:
+        """The report's units: ``sentences`` for "sentence", ``claims`` for "claim"."""
+        return self.claims if unit == "claim" else self.sentences
+
+
+def prepare_side(
+    source: str | os.PathLike | Document,
+    encode: Callable[[list[str]], np.ndarray],
+    *,
+    lang: str | None = None,
+    name: str | None = None,
+    segmented: bool = False,
+    split_claims: bool = True,
+) -> Side:
+    """Load, segment, attribute speakers, split into claims and embed one document.
+
+    Parameters
+    ----------
+    source : str, path or Document
+        The article (see :func:`align.documents.load_document`).
+    encode : callable
+        ``encode(texts) -> (n, d)`` unit vectors.
+    lang : str or None
+        Its language (None: detected).
+    name : str or None
+        Display name (default: the file name).
+    segmented : bool
+        One segment per line as given instead of sentence splitting.
+    split_claims : bool
+        Split sentences into claims (False: the claims are the sentences).
+
+    Returns
+    -------
+    Side
+    """
+    doc = load_document(source, lang=lang, name=name)
+    sentences = segment_lines(doc) if segmented else segment(doc)
+    if not any(s.text for s in sentences):
+        raise InputError(f"{doc.name}: no sentences found")
+    sentences = assign_speakers(doc, sentences)
+    units = claims(doc, sentences) if split_claims else sentences
+    return Side(doc, sentences, units, encode([c.text for c in units]))
+
+
+def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer speaker labels of two lists of segments (-1: narration or unidentified).
+
+    Two claims whose labels are both set and differ are never paired.
+    """
+    ids: dict[str, int] = {}
+
+    def label(c: Segment) -> int:
+        return ids.setdefault(c.speaker_key, len(ids)) if is_identified(c.speaker_key) else -1
+
+    return np.array([label(c) for c in a], np.int64), np.array([label(c) for c in b], np.int64)

@@ -1,0 +1,154 @@
+"""HTML views: the side-by-side page (standalone file, and the Jupyter display).
+
+No network resources, no script (a Content-Security-Policy forbids both), every text escaped,
+right-to-left cells for Persian and Arabic.
+"""
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING
+
+from ..text import RTL_LANGUAGES, is_rtl
+from .meta import metadata
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..multi import MultiReport
+    from ..report import Report
+
+TRUNCATE = 240  # characters shown before "more"
+
+
+def render_multi_html(multi: MultiReport, *, standalone: bool = False, truncate: int = TRUNCATE) -> str:
+    """n-column view of a MultiReport: one row per claim group, then claims only in one article."""
+    docs = [s.document for s in multi.sides]
+    head = "<tr><th style='width:8%'>confidence</th><th style='width:7%'>relation</th>" + "".join(
+        f"<th>{x}: {_esc(d.name)} [{_esc(d.lang)}]</th>" for x, d in zip(multi.letters, docs)) + "<th style='width:14%'>flags</th></tr>"
+    body = []
+    for r in multi.rows:
+        cells = "".join(_text_cell(r.labels(k), r.text(k), d.lang, r.speaker(k), truncate) for k, d in enumerate(docs))
+        flags = "".join(f'<span class="flag">{_esc(f)}</span>' for f in r.flags)
+        rel = r.relation or ""
+        body.append(f"<tr>{_conf(r.confidence)}<td class='{_esc(rel)}'>{_esc(rel)}</td>{cells}<td>{flags}</td></tr>")
+    groups = sum(1 for r in multi.rows if r.is_match)
+    inner = (f'<div class="claimalign"><p class="meta">{groups} groups of matching claims across {len(docs)} articles; '
+             f'rows with one article filled are only in that article</p><table><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
+    if not standalone:
+        return f"<style>{CSS}</style>{inner}"
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f"<title>claimalign: {_esc(' vs '.join(d.name for d in docs))}</title><style>{CSS}</style></head><body>{inner}</body></html>\n")
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+CSS = """
+.claimalign{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Naskh Arabic','Vazirmatn',Tahoma,sans-serif;font-size:14px}
+.claimalign table{border-collapse:collapse;width:100%;table-layout:fixed}
+.claimalign th,.claimalign td{border:1px solid #ccc;padding:4px 6px;vertical-align:top}
+.claimalign th{background:#eee;position:sticky;top:0}
+.claimalign td.rtl{direction:rtl;text-align:right}
+.claimalign td.ltr{direction:ltr;text-align:left}
+.claimalign .id{font-weight:bold;color:#555}
+.claimalign .who{color:#666;font-size:12px;display:block}
+.claimalign .bar{background:#ddd;width:70px;height:8px;display:inline-block;vertical-align:middle}
+.claimalign .bar>span{background:#2a7;height:8px;display:block}
+.claimalign .flag{background:#fde8c8;border-radius:3px;padding:0 3px;margin:1px;display:inline-block;font-size:12px}
+.claimalign .equivalent{color:#185}
+.claimalign .related{color:#a60}
+.claimalign details summary{cursor:pointer}
+.claimalign h3{margin:14px 0 4px}
+.claimalign .meta{color:#555;font-size:12px}
+""".strip()
+
+
+def _esc(x) -> str:
+    return html.escape("" if x is None else str(x), quote=True)
+
+
+def _text_cell(ids, text: str, lang: str, speaker: str, truncate: int) -> str:
+    if not ids:
+        return '<td class="ltr"></td>'
+    rtl = lang in RTL_LANGUAGES or is_rtl(text)
+    d = "rtl" if rtl else "ltr"
+    who = f'<span class="who">{_esc(speaker)}</span>' if speaker else ""
+    label = f'<span class="id">{_esc(";".join(map(str, ids)))}</span> '
+    if truncate and len(text) > truncate:
+        body = f"<details><summary>{label}{_esc(text[:truncate])}…</summary>{_esc(text[truncate:])}</details>"
+    else:
+        body = f"{label}{_esc(text)}"
+    return f'<td class="{d}" dir="{d}" lang="{_esc(lang)}">{who}{body}</td>'
+
+
+def _conf(score) -> str:
+    if score is None:
+        return "<td></td>"
+    return f'<td><span class="bar"><span style="width:{float(score) * 100:.0f}%"></span></span> {float(score):.2f}</td>'
+
+
+def render_html(report: Report, *, standalone: bool = False, truncate: int = TRUNCATE, max_rows: int | None = None) -> str:
+    """The side-by-side view: matched pairs, then each article's unmatched segments.
+
+    ``standalone``: a complete page (inline CSS, no network resources, no script).
+    ``max_rows``: rows shown per section (the rest counted, for long articles in Jupyter).
+    """
+    A, B = report.a.document, report.b.document
+    c = report.counts
+    sections = []
+    head_pairs = (
+        "<tr><th style='width:9%'>confidence</th><th style='width:8%'>relation</th>"
+        f"<th>A: {_esc(A.name)} [{_esc(A.lang)}]</th><th>B: {_esc(B.name)} [{_esc(B.lang)}]</th>"
+        "<th style='width:18%'>flags</th><th style='width:8%'>reviewed</th></tr>"
+    )
+    parts = {"match": [], "only_a": [], "only_b": []}
+    for r in report.rows:
+        parts[r.status].append(r)
+
+    def limited(rows):
+        if max_rows is not None and len(rows) > max_rows:
+            return rows[:max_rows], len(rows) - max_rows
+        return rows, 0
+
+    rows, hidden = limited(parts["match"])
+    body = []
+    for r in rows:
+        flags = "".join(f'<span class="flag">{_esc(f)}</span>' for f in r.flags)
+        rel = r.relation or ""
+        body.append(
+            f"<tr>{_conf(r.confidence)}<td class='{_esc(rel)}'>{_esc(rel)}</td>"
+            f"{_text_cell(r.a_labels, r.a_text, A.lang, r.a_speaker, truncate)}"
+            f"{_text_cell(r.b_labels, r.b_text, B.lang, r.b_speaker, truncate)}"
+            f"<td>{flags}</td><td>{_esc(r.reviewed)}</td></tr>"
+        )
+    more = f"<p class='meta'>… {hidden} more pairs (report.to_frame() or report.to_html() shows all)</p>" if hidden else ""
+    sections.append(f"<h3>Matched pairs ({c['match']})</h3><table><thead>{head_pairs}</thead><tbody>{''.join(body)}</tbody></table>{more}")
+    for side, status, doc in (("A", "only_a", A), ("B", "only_b", B)):
+        rows, hidden = limited(parts[status])
+        a = side == "A"
+        body = "".join(
+            f"<tr>{_text_cell(r.a_labels if a else r.b_labels, r.a_text if a else r.b_text, doc.lang, r.a_speaker if a else r.b_speaker, truncate)}"
+            f"<td>{_esc(r.nearest or '')}</td><td>{''.join(f'<span class=flag>{_esc(f)}</span>' for f in r.flags)}</td></tr>"
+            for r in rows
+        )
+        more = f"<p class='meta'>… {hidden} more</p>" if hidden else ""
+        sections.append(
+            f"<h3>Only in {side}: {_esc(doc.name)} ({len(parts[status])})</h3><table><thead><tr><th>{_esc(doc.name)} [{_esc(doc.lang)}]</th>"
+            f"<th style='width:12%'>nearest in {'B' if side == 'A' else 'A'}</th><th style='width:18%'>flags</th></tr></thead><tbody>{body}</tbody></table>{more}"
+        )
+    summary = (
+        f"<p class='meta'>{c['match']} matched pairs, {c['only_a']} only in A, {c['only_b']} only in B · "
+        f"mode {_esc(report.options.get('mode', 'comparable'))} · confidence ≥ {float(report.options.get('min_score') or 0):.2f} · "
+        f"model {_esc(report.options.get('model'))}</p>"
+    )
+    inner = f'<div class="claimalign">{summary}{"".join(sections)}</div>'
+    if not standalone:
+        return f"<style>{CSS}</style>{inner}"
+    meta = metadata(report)
+    meta_rows = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)}</td></tr>" for k, v in meta.items())
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>claimalign: {_esc(A.name)} vs {_esc(B.name)}</title><style>{CSS}</style></head><body>"
+        f"<h2 class='claimalign'>claimalign: {_esc(A.name)} vs {_esc(B.name)}</h2>{inner}"
+        f"<details class='claimalign'><summary>run</summary><table>{meta_rows}</table></details></body></html>\n"
+    )

@@ -1,0 +1,172 @@
+"""JSON Lines reports: written by ``report.to_jsonl`` / ``save``, read back by
+``align.load_report``.
+
+Line 1 is ``{"type": "meta", "format": 2, ...}``: run metadata, options, and both documents with
+their text and units (so a saved report is complete without the original files). Then one
+``{"type": "row", ...}`` object per row, with the table's columns, the flags as a list, and
+``a_spans``/``b_spans``: character offsets of each unit in its document's text. Format 1 (files
+written before the format number existed) has the same rows and still loads. A file that does
+not follow the format gets an :class:`~align.errors.InputError` saying what is wrong, never a
+half-loaded report.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..documents import Document
+from ..errors import InputError
+from ..rows import RELATIONS, STATUSES, Row
+from ..segment import Segment
+from .meta import metadata
+from .table import COLUMNS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..report import Report
+
+FORMAT = 2  # the version written; every version up to it loads
+_SEGMENT_FIELDS = ("id", "label", "text", "start", "end", "kind", "speaker", "speaker_key", "duplicate_of",
+                   "sentence", "part", "paragraph")
+
+
+def report_jsonl(report: Report) -> str:
+    """The JSON Lines text of a two-document report (see the module docstring)."""
+    docs = {}
+    for side, s in (("A", report.a), ("B", report.b)):
+        docs[side] = {
+            "name": s.document.name, "lang": s.document.lang, "text": s.document.text,
+            "segments": [{f: getattr(u, f) for f in _SEGMENT_FIELDS} for u in report.units(side)],
+        }
+    meta = {"type": "meta", **metadata(report), "date": None, "documents": docs, "options": report.options,
+            "format": FORMAT}
+    lines = [json.dumps(meta, ensure_ascii=False, sort_keys=True)]
+    for r in report.rows:
+        row = {
+            "type": "row", "status": r.status, "score": r.confidence, "relation": r.relation,
+            "similarity": r.similarity, "a_ids": list(r.a_labels), "b_ids": list(r.b_labels),
+            "a_text": r.a_text, "b_text": r.b_text, "a_speaker": r.a_speaker, "b_speaker": r.b_speaker,
+            "flags": list(r.flags), "reviewed": r.reviewed, "margin": r.margin, "a_claim": r.a_claim,
+            "b_claim": r.b_claim, "nearest": r.nearest, "a_speaker_key": r.a_speaker_key,
+            "b_speaker_key": r.b_speaker_key,
+            "a_spans": [[u.start, u.end] for u in r.a], "b_spans": [[u.start, u.end] for u in r.b],
+        }
+        lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class SavedReport:
+    """What a JSONL report file holds, checked: the two documents with their units, the rows,
+    the options and the format version."""
+
+    documents: dict[str, tuple[Document, list[Segment]]]
+    rows: list[Row]
+    options: dict[str, Any]
+    format: int
+
+
+def _need(cond: bool, path: Path, what: str) -> None:
+    if not cond:
+        raise InputError(f"{path}: not a valid claimalign JSONL report ({what})")
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _number(x: Any) -> bool:
+    return x is None or (isinstance(x, (int, float)) and not isinstance(x, bool))
+
+
+def _segments(path: Path, side: str, d: Any, lang: str) -> list[Segment]:
+    _need(isinstance(d, list), path, f"document {side}: segments is not a list")
+    out = []
+    for s in d:
+        _need(isinstance(s, dict) and all(f in s for f in _SEGMENT_FIELDS if f != "label"), path,
+              f"document {side}: a segment lacks a field")
+        _need(all(_is_int(s[f]) for f in ("id", "start", "end", "paragraph", "part")), path,
+              f"document {side}: a segment's id/offsets are not integers")
+        _need(all(s[f] is None or _is_int(s[f]) for f in ("duplicate_of", "sentence")), path,
+              f"document {side}: a segment's sentence/duplicate_of is not an integer")
+        _need(all(isinstance(s[f], str) for f in ("text", "kind")), path, f"document {side}: a segment's text is not text")
+        _need(all(s[f] is None or isinstance(s[f], str) for f in ("speaker", "speaker_key")), path,
+              f"document {side}: a segment's speaker is not text")
+        out.append(Segment(s["id"], s["text"], s["start"], s["end"], s["paragraph"], s["kind"], lang, s["duplicate_of"],
+                           s["speaker"], s["sentence"], s["speaker_key"], s["part"]))
+    return out
+
+
+def parse_jsonl(path: str | os.PathLike) -> SavedReport:
+    """Read and check a JSONL report written by :func:`report_jsonl` (any format up to
+    :data:`FORMAT`).
+
+    Raises
+    ------
+    InputError
+        The file is missing, not UTF-8 JSON Lines, or not a two-document claimalign report.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a claimalign JSONL report (not UTF-8 text)") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        lines = [json.loads(x) for x in raw.splitlines() if x.strip()]
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"{path}: not a claimalign JSONL report ({exc.__class__.__name__})") from None
+    _need(bool(lines) and isinstance(lines[0], dict) and lines[0].get("type") == "meta", path, "no meta line")
+    meta = lines[0]
+    fmt = meta.get("format", 1)
+    _need(_is_int(fmt) and fmt >= 1, path, "bad format number")
+    if fmt > FORMAT:
+        raise InputError(f"{path}: written by a newer claimalign (report format {fmt}; this version reads up to {FORMAT})")
+    docs = meta.get("documents")
+    _need(isinstance(docs, dict), path, "no documents")
+    if set(docs) != {"A", "B"}:
+        raise InputError(f"{path}: a report of {len(docs)} articles; load_report reads two-article reports "
+                         "(a report of three or more articles is for reading, not for loading back)")
+    options = meta.get("options", {})
+    _need(isinstance(options, dict), path, "options is not an object")
+    documents: dict[str, tuple[Document, list[Segment]]] = {}
+    for side in ("A", "B"):
+        d = docs[side]
+        _need(isinstance(d, dict) and all(isinstance(d.get(f), str) for f in ("text", "name", "lang")), path,
+              f"document {side} lacks its text, name or language")
+        documents[side] = (Document(d["text"], d["name"], d["lang"]), _segments(path, side, d.get("segments"), d["lang"]))
+    by_label = {side: {str(u.label): u for u in documents[side.upper()][1]} for side in ("a", "b")}
+    rows = []
+    for n, x in enumerate(lines[1:], start=2):
+        where = f"line {n}"
+        _need(isinstance(x, dict) and x.get("type") == "row", path, f"{where} is not a row")
+        missing = [c for c in COLUMNS if c not in x]
+        _need(not missing, path, f"{where} lacks {', '.join(missing[:3])}")
+        _need(x["status"] in STATUSES, path, f"{where}: unknown status {x['status']!r}")
+        _need(x["relation"] is None or x["relation"] in RELATIONS, path, f"{where}: unknown relation")
+        _need(all(_number(x[c]) for c in ("score", "similarity", "margin")), path, f"{where}: a score is not a number")
+        _need(isinstance(x["flags"], list) and all(isinstance(f, str) for f in x["flags"]), path, f"{where}: flags")
+        for c in ("a_text", "b_text", "a_claim", "b_claim", "reviewed"):
+            _need(isinstance(x[c], str), path, f"{where}: {c} is not text")
+        _need(x["nearest"] is None or isinstance(x["nearest"], str), path, f"{where}: nearest")
+        units = {}
+        for side in ("a", "b"):
+            labels = x[f"{side}_ids"]
+            _need(isinstance(labels, list) and all(str(v) in by_label[side] for v in labels), path,
+                  f"{where}: {side}_ids names a unit the document does not have")
+            units[side] = tuple(by_label[side][str(v)] for v in labels)
+        rows.append(Row(
+            x["status"], units["a"], units["b"], a_text=x["a_text"], b_text=x["b_text"], confidence=x["score"],
+            relation=x["relation"], similarity=x["similarity"], margin=x["margin"], a_claim=x["a_claim"],
+            b_claim=x["b_claim"], nearest=x["nearest"], flags=tuple(x["flags"]), reviewed=x["reviewed"],
+        ))
+    return SavedReport(documents, rows, options, fmt)

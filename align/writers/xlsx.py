@@ -1,0 +1,92 @@
+"""XLSX workbooks: pairs, unmatched units per document, run metadata (deterministic bytes)."""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import zipfile
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from ..text import is_rtl
+from .meta import metadata
+from .table import COLUMNS, flat_row
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..report import Report
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def report_xlsx(report: Report) -> bytes:
+    """Workbook: 'pairs' (matches), one sheet per article for its unmatched segments, 'run'
+    (metadata)."""
+    def flat(status: str) -> list[dict]:
+        return [flat_row(r, safe=False) for r in report.rows if r.status == status]
+
+    sheets = [("pairs", COLUMNS, flat("match")), ("only in A", COLUMNS, flat("only_a")), ("only in B", COLUMNS, flat("only_b"))]
+    widths = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18}
+    return xlsx_workbook(sheets, metadata(report), widths)
+
+
+def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, widths: dict[str, int] | None = None) -> bytes:
+    """Sheets of (title, columns, flat rows) plus a 'run' sheet of metadata. RTL cells
+    right-to-left, wrapped; bold frozen header with filters; every text cell stored as a string
+    (never a formula); fixed timestamps, so the same rows give the same bytes."""
+    widths = widths or {}
+    wb = Workbook()
+    wb.properties.creator = "claimalign"
+    wb.properties.created = wb.properties.modified = datetime.datetime(2000, 1, 1)
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    rtl = Alignment(horizontal="right", vertical="top", wrap_text=True, readingOrder=2)
+    ltr = Alignment(horizontal="left", vertical="top", wrap_text=True, readingOrder=1)
+
+    def put(cell, v) -> None:
+        if isinstance(v, str):
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
+            cell.data_type = "s"  # text, even when it starts with "=" (no formula)
+            cell.alignment = rtl if is_rtl(v) else ltr
+        else:
+            cell.value = v
+
+    for n, (title, columns, rows) in enumerate(sheets):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(columns)
+        for c in ws[1]:
+            c.font, c.fill = head_font, head_fill
+        for row in rows:
+            ws.append([None] * len(columns))
+            for col, name in enumerate(columns, start=1):
+                put(ws.cell(row=ws.max_row, column=col), row[name])
+        for col, name in enumerate(columns, start=1):
+            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = widths.get(name, 50 if name.endswith("_text") else 12)
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+    ws = wb.create_sheet("run")
+    for k, v in run.items():
+        ws.append([k])
+        put(ws.cell(row=ws.max_row, column=2), json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 20, 100
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _normalise_zip(buf.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Re-pack with fixed member timestamps so the same report gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time as "modified"
+                data = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(zi, data)
+    return out.getvalue()
