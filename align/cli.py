@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,8 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"claimalign {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("compare", help="compare two articles and write a report")
-    c.add_argument("a", help="article A (UTF-8 text file)")
-    c.add_argument("b", help="article B (UTF-8 text file)")
+    c.add_argument("a", help="article A: a text file (UTF-8, UTF-16 or a legacy encoding such as cp1256) or a saved web page (.html)")
+    c.add_argument("b", help="article B (as A)")
     c.add_argument("more", nargs="*", metavar="C", help="more articles: groups of claims, one column per article")
     c.add_argument("--langs", help="languages of all articles, comma-separated (e.g. fa,ar,en); detected when omitted")
     c.add_argument("-o", "--output", default="report.csv", help="report path; the format follows the extension: .csv, .xlsx, .html, .jsonl, or .vecalign (parallel mode: Vecalign's [0]:[0, 1]:score lines); default report.csv")
@@ -37,22 +38,52 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--mode", choices=["comparable", "parallel"], default="comparable", help="comparable (default): reordered, partly overlapping articles; parallel: translations, monotonic alignment with 1-1, 1-2, 2-1, ... steps")
     c.add_argument("--segmented", action="store_true", help="one segment per line as given (no sentence splitting)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    c.add_argument("--force", action="store_true", help="replace the report even if it is read-only")
     c.add_argument("-q", "--quiet", action="store_true", help="print only where the report went")
     return p
 
 
+REPORT_SUFFIXES = {".csv", ".xlsx", ".jsonl", ".vecalign"}
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print to the terminal with control characters removed (article text is untrusted)."""
+    print(terminal_safe(text), file=sys.stderr if err else sys.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 a user error, 130 interrupted)."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "compare":
             return _compare(args)
     except (ClaimalignError, ModelError) as exc:
-        print(f"claimalign: error: {exc}", file=sys.stderr)
+        _say(f"claimalign: error: {exc}", err=True)
         return 2
     except KeyboardInterrupt:
-        print("claimalign: interrupted", file=sys.stderr)
+        _say("claimalign: interrupted", err=True)
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (| head): the report is written; stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        return 0
     return 1
+
+
+def _check_inputs(paths: list[Path]) -> None:
+    """Refuse, before any work, an argument that is a report rather than an article (the
+    usual slip: ``claimalign compare a.txt b.txt report.csv`` without ``-o``)."""
+    for p in paths:
+        if p.suffix.lower() in REPORT_SUFFIXES:
+            raise InputError(f"{p}: looks like a report ({p.suffix}), not an article; to write a report there use -o {p}")
+        if p.suffix.lower() in {".html", ".htm"} and p.is_file():
+            with open(p, "rb") as fh:
+                head = fh.read(4096)
+            if b"<h2 class='claimalign'>" in head or b"<title>claimalign:" in head:
+                raise InputError(f"{p}: is a claimalign report, not an article; to write a report there use -o {p}")
 
 
 def _settings(args) -> CompareSettings:
@@ -80,14 +111,25 @@ def _compare(args) -> int:
     settings = _settings(args)
     if fmt == "vecalign" and settings.mode != "parallel":
         raise InputError("a .vecalign output needs --mode parallel")
-    t0 = time.perf_counter()
-    from .pipeline import run  # lazy for speed, not for a cycle: --help and errors stay instant
+    # lazy for speed, not for a cycle: --help and option errors stay instant
+    from .pipeline import run
+    from .writers.files import check_output
+    from .writers.table import truncated_cells
 
-    report = run([args.a, args.b, *args.more], settings)
+    # On the command line an argument is always a path (never text to compare).
+    inputs = [Path(x) for x in (args.a, args.b, *args.more)]
+    _check_inputs(inputs)
+    check_output(args.output, inputs, force=args.force)  # before any work
+    t0 = time.perf_counter()
+    report = run(inputs, settings)
     path = getattr(report, WRITERS[fmt])(args.output)
     if not args.quiet:
-        print(report.summary())
-    print(terminal_safe(f"report written to {path} ({len(report.rows)} rows, {time.perf_counter() - t0:.1f} s)"))
+        _say(report.summary())
+        if fmt == "xlsx":
+            cut = truncated_cells(report)
+            if cut:
+                _say(f"note: {cut} cell(s) longer than Excel's 32,767 characters were cut in the XLSX (marked in the cell); the CSV and JSONL keep them whole")
+    _say(f"report written to {path} ({len(report.rows)} rows, {time.perf_counter() - t0:.1f} s)")
     return 0
 
 

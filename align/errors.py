@@ -10,4 +10,9 @@ class InputError(ClaimalignError, ValueError):
     """An input document or option is unusable (missing, empty, binary, not UTF-8, bad value)."""
 
 
-__all__ = ["ClaimalignError", "InputError", "ModelError"]
+class OutputError(ClaimalignError, OSError):
+    """A report cannot be written where asked (missing or read-only directory, an input file,
+    a read-only report without ``force``, a full disk). Nothing is left half-written."""
+
+
+__all__ = ["ClaimalignError", "InputError", "ModelError", "OutputError"]

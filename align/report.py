@@ -395,7 +395,8 @@ class Report:
         A, B = self.a.document, self.b.document
         c = self.counts
         lines = [
-            f"A: {A.name} [{A.lang}] {len(self.a.sentences)} sentences    B: {B.name} [{B.lang}] {len(self.b.sentences)} sentences",
+            f"A: {A.name} [{A.lang}] {len(self.a.sentences)} sentences{_how_read(A)}    "
+            f"B: {B.name} [{B.lang}] {len(self.b.sentences)} sentences{_how_read(B)}",
             f"{c['match']} matched pairs, {c['only_a']} {self.unit}s only in A, {c['only_b']} only in B "
             f"(confidence >= {self.options.get('min_score', 0):.2f})",
         ]
@@ -441,6 +442,17 @@ def _sorted(rows: list[Row], by: str, ascending: bool) -> list[Row]:
     present = [r for r in rows if _sort_value(r, by) is not None]
     missing = [r for r in rows if _sort_value(r, by) is None]
     return sorted(present, key=lambda r: _sort_value(r, by), reverse=not ascending) + missing
+
+
+def _how_read(doc) -> str:
+    """" (article text of a web page, cp1256)" when a document was not plain UTF-8 text."""
+    notes = []
+    if getattr(doc, "extracted_from", None) == "html":
+        notes.append("article text of a web page")
+    encoding = getattr(doc, "encoding", "utf-8")
+    if encoding not in ("utf-8", "utf-8-sig", "ascii"):
+        notes.append(f"decoded as {encoding}")
+    return f" ({', '.join(notes)})" if notes else ""
 
 
 def _short(text: str, n: int) -> str:

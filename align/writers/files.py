@@ -5,10 +5,11 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import OutputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -25,41 +26,121 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def resolve_target(path: str | os.PathLike) -> Path:
+    """Where a report at ``path`` is really written: a symbolic link's final target (the link
+    stays a link, the file it points to is replaced), else ``path`` itself."""
+    path = Path(path)
+    if path.is_symlink():
+        try:
+            return path.resolve(strict=False)
+        except (OSError, RuntimeError):  # a link loop
+            raise OutputError(f"{path}: symbolic link loop") from None
+    return path
+
+
+def check_output(path: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), *, force: bool = False) -> Path:
+    """Check, before any work, that a report can be written at ``path``.
+
+    Parameters
+    ----------
+    path : str or path
+        The report to write.
+    inputs : sequence of str or path
+        Files the run reads: the report must not replace any of them.
+    force : bool
+        Replace a read-only report (as ``cp -f`` would); without it that is an error.
+
+    Returns
+    -------
+    pathlib.Path
+        The file that will be written (a symbolic link's target).
+
+    Raises
+    ------
+    OutputError
+        The directory does not exist or is not writable, the target is a directory, an input,
+        or read-only (without ``force``).
+    """
+    shown = Path(path)
+    target = resolve_target(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{shown}: directory {parent} does not exist")
+    if target.is_dir():
+        raise OutputError(f"{shown}: is a directory")
+    for src in inputs:
+        try:
+            same = Path(src).exists() and target.exists() and os.path.samefile(src, target)
+        except OSError:
+            same = False
+        if same or Path(os.path.abspath(src)) == Path(os.path.abspath(target)):
+            raise OutputError(f"{shown}: is one of the input articles; the report would replace it (choose another -o)")
+    if target.exists():
+        if not target.is_file():
+            raise OutputError(f"{shown}: exists and is not a regular file")
+        if not force and not (target.stat().st_mode & 0o222):
+            raise OutputError(f"{shown}: is read-only; remove it, make it writable, or use --force to replace it")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{shown}: directory {parent} is not writable")
+    return target
+
+
+def atomic_write(path: str | os.PathLike, data: bytes, *, force: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same directory and a rename.
 
     Parameters
     ----------
     path : str or path
-        The target file; its directory must exist.
+        The target file; its directory must exist. A symbolic link is followed: the file it
+        points to is replaced and the link stays.
     data : bytes
         The whole content.
+    force : bool
+        Replace a read-only file (the API's default, as the caller asked for this path); the
+        command line passes its ``--force``.
 
     Returns
     -------
     pathlib.Path
-        ``path``. A reader never sees a partial file; on any error the temporary file is removed.
+        ``path``. A reader never sees a partial file; on any error the temporary file is
+        removed and an :class:`~align.errors.OutputError` says why. A new file gets the usual
+        permissions (0666 less the umask); a replaced file keeps its permissions and, where
+        the process may, its owner.
     """
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"{path}: directory {parent} does not exist")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    target = check_output(path, force=force)
+    parent = target.parent if str(target.parent) else Path(".")
+    old = target.stat() if target.exists() else None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write in {parent} ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        os.chmod(tmp, (old.st_mode & 0o7777) if old else (0o666 & ~_umask()))
+        if old is not None and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+            try:
+                os.chown(tmp, old.st_uid, old.st_gid)
+            except OSError:
+                pass  # not allowed: the new file is ours, as with any editor's save
+        os.replace(tmp, target)
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
         raise
-    return path
+    return Path(path)
 
 
 def csv_text(columns: list[str], flat_rows: list[dict]) -> str:

@@ -43,3 +43,21 @@ def flat_row(row: Row, *, safe: bool) -> dict[str, Any]:
             v = "" if v is None else v
         out[c] = safe_cell(v) if safe else v
     return out
+
+
+#: The most characters Excel keeps in one cell.
+EXCEL_CELL_LIMIT = 32_767
+
+
+def fit_cell(text: str, limit: int = EXCEL_CELL_LIMIT) -> str:
+    """``text`` cut to fit one spreadsheet cell, the cut said in the cell itself."""
+    if len(text) <= limit:
+        return text
+    note = f" … [cut: {len(text):,} characters in all; the CSV and JSONL reports keep the whole text]"
+    return text[: limit - len(note)] + note
+
+
+def truncated_cells(report) -> int:
+    """How many text cells of ``report``'s rows are longer than one spreadsheet cell holds."""
+    return sum(1 for r in report.rows for v in flat_row(r, safe=False).values()
+               if isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT)

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..text import is_rtl
 from .meta import metadata
-from .table import COLUMNS, flat_row
+from .table import COLUMNS, fit_cell, flat_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
@@ -47,7 +47,7 @@ def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, wi
 
     def put(cell, v) -> None:
         if isinstance(v, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", v)
+            cell.value = fit_cell(ILLEGAL_CHARACTERS_RE.sub("", v))
             cell.data_type = "s"  # text, even when it starts with "=" (no formula)
             cell.alignment = rtl if is_rtl(v) else ltr
         else:

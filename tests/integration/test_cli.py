@@ -34,12 +34,12 @@ def bad_inputs(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
-    return {"empty": empty, "binary": binary, "latin1": latin1, "missing": tmp_path / "nope.txt"}
+    return {"empty": empty, "binary": binary, "latin1": latin1, "missing": tmp_path / "nope.txt", "directory": tmp_path}
 
 
 @pytest.mark.parametrize(
     "case, message",
-    [("missing", "no such file"), ("empty", "no text"), ("binary", "binary"), ("latin1", "not UTF-8")],
+    [("missing", "no such file"), ("empty", "no text"), ("binary", "binary"), ("directory", "is a directory")],
 )
 def test_bad_input_gets_one_line_error(bad_inputs, tmp_path, case, message):
     out = tmp_path / "r.csv"
