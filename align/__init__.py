@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 
 from .documents import Document, load_document
-from .errors import ClaimalignError, InputError, ModelError
+from .errors import ClaimalignError, InputError, ModelError, OutputError
 from .multi import MultiReport
 from .pipeline import compare
 from .report import Report
@@ -48,6 +48,6 @@ def load_report(path: str | os.PathLike) -> Report:
 
 
 __all__ = [
-    "ClaimalignError", "CompareSettings", "Document", "InputError", "ModelError", "MultiReport", "ParallelSettings",
+    "ClaimalignError", "CompareSettings", "Document", "InputError", "ModelError", "MultiReport", "OutputError", "ParallelSettings",
     "Report", "Row", "Segment", "__version__", "claims", "compare", "load_document", "load_report", "segment",
 ]

@@ -72,7 +72,7 @@ def test_csv_is_excel_friendly_stable_and_atomic(seed_report, tmp_path):
     assert any("روابط دوستانه" in cell for row in rows for cell in row)  # Persian survives
     assert seed_report.to_csv(tmp_path / "again.csv").read_bytes() == data  # deterministic
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again.csv", "r.csv"]  # no temp files left
-    with pytest.raises(align.InputError, match="does not exist"):
+    with pytest.raises(align.OutputError, match="does not exist"):
         seed_report.to_csv(tmp_path / "missing-dir" / "r.csv")
 
 
