@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .speakers import name_key
+from .speakers import _RANKS, _TITLE_HEADS, name_key
 from .text import matching_key, words
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -204,8 +204,6 @@ def people_in(text: str, people: dict[str, str]) -> dict[str, str]:
 def known_people(texts: list[str], speakers: list[str]) -> dict[str, str]:
     """Canonical key -> display name of the people the articles name: their speakers, and names
     after a rank (سپهبد طارق شاه بهرامی) or an Arabic "counterpart" (نظيره الأفغاني حمد الله محب)."""
-    from .speakers import _RANKS
-
     out: dict[str, str] = {}
     for name in speakers:
         k = name_key(name)
@@ -240,8 +238,6 @@ def known_people(texts: list[str], speakers: list[str]) -> dict[str, str]:
 
 
 def _is_title_like(name: str) -> bool:
-    from .speakers import _TITLE_HEADS
-
     first = matching_key(name).split()[:1]
     return bool(first) and first[0] in _TITLE_HEADS
 
