@@ -205,14 +205,19 @@ def segment_lines(document: Document) -> list[Segment]:
     """One segment per line, as given (``--segmented``): line k (0-based) is segment k + 1.
 
     Blank lines are kept as empty segments so that ids keep matching line numbers (as in
-    Vecalign's and Bertalign's input formats)."""
+    Vecalign's and Bertalign's input formats). Only "\n" ends a line (a "\r" before it is
+    dropped): a form feed, NEL, U+2028 or U+2029 inside a line stays in that line
+    (``str.splitlines`` would break there and shift the ids of every later line)."""
     out = []
     pos = 0
-    for k, line in enumerate(document.text.splitlines(keepends=True)):
-        body = line.rstrip("\r\n")
+    lines = document.text.split("\n")
+    if lines and lines[-1] == "":  # the text ends with a newline: no extra empty line
+        lines.pop()
+    for k, line in enumerate(lines):
+        body = line[:-1] if line.endswith("\r") else line
         a, b = _strip_span(body, 0, len(body)) if body.strip() else (0, 0)
         out.append(Segment(k + 1, body[a:b], pos + a, pos + b, k + 1, "line", document.lang))
-        pos += len(line)
+        pos += len(line) + 1
     return out
 
 
