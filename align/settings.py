@@ -167,6 +167,8 @@ class CompareSettings:
         _check_choice("precision", self.precision, PRECISIONS)
         _check_choice("mode", self.mode, MODES)
         _check_choice("unit", self.unit, UNITS)
+        if isinstance(self.langs, str) or not isinstance(self.langs, (tuple, list)):
+            raise InputError(f"langs must be a list of language codes (or None), one per article, got {self.langs!r}")
         set_("langs", tuple(check_lang(f"langs[{i}]", x) for i, x in enumerate(self.langs)))
         if self.min_score is not None:
             set_("min_score", _check_float("min_score", self.min_score, 0.0, 1.0))

@@ -132,6 +132,8 @@ def parse_jsonl(path: str | os.PathLike) -> SavedReport:
     if fmt > FORMAT:
         raise InputError(f"{path}: written by a newer claimalign (report format {fmt}; this version reads up to {FORMAT})")
     docs = meta.get("documents")
+    if docs is None and isinstance(meta.get("articles"), dict):  # an n-article report (MultiReport)
+        docs = meta["articles"]
     _need(isinstance(docs, dict), path, "no documents")
     if set(docs) != {"A", "B"}:
         raise InputError(f"{path}: a report of {len(docs)} articles; load_report reads two-article reports "
