@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -11,7 +12,6 @@ from .errors import ClaimalignError, InputError, ModelError
 from .settings import CompareSettings
 from .text import terminal_safe
 from .version import __version__
-
 
 WRITERS = {"csv": "to_csv", "xlsx": "to_xlsx", "html": "to_html", "jsonl": "to_jsonl", "vecalign": "write_vecalign"}
 
@@ -65,17 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader of our output went away (| head): the report is written; stop quietly
-        try:
+        with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except OSError:
-            pass
         return 0
     return 1
 
 
 def _check_inputs(paths: list[Path]) -> None:
     """Refuse, before any work, an argument that is a report rather than an article (the
-    usual slip: ``claimalign compare a.txt b.txt report.csv`` without ``-o``)."""
+    usual slip: ``claimalign compare a.txt b.txt report.csv`` without ``-o``).
+    """
     for p in paths:
         if p.suffix.lower() in REPORT_SUFFIXES:
             raise InputError(f"{p}: looks like a report ({p.suffix}), not an article; to write a report there use -o {p}")

@@ -12,7 +12,8 @@ class InputError(ClaimalignError, ValueError):
 
 class OutputError(ClaimalignError, OSError):
     """A report cannot be written where asked (missing or read-only directory, an input file,
-    a read-only report without ``force``, a full disk). Nothing is left half-written."""
+    a read-only report without ``force``, a full disk). Nothing is left half-written.
+    """
 
 
 __all__ = ["ClaimalignError", "InputError", "ModelError", "OutputError"]

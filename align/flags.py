@@ -147,6 +147,11 @@ def _surface(text: str, tokens_span: tuple[int, int]) -> str:
 
 @dataclass(frozen=True)
 class Facts:
+    """What a text states that can disagree with another version: numbers (in digits and
+    written out), weekdays, relative days, months of three calendars and places, each with the
+    surface form it was found as.
+    """
+
     numbers: frozenset  # numbers written in digits
     number_words: frozenset  # numbers written out
     weekdays: dict  # weekday index -> surface form
@@ -156,6 +161,7 @@ class Facts:
 
 
 def facts(text: str) -> Facts:
+    """The checkable facts of ``text`` (Persian, Arabic or English), see :class:`Facts`."""
     toks = _tokens(text)
     key = matching_key(text)
     numbers = frozenset(_number(x) for x in re.findall(r"\d+(?:[.,٫]\d+)?", key))
@@ -203,7 +209,8 @@ def people_in(text: str, people: dict[str, str]) -> dict[str, str]:
 
 def known_people(texts: list[str], speakers: list[str]) -> dict[str, str]:
     """Canonical key -> display name of the people the articles name: their speakers, and names
-    after a rank (سپهبد طارق شاه بهرامی) or an Arabic "counterpart" (نظيره الأفغاني حمد الله محب)."""
+    after a rank (سپهبد طارق شاه بهرامی) or an Arabic "counterpart" (نظيره الأفغاني حمد الله محب).
+    """
     out: dict[str, str] = {}
     for name in speakers:
         k = name_key(name)
@@ -226,7 +233,7 @@ def known_people(texts: list[str], speakers: list[str]) -> dict[str, str]:
             if start is None:
                 continue
             name = []
-            for w, kk in zip(ws[start : start + 4], keys[start : start + 4]):
+            for w, kk in zip(ws[start : start + 4], keys[start : start + 4], strict=True):
                 if kk in _NAME_STOP or kk in ranks or (kk.startswith("ال") and kk != "الله") or not kk.isalpha():
                     break
                 name.append(w)
@@ -247,7 +254,8 @@ def disagreements(
     speakers_a: set[str] = frozenset(), speakers_b: set[str] = frozenset(),
 ) -> list[str]:
     """Human-readable flags where the two texts differ in checkable facts. ``speakers_*``: keys
-    of the people each side is attributed to (present even when the text says only "he")."""
+    of the people each side is attributed to (present even when the text says only "he").
+    """
     fa, fb = facts(a_text), facts(b_text)
     out: list[str] = []
     # numbers

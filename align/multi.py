@@ -220,7 +220,7 @@ class MultiReport:
 
     def to_jsonl(self, path: str | os.PathLike | None = None) -> str | Path:
         """JSON Lines: a meta line (documents, options), then one object per row."""
-        articles = {x: {"name": s.document.name, "lang": s.document.lang} for x, s in zip(self.letters, self.sides)}
+        articles = {x: {"name": s.document.name, "lang": s.document.lang} for x, s in zip(self.letters, self.sides, strict=True)}
         lines = [json.dumps({"type": "meta", "articles": articles, "options": self.options},
                             ensure_ascii=False, sort_keys=True)]
         lines += [json.dumps({"type": "row", **self.flat_row(r, safe=False), "flags": list(r.flags)},
@@ -230,7 +230,7 @@ class MultiReport:
 
     def to_xlsx(self, path: str | os.PathLike) -> Path:
         """Excel workbook: the groups and the run metadata."""
-        run = {"date": today(), "articles": {x: s.document.name for x, s in zip(self.letters, self.sides)}, **self.options}
+        run = {"date": today(), "articles": {x: s.document.name for x, s in zip(self.letters, self.sides, strict=True)}, **self.options}
         rows = [self.flat_row(r, safe=False) for r in self.rows]
         return atomic_write(path, xlsx_workbook([("groups", self.columns, rows)], run))
 
@@ -244,7 +244,7 @@ class MultiReport:
 
     def summary(self, width: int = 40) -> str:
         """A plain-text summary for the terminal."""
-        names = "  ".join(f"{x}: {s.document.name} [{s.document.lang}]" for x, s in zip(self.letters, self.sides))
+        names = "  ".join(f"{x}: {s.document.name} [{s.document.lang}]" for x, s in zip(self.letters, self.sides, strict=True))
         groups = [r for r in self.rows if r.is_match]
         lines = [names, f"{len(groups)} groups of matching claims; "
                  + ", ".join(f"{self.counts.get('only_' + x, 0)} only in {x}" for x in self.letters)]

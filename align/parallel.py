@@ -162,7 +162,7 @@ def score_alignments(gold: list[list], test: list[list]) -> dict[str, float]:
 
     p = np.zeros(4, dtype=np.int64)
     r = np.zeros(4, dtype=np.int64)
-    for g, t in zip(gold, test):
+    for g, t in zip(gold, test, strict=True):
         p += counts(g, t)
         r += counts([x for x in t if x[0] and x[1]], [x for x in g if x[0] and x[1]])
     div = lambda x, y: float(x) / y if y else 0.0  # noqa: E731
@@ -178,12 +178,13 @@ def score_alignments(gold: list[list], test: list[list]) -> dict[str, float]:
     return out
 
 
-def align_texts(a: list[str], b: list[str], encode, settings: ParallelSettings = ParallelSettings()) -> list[Alignment]:
+def align_texts(a: list[str], b: list[str], encode, settings: ParallelSettings | None = None) -> list[Alignment]:
     """Monotonic alignment of two lists of sentences; ``encode(texts) -> (n, d)`` unit vectors.
 
     Embeds every group of up to ``max_size - 1`` consecutive sentences on each side (the texts of
     a group joined by a space) and runs ``align_monotonic`` with length ratios.
     """
+    settings = settings or ParallelSettings()
     if not a or not b:
         return [Alignment((i,), (), settings.skip, None) for i in range(len(a))] + [
             Alignment((), (j,), settings.skip, None) for j in range(len(b))]

@@ -143,7 +143,7 @@ def run(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder |
     if settings.mode == "parallel":
         return _parallel(sources, settings, encoder)
     sides = [prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented)
-             for src, lang in zip(sources, settings.langs)]
+             for src, lang in zip(sources, settings.langs, strict=True)]
     if len(sides) == 2:
         report = compare_sides(sides[0], sides[1], settings, encoder)
         return report.filter(speaker=settings.speaker) if settings.speaker else report
@@ -184,7 +184,7 @@ def run_options(settings: CompareSettings, encoder: Encoder, calibration: Calibr
 def _parallel(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder) -> Report:
     """Parallel mode: monotonic alignment of sentence groups; rows in the order of both texts."""
     a, b = (prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented, split_claims=False)
-            for src, lang in zip(sources, settings.langs))
+            for src, lang in zip(sources, settings.langs, strict=True))
     par = settings.parallel
     steps = align_texts([s.text for s in a.sentences], [s.text for s in b.sentences], encoder.encode, par)
     calibration = Calibration.default()

@@ -42,7 +42,8 @@ DECISIONS = ("accepted", "rejected")
 @dataclass
 class _ReviewLog:
     """Decisions in the order they were taken: ("review", key, decision, relation) and
-    ("link", Row)."""
+    ("link", Row).
+    """
 
     events: list[tuple] = field(default_factory=list)
 
@@ -333,7 +334,8 @@ class Report:
 
     def sort(self, by: str = "score", ascending: bool = False) -> Report:
         """A view sorted by a column of :data:`~align.writers.table.COLUMNS` (rows without a
-        value last)."""
+        value last).
+        """
         if by not in COLUMNS:
             raise InputError(f"cannot sort by {by!r}; columns: {', '.join(COLUMNS)}")
         return self._view(order=(by, bool(ascending)))
@@ -359,7 +361,8 @@ class Report:
 
     def to_html(self, path: str | os.PathLike | None = None) -> str | Path:
         """The side-by-side view as a standalone HTML page (no network resources, no script,
-        every text escaped); written atomically to ``path`` when given, else returned."""
+        every text escaped); written atomically to ``path`` when given, else returned.
+        """
         page = html_writer.render_html(self, standalone=True)
         return page if path is None else atomic_write(path, page.encode("utf-8"))
 
@@ -372,7 +375,8 @@ class Report:
 
     def to_vecalign(self) -> str:
         """Parallel mode: the alignment in Vecalign's format, ``[0]:[0, 1]:0.123`` per step
-        (0-based segment ids, every segment of both texts in exactly one step)."""
+        (0-based segment ids, every segment of both texts in exactly one step).
+        """
         if self.alignments is None:
             raise InputError("vecalign output needs a parallel-mode report (mode='parallel')")
         return to_vecalign(self.alignments)
@@ -416,7 +420,8 @@ class Report:
 
     def heatmap(self, ax=None, *, max_labels: int = 60):
         """Matplotlib heatmap of the claim x claim margin scores, chosen pairs boxed. Axis
-        labels are the claim labels; ``report.legend()`` lists their texts."""
+        labels are the claim labels; ``report.legend()`` lists their texts.
+        """
         from .plots import heatmap  # optional dependency (matplotlib)
 
         return heatmap(self, ax=ax, max_labels=max_labels)

@@ -301,7 +301,8 @@ def _nearest(scores: MarginScores, side: str, claims: list[int], other_of: Seque
 
 def document_order_key(rows: Sequence[Row]):
     """Sort key for a monotonic (parallel-mode) alignment: rows in the order of both texts; a
-    B-only row goes after the last A unit aligned before it."""
+    B-only row goes after the last A unit aligned before it.
+    """
     last_a = sorted((r.b_ids[-1], r.a_ids[-1]) for r in rows if r.a and r.b)
     ends_b = [j for j, _ in last_a]
     best_a = np.maximum.accumulate([i for _, i in last_a]) if last_a else []

@@ -178,10 +178,7 @@ def _arabic_mention(sentence: str) -> str | None:
 
 def _ar_verb(word: str) -> bool:
     k = matching_key(word)
-    for prefix in ("و", "ف", ""):
-        if k.startswith(prefix) and k[len(prefix):] in _AR_VERBS:
-            return True
-    return False
+    return any(k.startswith(prefix) and k[len(prefix):] in _AR_VERBS for prefix in ("و", "ف", ""))
 
 
 def _english_mention(sentence: str) -> str | None:
@@ -218,7 +215,8 @@ def _english_mention(sentence: str) -> str | None:
 
 def mention(sentence: str, lang: str) -> str | None:
     """The speaker mention of one sentence: ``None`` for narration (no reporting verb), else the
-    subject as written; "" for a subject-less reporting verb (the speaker carries over)."""
+    subject as written; "" for a subject-less reporting verb (the speaker carries over).
+    """
     if lang == "fa":
         return _persian_mention(sentence)
     if lang in ("ar", "ur"):
@@ -232,7 +230,8 @@ def mention(sentence: str, lang: str) -> str | None:
 
 def _name_part(words: list[str], lang: str) -> list[str]:
     """The name inside a mention: ranks stripped; for a title-led Arabic mention, the trailing
-    words after the title (those without the article ال): "وزير الأمن القومي الصيني تشين ونغ تشاينا"."""
+    words after the title (those without the article ال): "وزير الأمن القومي الصيني تشين ونغ تشاينا".
+    """
     words = _strip_ranks(words)
     if not _is_title(words):
         return words
@@ -258,14 +257,14 @@ def attribute(sentences: list[tuple[str, str]], document_text: str) -> list[Spea
     """Speaker of each (sentence text, language) of one document (``None`` for narration)."""
     mentions = [mention(text, lang) for text, lang in sentences]
     names: list[str] = []  # name mentions seen in the document, for resolving titles
-    for m, (_, lang) in zip(mentions, sentences):
+    for m, (_, lang) in zip(mentions, sentences, strict=True):
         if m:
             part = _name_part(_words(m), lang)
             if part and matching_key(part[0]) not in _FA_PRONOUNS | _EN_PRONOUNS:
                 names.append(" ".join(part))
     out: list[Speaker | None] = []
     last: Speaker | None = None
-    for m, (_, lang) in zip(mentions, sentences):
+    for m, (_, lang) in zip(mentions, sentences, strict=True):
         if m is None:
             out.append(None)
             continue
@@ -314,12 +313,12 @@ def _resolve_title(title: str, names: list[str], text: str, window: int = 80) ->
     return best[2] if best else None
 
 
-def assign_speakers(document: "Document", sentences: list["Segment"]) -> list["Segment"]:
+def assign_speakers(document: Document, sentences: list[Segment]) -> list[Segment]:
     """The sentences with ``speaker`` (name as in the article) and ``speaker_key`` filled in."""
     speakers = attribute([(s.text, s.lang) for s in sentences], document.text)
     return [
         replace(s, speaker=sp.name if sp else None, speaker_key=sp.key if sp else None)
-        for s, sp in zip(sentences, speakers)
+        for s, sp in zip(sentences, speakers, strict=True)
     ]
 
 

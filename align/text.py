@@ -50,12 +50,14 @@ _WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c]+")
 
 
 def words(text: str) -> list[str]:
-    """Words, keeping Arabic combining marks (shadda, tanween) and ZWNJ inside them; ``\\w``
-    alone splits ``تطرًق`` at its mark."""
+    r"""Words, keeping Arabic combining marks (shadda, tanween) and ZWNJ inside them; ``\\w``
+    alone splits ``تطرًق`` at its mark.
+    """
     return _WORD.findall(text)
 
 
 def has_letters(text: str) -> bool:
+    """True when ``text`` has at least one letter of any script."""
     return any(ch.isalpha() for ch in text)
 
 
@@ -71,6 +73,7 @@ _URDU_ONLY = set("ٹڈڑںےھۓ")
 
 
 def script_counts(text: str) -> dict[str, int]:
+    """Letters of ``text`` per script: {"arabic": n, "latin": n, "other": n}."""
     counts = {"arabic": 0, "latin": 0, "other": 0}
     for ch in text:
         if not ch.isalpha():
@@ -132,6 +135,7 @@ RTL_LANGUAGES = {"fa", "ar", "ur", "he", "ps", "ku", "ckb"}
 
 
 def is_rtl(text: str) -> bool:
+    """True when most letters of ``text`` are of the Arabic script (shown right to left)."""
     c = script_counts(text)
     return c["arabic"] > c["latin"]
 
@@ -193,5 +197,6 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def terminal_safe(text: str) -> str:
     """``text`` without terminal escape sequences or control characters (newlines and tabs
-    kept), so an article cannot retitle, recolour or rewrite the user's terminal."""
+    kept), so an article cannot retitle, recolour or rewrite the user's terminal.
+    """
     return _CONTROLS.sub("", _ESCAPES.sub("", text))

@@ -1,4 +1,5 @@
 """The package version, in a module of its own so that writers can record it without importing
-the package root."""
+the package root.
+"""
 
 __version__ = "0.1.0"

@@ -1,6 +1,7 @@
 """Atomic file writing and formula-safe cells, shared by every writer."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -34,7 +35,8 @@ def _umask() -> int:
 
 def resolve_target(path: str | os.PathLike) -> Path:
     """Where a report at ``path`` is really written: a symbolic link's final target (the link
-    stays a link, the file it points to is replaced), else ``path`` itself."""
+    stays a link, the file it points to is replaced), else ``path`` itself.
+    """
     path = Path(path)
     if path.is_symlink():
         try:
@@ -127,16 +129,12 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, force: bool = True) ->
             os.fsync(fh.fileno())
         os.chmod(tmp, (old.st_mode & 0o7777) if old else (0o666 & ~_umask()))
         if old is not None and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
-            try:
+            with contextlib.suppress(OSError):  # not allowed: the new file is ours, as with any editor's save
                 os.chown(tmp, old.st_uid, old.st_gid)
-            except OSError:
-                pass  # not allowed: the new file is ours, as with any editor's save
         os.replace(tmp, target)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
         raise

@@ -23,7 +23,7 @@ def render_multi_html(multi: MultiReport, *, standalone: bool = False, truncate:
     """n-column view of a MultiReport: one row per claim group, then claims only in one article."""
     docs = [s.document for s in multi.sides]
     head = "<tr><th style='width:8%'>confidence</th><th style='width:7%'>relation</th>" + "".join(
-        f"<th>{x}: {_esc(d.name)} [{_esc(d.lang)}]</th>" for x, d in zip(multi.letters, docs)) + "<th style='width:14%'>flags</th></tr>"
+        f"<th>{x}: {_esc(d.name)} [{_esc(d.lang)}]</th>" for x, d in zip(multi.letters, docs, strict=True)) + "<th style='width:14%'>flags</th></tr>"
     body = []
     for r in multi.rows:
         cells = "".join(_text_cell(r.labels(k), r.text(k), d.lang, r.speaker(k), truncate) for k, d in enumerate(docs))

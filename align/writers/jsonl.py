@@ -60,7 +60,8 @@ def report_jsonl(report: Report) -> str:
 @dataclass(frozen=True)
 class SavedReport:
     """What a JSONL report file holds, checked: the two documents with their units, the rows,
-    the options and the format version."""
+    the options and the format version.
+    """
 
     documents: dict[str, tuple[Document, list[Segment]]]
     rows: list[Row]

@@ -24,7 +24,8 @@ _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 def report_xlsx(report: Report) -> bytes:
     """Workbook: 'pairs' (matches), one sheet per article for its unmatched segments, 'run'
-    (metadata)."""
+    (metadata).
+    """
     def flat(status: str) -> list[dict]:
         return [flat_row(r, safe=False) for r in report.rows if r.status == status]
 
@@ -36,7 +37,8 @@ def report_xlsx(report: Report) -> bytes:
 def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, widths: dict[str, int] | None = None) -> bytes:
     """Sheets of (title, columns, flat rows) plus a 'run' sheet of metadata. RTL cells
     right-to-left, wrapped; bold frozen header with filters; every text cell stored as a string
-    (never a formula); fixed timestamps, so the same rows give the same bytes."""
+    (never a formula); fixed timestamps, so the same rows give the same bytes.
+    """
     widths = widths or {}
     wb = Workbook()
     wb.properties.creator = "claimalign"
