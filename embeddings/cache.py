@@ -3,16 +3,35 @@
 SQLite in WAL mode, so several processes (a notebook and a CLI run, or parallel corpus jobs)
 can read and write the same cache at once; writes are single transactions, so a killed
 process never leaves a half-written vector.
+
+A cache is never a reason to fail a run or to return a wrong vector:
+
+- Every row carries a checksum (BLAKE2b of the model, the text key, the dimension and the
+  vector's bytes), verified on every read: a row that does not match is a miss, and the next
+  ``put`` of that text overwrites it.
+- A file SQLite finds damaged ("database disk image is malformed", "file is not a database";
+  checked with ``PRAGMA quick_check`` the first time a process opens a file in a given state, and
+  on every query) is moved aside to ``<name>.corrupt-<timestamp>`` (with its -wal/-shm files) and
+  an empty cache is started in its place, with a ``CacheWarning``.
+- A cache that cannot be written (read-only home or cache directory, a home that is a file, a
+  full disk, any other SQLite or OS error on opening or writing) is read when it can be and
+  otherwise skipped: one ``CacheWarning`` per file and process, never an exception.
+- A cache of an older schema (``PRAGMA user_version`` < ``SCHEMA_VERSION``) is emptied and
+  recreated; one of a newer claimalign is left alone (used as unavailable).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
+import warnings
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
+
+SCHEMA_VERSION = 2  # 2: checksum column, rowid table (half the size of v1's WITHOUT ROWID)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -20,13 +39,65 @@ CREATE TABLE IF NOT EXISTS embeddings (
     text_sha256 BLOB NOT NULL,
     dim INTEGER NOT NULL,
     vector BLOB NOT NULL,
+    checksum BLOB NOT NULL,
     PRIMARY KEY (model, text_sha256)
-) WITHOUT ROWID
+)
 """
+
+T = TypeVar("T")
+
+
+class CacheWarning(UserWarning):
+    """The embedding cache was damaged (and rebuilt) or cannot be used; the run goes on."""
+
+
+class _Damaged(Exception):
+    """The cache file failed its integrity check."""
+
+
+class _Unavailable(Exception):
+    """The cache file cannot be used by this version (made by a newer one)."""
+
+
+_WARNED: set[tuple[str, str]] = set()  # (path, what): warnings already given in this process
+_VERIFIED: dict[str, tuple[int, int, int, int]] = {}  # path -> file state that passed quick_check
 
 
 def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _checksum(model: str, key: bytes, dim: int, blob: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(model.encode("utf-8") + b"\0" + key + dim.to_bytes(4, "little"))
+    h.update(blob)
+    return h.digest()
+
+
+def _is_damage(exc: BaseException) -> bool:
+    if isinstance(exc, _Damaged):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (11, 26):  # SQLITE_CORRUPT, SQLITE_NOTADB
+        return True
+    message = str(exc).lower()
+    return "malformed" in message or "not a database" in message
+
+
+def _file_state(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 class EmbeddingCache:
@@ -38,67 +109,241 @@ class EmbeddingCache:
     def __repr__(self) -> str:
         return f"EmbeddingCache({str(self.path)!r})"
 
+    # -- connections -----------------------------------------------------------------------
+
     def _connect(self, timeout: float = 60.0) -> sqlite3.Connection:
+        """A read-write connection to a checked file with the current schema."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=timeout)
+        con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        con.text_factory = bytes  # a damaged TEXT value never fails to decode
         # Switching a new database to WAL (and creating the table) can fail at once with
         # "database is locked" when another process does the same at that moment: SQLite does
         # not wait on its busy timeout there. Retry until the same timeout.
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                    con.execute("PRAGMA journal_mode=WAL")
-                con.execute(_SCHEMA)
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    con.close()
-                    raise
-                time.sleep(0.02)
-        con.execute("PRAGMA synchronous=NORMAL")
+        try:
+            while True:
+                try:
+                    if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != b"wal":
+                        con.execute("PRAGMA journal_mode=WAL")
+                    self._verify(con)
+                    self._ensure_schema(con)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
+            con.execute("PRAGMA synchronous=NORMAL")
+        except BaseException:
+            con.close()
+            raise
         return con
 
+    def _connect_read_only(self) -> sqlite3.Connection | None:
+        """A read-only connection where the cache cannot be written (None when there is no
+        usable file). ``immutable`` when even the WAL index cannot be created (read-only
+        directory); checksums still guard every row."""
+        if not self.path.is_file():
+            return None
+        uri = self.path.absolute().as_uri()
+        for mode in ("mode=ro", "immutable=1"):
+            con = None
+            try:
+                con = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=10.0, isolation_level=None)
+                con.text_factory = bytes
+                self._verify(con)
+                if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    con.close()
+                    return None
+                return con
+            except sqlite3.DatabaseError as exc:
+                if con is not None:
+                    con.close()
+                if _is_damage(exc):
+                    raise
+            except _Damaged:
+                con.close()
+                raise
+        return None
+
+    def _verify(self, con: sqlite3.Connection) -> None:
+        """``PRAGMA quick_check``, once per process and file state (size, mtime, inode)."""
+        key = str(self.path)
+        state = _file_state(self.path)
+        if state is None or _VERIFIED.get(key) == state:
+            return
+        rows = con.execute("PRAGMA quick_check").fetchall()
+        if rows != [(b"ok",)]:
+            detail = rows[0][0].decode("utf-8", "replace") if rows and isinstance(rows[0][0], bytes) else "failed"
+            raise _Damaged(f"database disk image is malformed ({detail})")
+        _VERIFIED[key] = state
+
+    def _ensure_schema(self, con: sqlite3.Connection) -> None:
+        if con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise _Unavailable(f"made by a newer claimalign (schema {version})")
+            if version < SCHEMA_VERSION:  # older (v1 had no checksums): it is only a cache
+                con.execute("DROP TABLE IF EXISTS embeddings")
+                con.execute(_SCHEMA)
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def _run(self, op: Callable[[sqlite3.Connection], T], default: T, *, write: bool) -> T:
+        """Run ``op`` on a connection; a damaged file is moved aside and ``op`` retried once on
+        a new one; a cache that cannot be used gives ``default`` (one warning)."""
+        for attempt in range(2):
+            con = None
+            error: BaseException | None = None
+            try:
+                try:
+                    con = self._connect()
+                except (sqlite3.DatabaseError, OSError, _Unavailable) as exc:
+                    if write or _is_damage(exc):
+                        raise
+                    con = self._connect_read_only()  # reading a cache we cannot write
+                    if con is None:
+                        raise
+                    self._cannot_write(exc)
+                result = op(con)
+            except (sqlite3.DatabaseError, OSError, _Damaged, _Unavailable) as exc:
+                error = exc
+            finally:
+                if con is not None:
+                    con.close()
+            if error is None:
+                if write:
+                    self._written()
+                return result
+            if _is_damage(error) and attempt == 0 and self._quarantine(error):
+                continue
+            self._cannot_write(error)
+            return default
+        return default
+
+    def _written(self) -> None:
+        # Our own committed write does not need another quick_check: remember the new state.
+        if str(self.path) in _VERIFIED:
+            state = _file_state(self.path)
+            if state is not None:
+                _VERIFIED[str(self.path)] = state
+
+    def _warn(self, what: str, message: str) -> None:
+        key = (str(self.path), what)
+        if key not in _WARNED:
+            _WARNED.add(key)
+            warnings.warn(message, CacheWarning, stacklevel=4)
+
+    def _cannot_write(self, exc: BaseException) -> None:
+        if (str(self.path), "unusable") in _WARNED:
+            return
+        readable = False
+        if not _is_damage(exc):
+            try:
+                con = self._connect_read_only()
+            except (sqlite3.DatabaseError, OSError, _Damaged):
+                con = None
+            if con is not None:
+                con.close()
+                readable = True
+        if readable:
+            how = "reading it, running without writing to it"
+        else:
+            how = "running without the embedding cache"
+        self._warn("unusable", f"embedding cache {self.path} cannot be written ({_reason(exc)}): {how}")
+
+    def _quarantine(self, exc: BaseException) -> bool:
+        """Move a damaged file (and its -wal/-shm) aside; True when an empty cache can start."""
+        _VERIFIED.pop(str(self.path), None)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        try:
+            os.rename(self.path, target)
+        except FileNotFoundError:
+            return True  # another process moved it first
+        except OSError as move_error:
+            self._warn(
+                "unusable",
+                f"embedding cache {self.path} is damaged ({_reason(exc)}) and cannot be moved aside "
+                f"({_reason(move_error)}): running without the embedding cache",
+            )
+            return False
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            try:
+                os.rename(side, Path(str(target) + suffix))
+            except OSError:
+                pass
+        warnings.warn(
+            f"embedding cache {self.path} was damaged ({_reason(exc)}): moved it to {target.name} "
+            "and started an empty one",
+            CacheWarning,
+            stacklevel=4,
+        )
+        return True
+
+    # -- public API ------------------------------------------------------------------------
+
     def get(self, model: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
-        """Return ``{index in texts: vector}`` for the texts already cached under ``model``."""
+        """Return ``{index in texts: vector}`` for the texts already cached under ``model``.
+        A row whose checksum does not match is left out (a miss)."""
         if not texts:
             return {}
         keys = [text_key(t) for t in texts]
-        found: dict[bytes, np.ndarray] = {}
-        con = self._connect()
-        try:
+
+        def query(con: sqlite3.Connection) -> dict[bytes, np.ndarray]:
+            found: dict[bytes, np.ndarray] = {}
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = con.execute(
-                    f"SELECT text_sha256, dim, vector FROM embeddings WHERE model = ? AND text_sha256 IN ({marks})",
+                    "SELECT text_sha256, dim, vector, checksum FROM embeddings"
+                    f" WHERE model = ? AND text_sha256 IN ({marks})",
                     [model, *chunk],
                 )
-                for key, dim, blob in rows:
-                    vec = np.frombuffer(blob, dtype="<f4")
-                    if vec.size == dim:
-                        found[bytes(key)] = vec
-        finally:
-            con.close()
+                for key, dim, blob, checksum in rows:
+                    if not (isinstance(key, bytes) and isinstance(dim, int) and isinstance(blob, bytes)):
+                        continue
+                    if 0 < dim < 1 << 20 and len(blob) == 4 * dim and checksum == _checksum(model, key, dim, blob):
+                        found[key] = np.frombuffer(blob, dtype="<f4")
+            return found
+
+        found = self._run(query, {}, write=False)
         return {i: found[k] for i, k in enumerate(keys) if k in found}
 
     def put(self, model: str, texts: Iterable[str], vectors: np.ndarray) -> None:
-        rows = [
-            (model, text_key(t), int(v.shape[0]), np.ascontiguousarray(v, dtype="<f4").tobytes())
-            for t, v in zip(texts, vectors)
-        ]
+        rows = []
+        for t, v in zip(texts, vectors):
+            key, blob = text_key(t), np.ascontiguousarray(v, dtype="<f4").tobytes()
+            dim = int(v.shape[0])
+            rows.append((model, key, dim, blob, _checksum(model, key, dim, blob)))
         if not rows:
             return
-        con = self._connect()
-        try:
-            with con:
-                con.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)", rows)
-        finally:
-            con.close()
+
+        def write(con: sqlite3.Connection) -> None:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.executemany(
+                    "INSERT OR REPLACE INTO embeddings (model, text_sha256, dim, vector, checksum) VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+
+        self._run(write, None, write=True)
 
     def __len__(self) -> int:
-        con = self._connect()
-        try:
-            return con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
-        finally:
-            con.close()
+        return self._run(lambda con: con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0], 0, write=False)
