@@ -13,17 +13,37 @@ The flow, one module per stage (lower stages never import higher ones): ``docume
 """
 from __future__ import annotations
 
+import importlib
 import os
+from typing import TYPE_CHECKING, Any
 
-from .documents import Document, load_document
-from .errors import ClaimalignError, InputError, ModelError, OutputError
-from .multi import MultiReport
-from .pipeline import compare
-from .report import Report
-from .rows import Row
-from .segment import Segment, claims, segment
-from .settings import CompareSettings, ParallelSettings
 from .version import __version__
+
+# Public names and the module that defines each. They are imported on first use (PEP 562), so
+# `claimalign --help` and `import align` stay fast: the model stack, faiss and pandas load only
+# when a comparison needs them.
+_EXPORTS = {
+    "ClaimalignError": "errors", "InputError": "errors", "ModelError": "errors", "OutputError": "errors",
+    "CompareSettings": "settings", "ParallelSettings": "settings",
+    "Document": "documents", "load_document": "documents",
+    "Segment": "segment", "claims": "segment", "segment": "segment",
+    "Row": "rows", "Report": "report", "MultiReport": "multi", "compare": "pipeline",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import Report
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'align' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
 
 
 def load_report(path: str | os.PathLike) -> Report:
@@ -44,6 +64,8 @@ def load_report(path: str | os.PathLike) -> Report:
     InputError
         The file is missing or is not a valid claimalign report.
     """
+    from .report import Report
+
     return Report.load(path)
 
 

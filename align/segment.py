@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from .documents import Document
 from .speakers import mention
-from .text import detect_language, has_letters, matching_key, words
+from .text import has_letters, matching_key, segment_language, words
 
 TERMINATORS = ".!?؟…"
 CLOSERS = "\"'»”’)]}›"
@@ -176,7 +176,7 @@ def segment(document: Document) -> list[Segment]:
             start, end = line_start + a + s, line_start + a + e
             seg_text = text[start:end]
             key = matching_key(seg_text)
-            lang = detect_language(seg_text)
+            lang = segment_language(seg_text, document.lang)
             segments.append(
                 Segment(
                     id=len(segments) + 1,
@@ -185,7 +185,7 @@ def segment(document: Document) -> list[Segment]:
                     end=end,
                     paragraph=paragraph,
                     kind=kind,
-                    lang=document.lang if lang == "und" else lang,
+                    lang=lang,
                     duplicate_of=seen.get(key),
                 )
             )
@@ -202,12 +202,13 @@ _AR_PARTICIPLES = ("مشدد", "مضیف", "منوه", "مشیر", "معرب", "
 
 
 def segment_lines(document: Document) -> list[Segment]:
-    """One segment per line, as given (``--segmented``): line k (0-based) is segment k + 1.
+    r"""One segment per line, as given (``--segmented``): line k (0-based) is segment k + 1.
 
     Blank lines are kept as empty segments so that ids keep matching line numbers (as in
     Vecalign's and Bertalign's input formats). Only "\n" ends a line (a "\r" before it is
     dropped): a form feed, NEL, U+2028 or U+2029 inside a line stays in that line
-    (``str.splitlines`` would break there and shift the ids of every later line)."""
+    (``str.splitlines`` would break there and shift the ids of every later line).
+    """
     out = []
     pos = 0
     lines = document.text.split("\n")

@@ -132,6 +132,25 @@ def detect_language(text: str, candidates: tuple[str, ...] = DEFAULT_LANGUAGES) 
 
 
 RTL_LANGUAGES = {"fa", "ar", "ur", "he", "ps", "ku", "ckb"}
+# Languages written in the Arabic or the Latin script (for segment_language's shortcut).
+_ARABIC_SCRIPT = {"fa", "ar", "ur", "ps", "ku", "ckb", "ug", "sd"}
+_LATIN_SCRIPT = {"en", "fr", "de", "es", "it", "pt", "nl", "tr", "pl", "sv", "da", "no", "fi", "id", "ms", "ro", "cs", "hu"}
+
+
+def segment_language(text: str, document_lang: str) -> str:
+    """The language of one segment of a document in ``document_lang``.
+
+    A segment in the document's own script takes the document's language without running the
+    language identifier (so a comparison whose languages are given never loads its models); a
+    segment in another script (an English quote in a Persian article) is identified.
+    """
+    counts = script_counts(text)
+    script = "arabic" if counts["arabic"] > counts["latin"] + counts["other"] else (
+        "latin" if counts["latin"] > counts["arabic"] + counts["other"] else "other")
+    if (script == "arabic" and document_lang in _ARABIC_SCRIPT) or (script == "latin" and document_lang in _LATIN_SCRIPT):
+        return document_lang
+    found = detect_language(text)
+    return document_lang if found == "und" else found
 
 
 def is_rtl(text: str) -> bool:
