@@ -104,7 +104,8 @@ def _has_letters_and_few_controls(text: str) -> bool:
 
 def _utf16_or_32_without_bom(data: bytes) -> tuple[str, str] | None:
     """UTF-16/32 without a BOM, recognised by where its NUL bytes fall: the high bytes of ASCII
-    (spaces, digits, punctuation) and of most letters are 0. Needs clean decoding to letters."""
+    (spaces, digits, punctuation) and of most letters are 0. Needs clean decoding to letters.
+    """
     n = len(data)
     if n < 4 or n % 2:
         return None
@@ -150,7 +151,8 @@ def _declared_html_charset(data: bytes) -> str | None:
 
 def _legacy_guess(data: bytes) -> tuple[str, str] | None:
     """charset-normalizer's best guess among LEGACY_ENCODINGS (the least "mess", then the most
-    coherent language, then our order of preference)."""
+    coherent language, then our order of preference).
+    """
     from charset_normalizer import from_bytes
 
     try:
@@ -165,7 +167,7 @@ def _legacy_guess(data: bytes) -> tuple[str, str] | None:
         return min(same, key=rank.__getitem__, default=m.encoding)
 
     ranked = sorted(
-        ((round(m.chaos, 3), -round(m.coherence, 2), rank.get(preferred(m), len(rank)), preferred(m)) for m in matches)
+        (round(m.chaos, 3), -round(m.coherence, 2), rank.get(preferred(m), len(rank)), preferred(m)) for m in matches
     )
     for *_, encoding in ranked:
         try:
@@ -179,7 +181,8 @@ def _legacy_guess(data: bytes) -> tuple[str, str] | None:
 
 def decode_bytes(data: bytes, where: str = "data") -> tuple[str, str]:
     """Decode the bytes of a text file -> ``(text, codec)``, or raise a one-line InputError
-    (binary data, undecodable text). See the module docstring for the order of the checks."""
+    (binary data, undecodable text). See the module docstring for the order of the checks.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -220,7 +223,8 @@ def decode_bytes(data: bytes, where: str = "data") -> tuple[str, str]:
 
 def _clean_text(text: str, where: str, *, file: bool) -> str:
     """Refuse text with NULs, unpaired surrogates or many control characters; replace a few stray
-    control characters by spaces (one for one: offsets keep indexing into the text)."""
+    control characters by spaces (one for one: offsets keep indexing into the text).
+    """
 
     def binary(why: str) -> InputError:
         return _binary(where, why) if file else InputError(f"{where}: not text (looks binary: {why})")
@@ -251,7 +255,8 @@ _TAG = re.compile(
 
 def looks_like_html(text: str) -> bool:
     """A page or a fragment of one: starts with ``<!DOCTYPE html``/``<html``, or starts with a
-    tag and has several kinds of HTML tags, or is mostly tags."""
+    tag and has several kinds of HTML tags, or is mostly tags.
+    """
     if _HTML_START.match(text):
         return True
     sample = text[:65536]
@@ -267,7 +272,8 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(page: str, where: str = "page") -> str:
     """The article text of a web page (trafilatura: no menus, scripts, footers, related links;
     entities decoded; one paragraph per line). Its baseline extraction when the main one finds
-    nothing; "" when the page has no text."""
+    nothing; "" when the page has no text.
+    """
     import trafilatura
 
     # trafilatura reports pages it discards through logging; without this, Python's last-resort
@@ -295,9 +301,10 @@ _EXTENSION = re.compile(r"[^\s./\\]\.[A-Za-z][A-Za-z0-9]{0,7}$")
 
 
 def _looks_like_path(s: str) -> bool:
-    """In ``kind="auto"``: is this string meant as a file? Yes when something exists there; or
-    when it is one line without sentence punctuation that contains ``/`` or ``\\``, ends with a
-    file extension, or starts with a URL scheme (then a missing file is an error, not text)."""
+    r"""In ``kind="auto"``: is this string meant as a file? Yes when something exists there; or
+    when it is one line without sentence punctuation that contains ``/`` or ``\``, ends with a
+    file extension, or starts with a URL scheme (then a missing file is an error, not text).
+    """
     if "\x00" in s or "\n" in s or len(s) > 4096 or not s.strip():
         return False
     if os.path.lexists(s):
@@ -312,7 +319,8 @@ def _looks_like_path(s: str) -> bool:
 
 def _shown(name: str | os.PathLike) -> str:
     """A file name for a one-line message (quoted when it holds line breaks or other
-    unprintable characters)."""
+    unprintable characters).
+    """
     s = str(name)
     return s if s.isprintable() else repr(s)
 
@@ -366,7 +374,8 @@ def _os_error(where: str, path: Path, exc: OSError, hint: str = "") -> InputErro
 def _read_bytes(path: Path, hint: str = "") -> bytes:
     """The bytes of a regular file, with a clear InputError for every other kind of path. Never
     blocks: the type is checked before opening, and the open is non-blocking (a FIFO swapped in
-    between is still refused)."""
+    between is still refused).
+    """
     where = _shown(path)
     try:
         st = os.stat(path)
@@ -402,7 +411,8 @@ def _read_bytes(path: Path, hint: str = "") -> bytes:
 
 def read_text_file(path: Path) -> str:
     """Read a text file (any encoding ``decode_bytes`` recognises), with a clear InputError for
-    every way it can be unusable. HTML is returned as it is (``load_document`` extracts it)."""
+    every way it can be unusable. HTML is returned as it is (``load_document`` extracts it).
+    """
     path = Path(path)
     text, _ = decode_bytes(_read_bytes(path), _shown(path))
     return _clean_text(text, _shown(path), file=True)
@@ -418,12 +428,12 @@ def load_document(
     name: str | None = None,
     kind: str = "auto",
 ) -> Document:
-    """Make a Document from a path, a string of text, or an existing Document.
+    r"""Make a Document from a path, a string of text, or an existing Document.
 
     ``kind``: ``"path"``: a ``str`` is always a file name (what the command line passes);
     ``"text"``: a ``str`` is always the article's text; ``"auto"`` (default): a ``str`` is a file
     when something exists there, or when it is one line without sentence punctuation that looks
-    like a path (contains ``/`` or ``\\``, ends with a file extension, or is a URL): then a
+    like a path (contains ``/`` or ``\``, ends with a file extension, or is a URL): then a
     missing file is an error rather than text to compare. A ``Path`` (any ``os.PathLike``) is
     always a file; a Document is returned as it is (with ``lang``/``name`` applied).
     URLs are refused (claimalign never downloads), except ``file://`` ones.

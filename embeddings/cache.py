@@ -21,13 +21,15 @@ A cache is never a reason to fail a run or to return a wrong vector:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
 import time
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
@@ -64,6 +66,7 @@ _VERIFIED: dict[str, tuple[int, int, int, int]] = {}  # path -> file state that 
 
 
 def text_key(text: str) -> bytes:
+    """The key of a text in the cache: SHA-256 of its UTF-8 bytes."""
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
@@ -141,7 +144,8 @@ class EmbeddingCache:
     def _connect_read_only(self) -> sqlite3.Connection | None:
         """A read-only connection where the cache cannot be written (None when there is no
         usable file). ``immutable`` when even the WAL index cannot be created (read-only
-        directory); checksums still guard every row."""
+        directory); checksums still guard every row.
+        """
         if not self.path.is_file():
             return None
         uri = self.path.absolute().as_uri()
@@ -197,7 +201,8 @@ class EmbeddingCache:
 
     def _run(self, op: Callable[[sqlite3.Connection], T], default: T, *, write: bool) -> T:
         """Run ``op`` on a connection; a damaged file is moved aside and ``op`` retried once on
-        a new one; a cache that cannot be used gives ``default`` (one warning)."""
+        a new one; a cache that cannot be used gives ``default`` (one warning).
+        """
         for attempt in range(2):
             con = None
             error: BaseException | None = None
@@ -280,10 +285,8 @@ class EmbeddingCache:
             return False
         for suffix in ("-wal", "-shm"):
             side = Path(str(self.path) + suffix)
-            try:
+            with contextlib.suppress(OSError):
                 os.rename(side, Path(str(target) + suffix))
-            except OSError:
-                pass
         warnings.warn(
             f"embedding cache {self.path} was damaged ({_reason(exc)}): moved it to {target.name} "
             "and started an empty one",
@@ -296,7 +299,8 @@ class EmbeddingCache:
 
     def get(self, model: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
         """Return ``{index in texts: vector}`` for the texts already cached under ``model``.
-        A row whose checksum does not match is left out (a miss)."""
+        A row whose checksum does not match is left out (a miss).
+        """
         if not texts:
             return {}
         keys = [text_key(t) for t in texts]
@@ -322,8 +326,11 @@ class EmbeddingCache:
         return {i: found[k] for i, k in enumerate(keys) if k in found}
 
     def put(self, model: str, texts: Iterable[str], vectors: np.ndarray) -> None:
+        """Store one vector per text under ``model`` (one transaction; replaces older rows).
+        Where the cache cannot be written, nothing is stored (one ``CacheWarning``).
+        """
         rows = []
-        for t, v in zip(texts, vectors):
+        for t, v in zip(texts, vectors, strict=True):
             key, blob = text_key(t), np.ascontiguousarray(v, dtype="<f4").tobytes()
             dim = int(v.shape[0])
             rows.append((model, key, dim, blob, _checksum(model, key, dim, blob)))

@@ -7,8 +7,8 @@ import warnings
 
 import numpy as np
 import pytest
-
 from conftest import FA
+
 from embeddings import EmbeddingCache, Encoder
 from embeddings.cache import CacheWarning
 

@@ -157,5 +157,5 @@ def test_compare_a_saved_page_with_the_arabic_article(tmp_path, encoder):
     for junk in NAV_AND_FOOTER:
         assert junk not in cells, junk
     # the claims that match in the plain-text article match in the page too
-    pairs = lambda f: set(zip(f.loc[f.status == "match", "a_text"], f.loc[f.status == "match", "b_text"]))  # noqa: E731
+    pairs = lambda f: set(zip(f.loc[f.status == "match", "a_text"], f.loc[f.status == "match", "b_text"], strict=True))  # noqa: E731
     assert pairs(plain_frame) <= pairs(frame)

@@ -138,7 +138,7 @@ def test_invalid_utf16_after_a_bom_is_a_clear_error(tmp_path):
 def test_decode_bytes_reports_the_codec():
     from align.documents import decode_bytes
 
-    assert decode_bytes("سلام دنیا".encode("utf-8")) == ("سلام دنیا", "utf-8")
+    assert decode_bytes("سلام دنیا".encode()) == ("سلام دنیا", "utf-8")
     assert decode_bytes("سلام عليكم يا صديقي".encode("cp1256")) == ("سلام عليكم يا صديقي", "cp1256")
     with pytest.raises(InputError, match="looks binary"):
         decode_bytes(BINARIES["zip"], where="x.zip")

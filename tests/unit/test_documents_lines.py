@@ -19,7 +19,7 @@ LINES = [
 def _check(doc: Document, lines: list[str]) -> None:
     segs = segment_lines(doc)
     assert [s.id for s in segs] == list(range(1, len(lines) + 1))
-    for seg, line in zip(segs, lines):
+    for seg, line in zip(segs, lines, strict=True):
         assert seg.text == line.strip()
         assert doc.text[seg.start : seg.end] == seg.text  # offsets index into the document
 
