@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.claimalign-installed
 
-.PHONY: demo test install clean bench-deps bench
+.PHONY: demo test unit install clean bench-deps bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/claimalign compare examples/shamkhani_bahrami_fa.txt examples/shamkhani_mohib_ar.txt -o report.csv
 
+# Fast tests on hand-made inputs (no model, no subprocess, no network): under a minute.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
+
+# Everything under tests/: the unit tests and the integration tests with the real model.
 # The HTML report is checked in headless Chromium (Debian's package) when it can be installed.
 test: $(STAMP)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

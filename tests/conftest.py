@@ -1,8 +1,27 @@
-"""Shared fixtures: one claimalign home per test session (the default model is converted once,
-the seed articles embedded once), kept in .pytest_cache between local runs, fresh in CI."""
+"""Shared constants, fixtures and hooks of the test suite.
+
+Layout: ``tests/unit`` holds fast tests on hand-made inputs (no model, no subprocess, no
+network; ``make unit``); ``tests/integration`` runs the real model on the example articles
+(``make test`` runs both). Integration tests share one claimalign home per session (the default
+model is converted once, the seed articles embedded once), kept in .pytest_cache between local
+runs, fresh in CI.
+
+Environment: ``CLAIMALIGN_HOME`` and ``HF_HUB_OFFLINE`` are set in :func:`pytest_configure`, not
+in a session fixture, because they must be in place before any test module is *imported*
+(collection runs before every fixture, and ``huggingface_hub`` reads ``HF_HUB_OFFLINE`` when it
+is imported), and set for the whole session, the notebook kernel and CLI subprocesses included.
+:func:`pytest_unconfigure` puts the previous values back, so an in-process pytest run leaves
+the environment as it found it.
+
+Guard: a test under ``tests/unit`` fails when it requests a model fixture (``home``, ``encoder``,
+``seed_report``) or imports torch, sentence-transformers or transformers while it runs, its
+fixtures included (``tests/unit/test_layers.py`` checks the imports made while the unit modules
+are collected).
+"""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +32,83 @@ FA = EXAMPLES / "shamkhani_bahrami_fa.txt"
 AR = EXAMPLES / "shamkhani_mohib_ar.txt"
 SHARED = ROOT.parent / "shared"
 TATOEBA = SHARED / "benchmarks" / "tatoeba"
+UNIT = ROOT / "tests" / "unit"
 
 HOME = Path(os.environ.get("CLAIMALIGN_TEST_HOME", ROOT / ".pytest_cache" / "claimalign-home"))
-os.environ["CLAIMALIGN_HOME"] = str(HOME)
-os.environ["HF_HUB_OFFLINE"] = "1"
+ENVIRONMENT = {"CLAIMALIGN_HOME": str(HOME), "HF_HUB_OFFLINE": "1"}
+#: Packages a unit test must never load: the model stack (seconds to import, gigabytes to run).
+HEAVY_MODULES = ("torch", "sentence_transformers", "transformers")
+
+_saved_environment: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "unit: a fast test on hand-made inputs (every test under tests/unit)")
+    for name, value in ENVIRONMENT.items():
+        _saved_environment.setdefault(name, os.environ.get(name))
+        os.environ[name] = value
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for name, value in _saved_environment.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved_environment.clear()
+
+
+def is_unit(path: Path | str) -> bool:
+    """Is ``path`` a file of the unit suite?"""
+    return Path(path).resolve().is_relative_to(UNIT)
+
+
+def heavy_modules_loaded() -> set[str]:
+    """The top-level names of :data:`HEAVY_MODULES` present in ``sys.modules``."""
+    return {name.partition(".")[0] for name in list(sys.modules) if name.partition(".")[0] in HEAVY_MODULES}
+
+
+#: config.stash: True when every collected test (before -k/-m deselection) is a unit test, so
+#: no integration module was imported.
+ONLY_UNIT = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[ONLY_UNIT] = all(is_unit(item.path) for item in items)
+    for item in items:
+        if is_unit(item.path):
+            item.add_marker(pytest.mark.unit)
+
+
+_HEAVY_BEFORE = pytest.StashKey[set]()
+#: Fixtures that load the model: an integration test's business.
+MODEL_FIXTURES = ("home", "encoder", "seed_report")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of a unit test is set up: refuse the model fixtures, and note which
+    heavy modules are already loaded."""
+    if not is_unit(item.path):
+        return
+    wanted = [f for f in MODEL_FIXTURES if f in getattr(item, "fixturenames", ())]
+    if wanted:
+        pytest.fail(f"unit test {item.nodeid} requests {', '.join(wanted)}: move it to tests/integration", pytrace=False)
+    item.stash[_HEAVY_BEFORE] = heavy_modules_loaded()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a unit test and its fixtures: fail it if it loaded the model stack (only what it
+    loaded itself is seen; in a full run, integration tests may have loaded it before)."""
+    before = item.stash.get(_HEAVY_BEFORE, None)
+    if before is None:
+        return
+    new = heavy_modules_loaded() - before
+    if new:
+        pytest.fail(f"unit test {item.nodeid} imported {', '.join(sorted(new))}: move it to tests/integration",
+                    pytrace=False)
 
 
 def tatoeba(lang: str, side: str | None = None, n: int = 1000) -> list[str]:

@@ -1,9 +1,10 @@
 """Sentence and claim segmentation on the seeds and on hard patterns; nothing lost or invented."""
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
-
 from conftest import AR, FA
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from align import claims, load_document, segment
 
 
@@ -108,3 +109,40 @@ def test_segments_never_lose_or_invent_text(text):
     units = claims(doc, segs)
     for c in units:
         assert doc.text[c.start : c.end] == c.text
+
+
+def test_segmented_keeps_line_numbers():
+    import align
+    from align.segment import segment_lines
+
+    doc = align.Document("Erste Zeile. Noch ein Satz.\n\nDritte Zeile\n", "t", "de")
+    lines = segment_lines(doc)
+    assert [(s.id, s.text) for s in lines] == [(1, "Erste Zeile. Noch ein Satz."), (2, ""), (3, "Dritte Zeile")]
+    assert all(doc.text[s.start:s.end] == s.text for s in lines)
+
+
+def test_claims_of_hand_written_sentences():
+    """A cut at ':' or ';' only where both sides keep four words; "X said:" alone is no claim."""
+    doc = load_document(
+        "The minister said on Monday in Kabul: the border will stay open for trade.\n"
+        "He said: the border will stay open.\n"
+        "Prices rose sharply this year; wages did not keep up with them.\n"
+        "Short: not split here at all.\n", lang="en", kind="text")
+    units = claims(doc, segment(doc))
+    assert [(c.label, c.kind, c.text) for c in units] == [
+        ("1.1", "claim", "The minister said on Monday in Kabul"),
+        ("1.2", "claim", "the border will stay open for trade."),
+        ("2.1", "sentence", "He said: the border will stay open."),
+        ("3.1", "claim", "Prices rose sharply this year"),
+        ("3.2", "claim", "wages did not keep up with them."),
+        ("4.1", "sentence", "Short: not split here at all."),
+    ]
+    assert all(doc.text[c.start:c.end] == c.text for c in units)
+
+
+def test_a_repeated_line_is_a_duplicate_with_its_claims():
+    line = "Talks were held in Kabul: the border will stay open now."
+    doc = load_document(f"{line}\n- {line}\n", lang="en", kind="text")
+    sents = segment(doc)
+    assert [(s.kind, s.duplicate_of) for s in sents] == [("sentence", None), ("bullet", 1)]
+    assert [(c.label, c.duplicate_of) for c in claims(doc, sents)] == [("1.1", None), ("1.2", None), ("2.1", 1), ("2.2", 1)]
