@@ -73,6 +73,7 @@ ALLOWED_LAZY = {
     ("align.cli", "align.writers"),  # (the same: output checks and notes after the run)
     ("align.report", "align.review"),  # ipywidgets: optional
     ("align.report", "align.plots"),  # matplotlib: optional
+    ("align", "align.report"),  # the package's public names load on first use (PEP 562): load_report
 }
 
 
@@ -116,6 +117,41 @@ def test_the_lazy_import_scan_resolves_relative_imports():
 def test_no_function_level_import_of_another_align_module(module):
     """An import inside a function hides a dependency (and can hide a cycle) from a reader."""
     assert {x for x in _lazy_align_imports(module) if not _allowed(x)} == set()
+
+
+# -- the public names ----------------------------------------------------------------------------
+
+SEGMENT_BUG = pytest.mark.xfail(strict=True, reason=(
+    "bug: align/__init__.py exports the function `segment` lazily (PEP 562 __getattr__), but importing the "
+    "submodule align.segment (which align.rows, align.pipeline, ... do) binds the attribute align.segment to the "
+    "module, so __getattr__ is never asked: `from align import segment` gives the module ('module' object is not "
+    "callable)"))
+
+
+def _public_names() -> list:
+    import align
+
+    return [pytest.param(n, marks=SEGMENT_BUG) if n == "segment" else n for n in sorted(align.__all__)]
+
+
+@pytest.mark.parametrize("name", _public_names())
+def test_public_names_are_the_objects_they_name_after_any_import(name):
+    """``from align import X`` is the documented object, whatever submodules were imported first."""
+    import importlib
+
+    import align
+
+    for module in _modules():
+        if module not in ("align", "align.cli", "align.review", "align.plots"):
+            importlib.import_module(module)
+    value = getattr(align, name)
+    if name == "__version__":
+        assert isinstance(value, str)
+    elif name == "load_report":
+        assert callable(value)
+    else:
+        assert not isinstance(value, type(align)), f"align.{name} is a module"
+        assert value.__name__ == name
 
 
 # -- the unit suite stays light -------------------------------------------------------------------

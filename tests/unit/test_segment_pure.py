@@ -5,7 +5,8 @@ from conftest import AR, FA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align import claims, load_document, segment
+from align.documents import load_document
+from align.segment import claims, segment
 
 
 def _check_offsets(doc, segs):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import AR, FA
 
-from align import load_document, segment
+from align.documents import load_document
+from align.segment import segment
 from align.speakers import assign_speakers, name_key, speaker_matches
 
 SHAMKHANI, BAHRAMI, PATRUSHEV = name_key("Shamkhani"), name_key("Bahrami"), name_key("Patrushev")

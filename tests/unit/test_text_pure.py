@@ -30,7 +30,8 @@ def test_undetermined_and_restricted():
     assert detect_language("Привет, как дела?", candidates=("fa", "ar", "en")) == "und"
     assert detect_language("Привет, как дела?") == "ru"
     # a quotation in another language inside an article is detected per segment
-    from align import load_document, segment
+    from align.documents import load_document
+    from align.segment import segment
 
     doc = load_document("روابط دوستانه با کشورهای همسایه اولویت اصلی است.\nHe said: we will cooperate with our neighbours.\n")
     assert doc.lang == "fa" and [s.lang for s in segment(doc)] == ["fa", "en"]
