@@ -17,6 +17,7 @@ import importlib
 import os
 from typing import TYPE_CHECKING, Any
 
+from .segment import Segment, claims, segment  # eager: `align.segment` must be the function, not the submodule
 from .version import __version__
 
 # Public names and the module that defines each. They are imported on first use (PEP 562), so
@@ -26,7 +27,6 @@ _EXPORTS = {
     "ClaimalignError": "errors", "InputError": "errors", "ModelError": "errors", "OutputError": "errors",
     "CompareSettings": "settings", "ParallelSettings": "settings",
     "Document": "documents", "load_document": "documents",
-    "Segment": "segment", "claims": "segment", "segment": "segment",
     "Row": "rows", "Report": "report", "MultiReport": "multi", "compare": "pipeline",
 }
 

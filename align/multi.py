@@ -109,6 +109,8 @@ def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: dict[tuple[i
     links = []  # (a node of the match, the match row, letters of its two documents)
     for (i, j), rep in pairwise.items():
         for r in rep.matches:
+            if r.reviewed.startswith("rejected"):
+                continue  # a reviewer said these do not state the same claim
             nodes = [(i, u) for u in r.a_labels] + [(j, u) for u in r.b_labels]
             for n in nodes[1:]:
                 parent[find(n)] = find(nodes[0])
@@ -165,8 +167,13 @@ class MultiReport:
         self.pairwise = pairwise
         self.options = dict(options)
         self.letters = list(string.ascii_uppercase[: len(sides)])
+
+    @property
+    def rows(self) -> list[GroupRow]:
+        """The groups and the units in none, from the pairwise reports as they read now (a
+        match rejected in review links nothing)."""
         unit = self.options.get("unit", "sentence")
-        self.rows = build_groups([s.units(unit) for s in sides], pairwise)
+        return build_groups([s.units(unit) for s in self.sides], self.pairwise)
 
     @property
     def columns(self) -> list[str]:

@@ -388,7 +388,7 @@ class Report:
     # -- display -----------------------------------------------------------------------------
     def __repr__(self) -> str:
         c = self.counts
-        return (
+        return terminal_safe(
             f"<Report {self.a.document.name} ({self.a.document.lang}, {len(self.a.sentences)} sentences) vs "
             f"{self.b.document.name} ({self.b.document.lang}, {len(self.b.sentences)} sentences): "
             f"{c['match']} matches, {c['only_a']} only in A, {c['only_b']} only in B>"

@@ -19,7 +19,7 @@ from .errors import InputError
 MODES = ("comparable", "parallel")
 UNITS = ("sentence", "claim")
 PRECISIONS = ("int8", "fp32")
-_LANG = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 
 
 def _check_int(name: str, value: Any, low: int) -> int:
@@ -207,8 +207,11 @@ class CompareSettings:
     def replace(self, **changes: Any) -> CompareSettings:
         """A copy with ``changes`` applied (and validated again)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        if values["mode"] == "comparable" and "mode" in changes and changes["mode"] == "parallel":
-            values["same_speaker"] = None
+        switching = "mode" in changes and changes["mode"] != values["mode"]
+        if switching and changes["mode"] == "parallel" and "same_speaker" not in changes:
+            values["same_speaker"] = None  # comparable mode's default, not the caller's choice
+        if switching and changes["mode"] == "comparable" and "parallel" not in changes:
+            values["parallel"] = None  # parallel mode's default
         values.update(changes)
         return CompareSettings(**values)
 

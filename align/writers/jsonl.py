@@ -12,6 +12,7 @@ half-loaded report.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,7 @@ def _is_int(x: Any) -> bool:
 
 
 def _number(x: Any) -> bool:
-    return x is None or (isinstance(x, (int, float)) and not isinstance(x, bool))
+    return x is None or (isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x))
 
 
 def _segments(path: Path, side: str, d: Any, lang: str) -> list[Segment]:
@@ -111,7 +112,7 @@ def parse_jsonl(path: str | os.PathLike) -> SavedReport:
     """
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")  # an editor may add a byte-order mark
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:

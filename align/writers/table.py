@@ -41,7 +41,7 @@ def flat_row(row: Row, *, safe: bool) -> dict[str, Any]:
         else:
             v = getattr(row, c)
             v = "" if v is None else v
-        out[c] = safe_cell(v) if safe else v
+        out[c] = safe_cell(v) if safe and c not in _NUMBERS else v  # a number ("-0.04") is not a formula
     return out
 
 

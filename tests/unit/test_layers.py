@@ -121,17 +121,12 @@ def test_no_function_level_import_of_another_align_module(module):
 
 # -- the public names ----------------------------------------------------------------------------
 
-SEGMENT_BUG = pytest.mark.xfail(strict=True, reason=(
-    "bug: align/__init__.py exports the function `segment` lazily (PEP 562 __getattr__), but importing the "
-    "submodule align.segment (which align.rows, align.pipeline, ... do) binds the attribute align.segment to the "
-    "module, so __getattr__ is never asked: `from align import segment` gives the module ('module' object is not "
-    "callable)"))
 
 
 def _public_names() -> list:
     import align
 
-    return [pytest.param(n, marks=SEGMENT_BUG) if n == "segment" else n for n in sorted(align.__all__)]
+    return sorted(align.__all__)
 
 
 @pytest.mark.parametrize("name", _public_names())

@@ -110,9 +110,6 @@ def test_a_relink_in_a_pairwise_report_makes_a_group():
     assert (("3",), ("3",), ()) in [labels(r) for r in rows if r.is_match]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: build_groups links units through every row of report.matches, including matches a reviewer rejected "
-    "('rejected', 'rejected (re-linked)'), so a re-link adds to the old group instead of replacing the machine's match"))
 def test_a_rejected_match_does_not_link_a_group():
     pw = pairwise()
     pw[0, 1].relink(1, 2)  # A1 now goes with B2; the machine's A1-B1 is "rejected (re-linked)"

@@ -85,8 +85,6 @@ def test_csv_numbers_are_fixed_point():
     assert (row["score"], row["similarity"], row["margin"]) == ("0.812", "0.912", "1.2346")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: flat_row(safe=True) passes numbers formatted as text through safe_cell, "
-                                       "so a negative margin/similarity is written '-0.0400 (text with an apostrophe)")
 def test_csv_negative_numbers_stay_numbers():
     assert parse_csv(formula_report().to_csv_string())[1]["margin"] == "-0.0400"
 
@@ -367,8 +365,6 @@ def test_a_multi_article_jsonl_is_refused_by_load_report_with_the_reason(tmp_pat
         align.load_report(_multi_jsonl(tmp_path))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: parse_jsonl reads with encoding='utf-8', so a report re-saved by an editor "
-                                       "that adds a byte-order mark fails with 'not a claimalign JSONL report (JSONDecodeError)'")
 def test_a_jsonl_with_a_byte_order_mark_loads(tmp_path):
     rep = en_ar_report()
     path = tmp_path / "r.jsonl"
