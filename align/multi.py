@@ -171,7 +171,8 @@ class MultiReport:
     @property
     def rows(self) -> list[GroupRow]:
         """The groups and the units in none, from the pairwise reports as they read now (a
-        match rejected in review links nothing)."""
+        match rejected in review links nothing).
+        """
         unit = self.options.get("unit", "sentence")
         return build_groups([s.units(unit) for s in self.sides], self.pairwise)
 
