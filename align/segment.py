@@ -48,6 +48,7 @@ class Segment:
 
     @property
     def key(self) -> str:
+        """The text's matching key (letter variants unified, marks dropped; see ``align.text``)."""
         return matching_key(self.text)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import multiprocessing as mp
 
 import numpy as np
-
 from conftest import FA
+
 from embeddings import EmbeddingCache, Encoder
 
 
 def test_second_run_reads_the_cache_without_loading_the_model(encoder):
-    texts = [l for l in FA.read_text(encoding="utf-8").splitlines() if len(l) > 3]
+    texts = [x for x in FA.read_text(encoding="utf-8").splitlines() if len(x) > 3]
     first = encoder.encode(texts)
     fresh = Encoder(home=encoder.home)  # a new process would start like this
     again = fresh.encode(texts)

@@ -6,8 +6,8 @@ import io
 
 import numpy as np
 import pytest
-
 from conftest import AR, FA
+
 import align
 from align.writers.files import safe_cell
 from align.writers.table import COLUMNS
@@ -134,7 +134,7 @@ def test_claim_unit_report(encoder, seed_report):
     # the same claim pairs, now labelled sentence.claim
     assert ((df.status == "match") & (df.a_ids == "2.2") & (df.b_ids == "9.2")).any()
     assert len(df) > len(seed_report.rows)  # every claim appears
-    a_labels = {l for r in rep.rows for l in r.a_labels}
+    a_labels = {lab for r in rep.rows for lab in r.a_labels}
     assert a_labels == {c.label for c in rep.a.claims}
     with pytest.raises(align.InputError, match="unit"):
         align.compare(FA, AR, encoder=encoder, unit="paragraph")

@@ -7,9 +7,9 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import AR, FA
 
 import align
-from conftest import AR, FA
 
 EN = """The foreign minister met his French counterpart in Berlin on Monday.
 =HYPERLINK("http://evil.example","click") He said the talks had been constructive.
@@ -59,7 +59,7 @@ def test_jsonl_round_trip_with_offsets_and_reviews(seed_report, tmp_path):
     assert lines[0]["type"] == "meta" and all(x["type"] == "row" for x in lines[1:])
     text_a = lines[0]["documents"]["A"]["text"]
     for row in lines[1:]:
-        for (s, e), piece in zip(row["a_spans"], [row["a_text"]]):
+        for (s, e), piece in zip(row["a_spans"][:1], [row["a_text"]], strict=True):
             assert piece.startswith(text_a[s:e])
     loaded = align.load_report(path)
     assert loaded.reviews == report.reviews == {

@@ -18,11 +18,11 @@ import time
 import zipfile
 
 import pytest
+from conftest import AR, FA, HOME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import align
-from conftest import AR, FA, HOME
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -5,9 +5,9 @@ import csv
 import io
 
 import pytest
+from conftest import AR, EXAMPLES, FA
 
 import align
-from conftest import AR, EXAMPLES, FA
 
 EN = EXAMPLES / "shamkhani_mohib_en.txt"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 
 import nbformat
-
 from conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "compare_seeds.ipynb"

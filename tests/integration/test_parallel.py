@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import SHARED
+
 from align.parallel import align_monotonic, group_texts, read_vecalign, score_alignments
 
 TEXTBERG = SHARED / "benchmarks" / "text+berg"

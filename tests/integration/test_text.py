@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import AR, FA, tatoeba
+
 from align.text import detect_language, matching_key
 
 
@@ -20,8 +20,8 @@ def test_language_of_short_sentences(lang, code, minimum):
 
 
 def test_zwnj_repair_for_display_only(encoder):
-    from align.text import repair_zwnj
     import align
+    from align.text import repair_zwnj
 
     assert repair_zwnj("گفتوگو حوزههای تروریستها میدهد اصلیترین کردهاند") == (
         "گفت\u200cوگو حوزه\u200cهای تروریست\u200cها می\u200cدهد اصلی\u200cترین کرده\u200cاند"
