@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from .errors import ClaimalignError, InputError, ModelError
@@ -51,9 +52,21 @@ def _say(text: str, *, err: bool = False) -> None:
     print(terminal_safe(text), file=sys.stderr if err else sys.stdout)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print claimalign's own warnings (a damaged cache set aside, a read-only home) as one line."""
+    if category.__module__.split(".")[0] in ("align", "embeddings"):
+        _say(f"claimalign: warning: {message}", err=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+_default_showwarning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 a user error, 130 interrupted)."""
     args = _parser().parse_args(argv)
+    warnings.showwarning = _show_warning
     try:
         if args.command == "compare":
             return _compare(args)
