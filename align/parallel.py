@@ -89,24 +89,7 @@ def align_monotonic(
                 ratio = np.log((lb[b][None, :] + 1.0) / (la[a][:, None] + 1.0))
                 score[a, b] = score[a, b] - length_weight * np.abs(ratio - mu)
 
-    best = np.full((n + 1, m + 1), -np.inf)
-    back = np.zeros((n + 1, m + 1, 2), dtype=np.int16)
-    best[0, 0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            here = best[i, j]
-            if here == -np.inf:
-                continue
-            for a, b in steps:
-                ii, jj = i + a, j + b
-                if ii > n or jj > m:
-                    continue
-                gain = skip if (a == 0 or b == 0) else score[a, b][i, j] if (a, b) in score else None
-                if gain is None:
-                    continue
-                if here + gain > best[ii, jj]:
-                    best[ii, jj] = here + gain
-                    back[ii, jj] = (a, b)
+    best, back = _dynamic_programme(n, m, steps, score, skip)
     out: list[Alignment] = []
     i, j = n, m
     while i > 0 or j > 0:
@@ -118,6 +101,44 @@ def align_monotonic(
             out.append(Alignment(tuple(range(i0, i)), tuple(range(j0, j)), skip, None))
         i, j = i0, j0
     return out[::-1]
+
+
+def _dynamic_programme(n: int, m: int, steps, score: dict, skip: float) -> tuple[np.ndarray, np.ndarray]:
+    """Best path scores and back pointers over the (n + 1, m + 1) grid.
+
+    Row by row: every step that advances A (1-0 and a-b with a >= 1) is one vectorised update
+    of the whole row from an earlier row; the one step inside a row (0-1, skipping a sentence of
+    B) is a running maximum along it. Ties go as in a cell-by-cell scan of the grid in row-major
+    order (the earlier source wins), so the result equals the textbook loop's exactly.
+    """
+    best = np.full((n + 1, m + 1), -np.inf)
+    back = np.zeros((n + 1, m + 1, 2), dtype=np.int16)
+    best[0, 0] = 0.0
+    # sources in row-major order: the farthest row first (a descending), then the leftmost
+    # column (b descending); an update must be strictly better to replace an earlier one
+    advancing = sorted((st for st in steps if st[0] > 0), key=lambda st: (-st[0], -st[1]))
+    for i in range(n + 1):
+        row, row_back = best[i], back[i]
+        for a, b in advancing:
+            if a > i or (b and (a, b) not in score):
+                continue
+            src = best[i - a, : m + 1 - b]
+            gain = skip if b == 0 else score[a, b][i - a, : m + 1 - b]
+            cand = src + gain
+            target = row[b:]
+            better = cand > target
+            if better.any():
+                target[better] = cand[better]
+                row_back[b:][better] = (a, b)
+        if (0, 1) in steps:  # skip B sentences: a running maximum along the row
+            prev = row[0]
+            for j in range(1, m + 1):
+                c = prev + skip
+                if c > row[j]:
+                    row[j] = c
+                    row_back[j] = (0, 1)
+                prev = row[j]
+    return best, back
 
 
 def to_vecalign(alignments: list[Alignment]) -> str:

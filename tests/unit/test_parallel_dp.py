@@ -146,3 +146,40 @@ def test_vecalign_format_round_trip():
     assert read_vecalign(text) == [((0,), (0, 1)), ((1,), ())]
     assert read_vecalign("[0, 1]:[2]\n\n[]:[3]:0.5\n") == [((0, 1), (2,)), ((), (3,))]
     assert (1, 0) in moves(3) and (1, 2) in moves(3) and (2, 2) not in moves(3)
+
+
+def _textbook_dp(n, m, steps, score, skip):
+    """The cell-by-cell dynamic programme the vectorised one must equal (ties included)."""
+    best = np.full((n + 1, m + 1), -np.inf)
+    back = np.zeros((n + 1, m + 1, 2), dtype=np.int16)
+    best[0, 0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i, j]
+            if here == -np.inf:
+                continue
+            for a, b in steps:
+                ii, jj = i + a, j + b
+                if ii > n or jj > m:
+                    continue
+                gain = skip if (a == 0 or b == 0) else score[a, b][i, j] if (a, b) in score else None
+                if gain is None:
+                    continue
+                if here + gain > best[ii, jj]:
+                    best[ii, jj] = here + gain
+                    back[ii, jj] = (a, b)
+    return best, back
+
+
+@pytest.mark.parametrize("n, m, max_size, seed", [(1, 1, 2, 0), (7, 3, 5, 1), (12, 15, 5, 2), (30, 24, 4, 3), (3, 9, 3, 4)])
+def test_vectorised_dp_equals_the_textbook_loop(n, m, max_size, seed):
+    from align.parallel import _dynamic_programme
+
+    rng = np.random.default_rng(seed)
+    steps = moves(max_size)
+    score = {(a, b): rng.normal(0, 0.1, (n - a + 1, m - b + 1)).round(2)  # rounding makes ties frequent
+             for a, b in steps if a and b and a <= n and b <= m}
+    for skip in (-0.04, 0.0, -0.1):
+        best, back = _dynamic_programme(n, m, steps, score, skip)
+        ref_best, ref_back = _textbook_dp(n, m, steps, score, skip)
+        assert np.array_equal(best, ref_best) and np.array_equal(back, ref_back)
