@@ -28,6 +28,7 @@ _EXPORTS = {
     "CompareSettings": "settings", "ParallelSettings": "settings",
     "Document": "documents", "load_document": "documents",
     "Row": "rows", "Report": "report", "MultiReport": "multi", "compare": "pipeline",
+    "compare_corpus": "corpus",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,5 +72,5 @@ def load_report(path: str | os.PathLike) -> Report:
 
 __all__ = [
     "ClaimalignError", "CompareSettings", "Document", "InputError", "ModelError", "MultiReport", "OutputError", "ParallelSettings",
-    "Report", "Row", "Segment", "__version__", "claims", "compare", "load_document", "load_report", "segment",
+    "Report", "Row", "Segment", "__version__", "claims", "compare", "compare_corpus", "load_document", "load_report", "segment",
 ]

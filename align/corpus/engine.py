@@ -1,0 +1,609 @@
+"""The corpus run: partitions of work, executed in-process or on a Dask cluster, resumable.
+
+Two kinds of task do the heavy work; both are plain module-level functions of plain data, so
+the same code runs in this process (:class:`LocalExecutor`) or on the workers of a
+``dask.distributed`` cluster (:class:`DaskExecutor`: a ``Client`` given by the caller, a
+scheduler address, or a ``LocalCluster`` of n worker processes started here):
+
+- :func:`prepare_partition`: load, segment, attribute speakers, split into claims and embed a
+  partition of articles (``partition_size`` of them), each article embedded once; returns its
+  segments, claim embeddings and article vectors.
+- :func:`align_partition`: for a partition of candidate pairs (``pair_partition_size``), the
+  pairs' features (``align.corpus.events``) and calibrated score, and for each confirmed pair
+  the comparable-mode alignment (``align.pipeline.compare_sides`` on the prepared sides, one row
+  per claim).
+
+Workers are stateless: they get their inputs with the task and return their results; only this
+process reads the input and writes files, so a cluster needs no shared file system (workers need
+claimalign installed and the model available offline). Memory per worker is bounded by one
+task's inputs; this process holds the article vectors, a fixed-size background sample per
+language, and the results, and keeps only a few tasks in flight at a time.
+
+Every finished partition is written atomically under ``workdir`` (``OUTDIR/.partitions``),
+named by a hash of everything its result depends on (articles and their texts, model
+fingerprint, settings, format); a run that was interrupted finds them there and recomputes only
+the rest (and the embedding cache makes re-embedding cheap). Partitions that the finished run
+did not use are removed.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import heapq
+import inspect
+import io
+import json
+import os
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embeddings import Encoder
+
+from ..documents import Document, load_document
+from ..errors import InputError
+from ..pipeline import compare_sides
+from ..segment import Segment
+from ..settings import CompareSettings
+from ..sides import Side, prepare_side
+from ..writers.files import atomic_write
+from . import events as ev
+from .inputs import Article, BadRow, bad_rows_message
+from .settings import CorpusSettings
+
+FORMAT = 1  # partition format; part of every partition's key
+SMALL_CORPUS = 200  # below this many articles the run record carries a note on the score's calibration
+_ENCODERS: dict[str, Encoder] = {}  # per worker process: encoders built from a spec
+
+
+# -- encoders on workers ------------------------------------------------------------------------
+
+def encoder_spec(encoder: Encoder) -> dict[str, Any]:
+    """The constructor arguments of ``encoder`` (what a worker needs to build the same one)."""
+    params = inspect.signature(type(encoder).__init__).parameters
+    spec = {name: getattr(encoder, name) for name in params if name != "self" and hasattr(encoder, name)}
+    spec["show_progress"] = False
+    return spec
+
+
+def _encoder(enc: Encoder | dict) -> Encoder:
+    """An Encoder as given (in-process) or built once per process from a spec (on a worker)."""
+    if isinstance(enc, Encoder):
+        return enc
+    key = repr(sorted(enc.items()))
+    if key not in _ENCODERS:
+        _ENCODERS[key] = Encoder(**enc)
+    return _ENCODERS[key]
+
+
+@contextlib.contextmanager
+def _faiss_threads(n: int):
+    """Faiss on ``n`` threads for the block (many tiny searches: threads only add overhead)."""
+    import faiss
+
+    old = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(n)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(old)
+
+
+def _no_embedding(texts: list[str]) -> np.ndarray:
+    return np.zeros((len(texts), 0), np.float32)
+
+
+# -- task: prepare (embed) a partition of articles ----------------------------------------------
+
+def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> dict[str, Any]:
+    """Prepare a partition of articles: document, sentences, speakers, claims, embeddings.
+
+    Parameters
+    ----------
+    items : list of dict
+        ``id, text, lang, title`` per article.
+    encoder : Encoder or dict
+        The encoder, or its spec (:func:`encoder_spec`) on a worker.
+
+    Returns
+    -------
+    dict
+        ``articles`` (id, lang, counts), ``segments`` (one dict per document, sentence and
+        claim), ``bad`` (articles that could not be prepared), ``claims`` (float32 claim
+        embeddings in the order of the claim segments), ``mean`` and ``lead`` (article vectors).
+    """
+    enc = _encoder(encoder)
+    prepared: list[tuple[dict, Side]] = []
+    bad = []
+    for it in items:
+        try:
+            doc = load_document(it["text"], kind="text", lang=it["lang"], name=it["id"])
+            side = prepare_side(doc, _no_embedding)
+        except InputError as exc:
+            bad.append({"id": it["id"], "reason": str(exc).removeprefix("text: ").removeprefix(f"{it['id']}: ")})
+            continue
+        prepared.append((it, side))
+    texts = [c.text for _, s in prepared for c in s.claims]
+    titles = [(n, it["title"]) for n, (it, s) in enumerate(prepared)
+              if it.get("title") and it["title"].strip() != (s.sentences[0].text.strip() if s.sentences else "")]
+    vectors = enc.encode(texts + [t for _, t in titles]) if texts else np.zeros((0, 0), np.float32)
+    dim = vectors.shape[1] if vectors.size else 0
+    claim_vectors = vectors[: len(texts)]
+    title_of = {n: vectors[len(texts) + k] for k, (n, _) in enumerate(titles)}
+    articles, segments, means, leads = [], [], [], []
+    offset = 0
+    for n, (it, side) in enumerate(prepared):
+        doc = side.document
+        e = claim_vectors[offset: offset + len(side.claims)]
+        offset += len(side.claims)
+        active = np.array([c.duplicate_of is None for c in side.claims], bool)
+        mean, lead = ev.article_vectors(e[active] if active.any() else e, title_of.get(n))
+        means.append(mean)
+        leads.append(lead)
+        articles.append({"id": it["id"], "lang": doc.lang, "n_sentences": len(side.sentences), "n_claims": len(side.claims),
+                         "chars": len(doc.text), "extracted_from": doc.extracted_from})
+        segments.append({"article": it["id"], "unit": "document", "text": doc.text, "lang": doc.lang})
+        for unit, segs in (("sentence", side.sentences), ("claim", side.claims)):
+            for s in segs:
+                segments.append({"article": it["id"], "unit": unit, **dataclasses.asdict(s)})
+    empty = np.zeros((0, dim), np.float32)
+    return {"articles": articles, "segments": segments, "bad": bad, "claims": claim_vectors.astype(np.float32),
+            "mean": np.array(means, np.float32) if means else empty, "lead": np.array(leads, np.float32) if leads else empty}
+
+
+# -- task: features, scores and alignments of a partition of candidate pairs --------------------
+
+def _side(payload: dict[str, Any]) -> Side:
+    doc = Document(payload["text"], payload["id"], payload["lang"])
+    sentences = [Segment(**s) for s in payload["sentences"]]
+    claims = [Segment(**s) for s in payload["claims"]]
+    return Side(doc, sentences, claims, np.asarray(payload["embeddings"], np.float32))
+
+
+def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[str, Any],
+                    background: dict[str, ev.Background]) -> dict[str, Any]:
+    """Features, score and (when confirmed) claim alignment of a partition of candidate pairs.
+
+    Parameters
+    ----------
+    job : dict
+        ``pairs``: (a id, b id, cos, date gap) tuples; ``sides``: the prepared articles they need.
+    encoder : Encoder or dict
+        The encoder or its spec (the matcher embeds merged claims).
+    options : dict
+        ``k``, ``min_score``, ``same_speaker``, ``min_pair_score``, ``calibration``.
+        Features and score of every candidate; ``coverage`` and the alignment of the confirmed
+        ones only (the comparable-mode alignment is the expensive step).
+    background : dict
+        Language -> background sample.
+
+    Returns
+    -------
+    dict
+        ``pairs``: one record of features and score per candidate; ``alignments``: one record
+        per matched claim pair of the confirmed candidates.
+    """
+    from threadpoolctl import threadpool_limits
+
+    enc = _encoder(encoder)
+    calibration = ev.EventCalibration(**options["calibration"])
+    threshold = options["min_pair_score"]
+    settings = CompareSettings(unit="claim", k=options["k"], min_score=options["min_score"],
+                               same_speaker=options["same_speaker"], cache=True, progress=False)
+    sides = {aid: _side(p) for aid, p in job["sides"].items()}
+    active = {aid: np.array([c.duplicate_of is None for c in s.claims], bool) for aid, s in sides.items()}
+    bgs: dict[tuple[str, str], ev.ClaimBackground] = {}
+    pairs, alignments = [], []
+    # many small matrix products: threads only add overhead (and contend with other tasks)
+    with _faiss_threads(1), threadpool_limits(1):
+        for a_id, b_id, cos, gap in job["pairs"]:
+            a, b = sides[a_id], sides[b_id]
+            la, lb = a.document.lang, b.document.lang
+            if (a_id, lb) not in bgs:
+                bgs[a_id, lb] = ev.background(a.embeddings, a_id, background.get(lb))
+            if (b_id, la) not in bgs:
+                bgs[b_id, la] = ev.background(b.embeddings, b_id, background.get(la))
+            bg_a, bg_b = bgs[a_id, lb], bgs[b_id, la]
+            feats = {"cos": float(cos), **ev.pair_features(a.embeddings, b.embeddings, bg_a, bg_b, active[a_id], active[b_id])}
+            score = float(calibration(feats))
+            confirmed = score >= threshold
+            record = {"a": a_id, "b": b_id, "date_gap_days": gap, **feats, "coverage_a": None, "coverage_b": None,
+                      "coverage": None, "score": score, "confirmed": confirmed, "n_matches": None}
+            if confirmed:
+                report = compare_sides(a, b, settings, enc)
+                index_a = {c.label: i for i, c in enumerate(a.claims)}
+                index_b = {c.label: i for i, c in enumerate(b.claims)}
+                matches = report.matches
+                matched = [([index_a[x] for x in r.a_labels], [index_b[x] for x in r.b_labels]) for r in matches]
+                record.update(ev.coverage(a.embeddings, b.embeddings, bg_a, bg_b, matched, active[a_id], active[b_id]))
+                record["n_matches"] = len(matches)
+                for r, (ia, ib) in zip(matches, matched, strict=True):
+                    base = (bg_a.top[ia[0]] + bg_b.top[ib[0]]) / 2.0
+                    alignments.append({
+                        "a": a_id, "b": b_id, "a_claims": list(r.a_labels), "b_claims": list(r.b_labels),
+                        "a_text": r.a_text, "b_text": r.b_text, "a_speaker": r.a_speaker, "b_speaker": r.b_speaker,
+                        "confidence": r.confidence, "relation": r.relation, "similarity": r.similarity, "margin": r.margin,
+                        "gain": None if not np.isfinite(base) else float(a.embeddings[ia[0]] @ b.embeddings[ib[0]] - base),
+                        "flags": list(r.flags),
+                    })
+            pairs.append(record)
+    return {"pairs": pairs, "alignments": alignments}
+
+
+# -- executors ----------------------------------------------------------------------------------
+
+def _show_progress(progress: bool | str) -> bool:
+    if progress != "auto":
+        return bool(progress)
+    return "ipykernel" in sys.modules or sys.stderr.isatty()
+
+
+class LocalExecutor:
+    """Runs tasks one after another in this process."""
+
+    workers = 1
+    kind = "in-process"
+
+    def encoder(self, encoder: Encoder) -> Encoder | dict:
+        """What the tasks get for the encoder: the object itself."""
+        return encoder
+
+    def run(self, fn: Callable, jobs: Iterable[tuple[int, Any]], common: dict[str, Any]) -> Iterator[tuple[int, Any]]:
+        """(job index, result) for each job, as they finish."""
+        for i, job in jobs:
+            yield i, fn(job, **common)
+
+    def peak_rss_mb(self) -> dict[str, float]:
+        """Peak resident memory of this process."""
+        return {"in-process": _peak_rss_mb()}
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class DaskExecutor:
+    """Runs tasks on a dask.distributed cluster, a few in flight per worker.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster's client (closed by :meth:`close` only when this object started it).
+    own : bool
+        Whether :meth:`close` shuts the client (and its LocalCluster) down.
+    """
+
+    kind = "dask"
+
+    def __init__(self, client, own: bool = False):
+        self.client = client
+        self.own = own
+
+    @property
+    def workers(self) -> int:
+        """Workers connected now (at least 1)."""
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def encoder(self, encoder: Encoder) -> dict:
+        """What the tasks get for the encoder: its constructor arguments."""
+        return encoder_spec(encoder)
+
+    def run(self, fn: Callable, jobs: Iterable[tuple[int, Any]], common: dict[str, Any]) -> Iterator[tuple[int, Any]]:
+        """(job index, result) for each job, as they finish; at most 2 per worker + 2 in flight."""
+        from distributed import as_completed
+
+        shared = {k: self.client.scatter(v, broadcast=True) if k == "background" else v for k, v in common.items()}
+        limit = 2 * self.workers + 2
+        it = iter(jobs)
+        pending = as_completed()
+        index = {}
+
+        def submit() -> bool:
+            try:
+                i, job = next(it)
+            except StopIteration:
+                return False
+            f = self.client.submit(fn, job, **shared, pure=False)
+            index[f.key] = i
+            pending.add(f)
+            return True
+
+        for _ in range(limit):
+            if not submit():
+                break
+        for f in pending:
+            result = f.result()
+            i = index.pop(f.key)
+            f.release()
+            submit()
+            yield i, result
+
+    def peak_rss_mb(self) -> dict[str, float]:
+        """Peak resident memory of every worker process."""
+        return {str(k): float(v) for k, v in sorted(self.client.run(_peak_rss_mb).items())}
+
+    def close(self) -> None:
+        """Shut down the cluster this object started (a caller's client is left alone)."""
+        if self.own:
+            cluster = getattr(self.client, "cluster", None)
+            self.client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / 1024.0 if sys.platform != "darwin" else peak / 2**20, 1)
+
+
+def make_executor(client=None, workers: int | None = None):
+    """An executor: a given ``Client`` (or a scheduler address), a LocalCluster of ``workers``
+    processes (one thread each), or (neither) this process.
+    """
+    if client is None and not workers:
+        return LocalExecutor()
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise InputError("a Dask cluster needs dask[distributed]: pip install 'dask[distributed]'") from exc
+    if client is not None and workers:
+        raise InputError("give either a Dask client/scheduler address or a number of local workers, not both")
+    if isinstance(client, str):
+        try:
+            return DaskExecutor(Client(client, timeout="20s"), own=True)
+        except OSError as exc:
+            raise InputError(f"cannot connect to the Dask scheduler at {client}: {exc}") from None
+    if client is not None:
+        return DaskExecutor(client)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InputError(f"workers must be a positive integer, got {workers!r}")
+    import logging
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return DaskExecutor(Client(cluster), own=True)
+
+
+# -- partition files ----------------------------------------------------------------------------
+
+def digest(obj: Any) -> str:
+    """A short stable hash of JSON-able data."""
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:24]
+
+
+def write_partition(path: Path, payload: dict[str, Any]) -> Path:
+    """Write a partition atomically: JSON fields and float32 arrays in one ``.npz``."""
+    arrays = {k: v for k, v in payload.items() if isinstance(v, np.ndarray)}
+    meta = {k: v for k, v in payload.items() if not isinstance(v, np.ndarray)}
+    buf = io.BytesIO()
+    np.savez(buf, _meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), np.uint8), **arrays)
+    return atomic_write(path, buf.getvalue())
+
+
+def read_partition(path: Path) -> dict[str, Any]:
+    """Read a partition written by :func:`write_partition`."""
+    with np.load(path, allow_pickle=False) as data:
+        out = json.loads(bytes(data["_meta"]).decode("utf-8"))
+        out.update({k: data[k] for k in data.files if k != "_meta"})
+    return out
+
+
+class _PartitionCache:
+    """The last few prepared partitions read, for building pair jobs."""
+
+    def __init__(self, paths: list[Path], size: int = 4):
+        self.paths = paths
+        self.size = size
+        self.cache: OrderedDict[int, dict[str, dict]] = OrderedDict()
+
+    def sides(self, part: int) -> dict[str, dict]:
+        if part in self.cache:
+            self.cache.move_to_end(part)
+            return self.cache[part]
+        data = read_partition(self.paths[part])
+        docs: dict[str, dict] = {}
+        for s in data["segments"]:
+            aid = s["article"]
+            d = docs.setdefault(aid, {"id": aid, "sentences": [], "claims": []})
+            if s["unit"] == "document":
+                d["text"], d["lang"] = s["text"], s["lang"]
+            else:
+                fields = {k: v for k, v in s.items() if k not in ("article", "unit")}
+                d["sentences" if s["unit"] == "sentence" else "claims"].append(fields)
+        offset = 0
+        for a in data["articles"]:
+            n = a["n_claims"]
+            docs[a["id"]]["embeddings"] = data["claims"][offset: offset + n]
+            offset += n
+        self.cache[part] = docs
+        while len(self.cache) > self.size:
+            self.cache.popitem(last=False)
+        return docs
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+class _Progress:
+    def __init__(self, show: bool, total: int, desc: str):
+        self.bar = None
+        if show and total:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, unit="part", file=sys.stderr, leave=False)
+
+    def update(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_corpus(
+    articles: list[Article], bad_rows: list[BadRow], settings: CorpusSettings, encoder: Encoder, *,
+    executor=None, workdir: Path, progress: bool | str = "auto", keep_unused: bool = False,
+) -> dict[str, Any]:
+    """Run the corpus pipeline on read articles; returns the result's records (see
+    :func:`align.corpus.compare_corpus`) and run statistics.
+    """
+    executor = executor or LocalExecutor()
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    show = _show_progress(progress)
+    stats: dict[str, Any] = {"executor": executor.kind, "workers": executor.workers, "seconds": {}}
+    t0 = time.perf_counter()
+    fingerprint = encoder.fingerprint
+    by_id = {a.id: a for a in articles}
+
+    # 1. prepare and embed, partition by partition
+    size = settings.partition_size
+    chunks = [articles[i: i + size] for i in range(0, len(articles), size)]
+    keys = [digest([FORMAT, fingerprint, [[a.id, a.lang, a.title, hashlib.sha256(a.text.encode()).hexdigest()] for a in c]])
+            for c in chunks]
+    prep_paths = [workdir / f"prep-{k}.npz" for k in keys]
+    todo = [(n, [{"id": a.id, "text": a.text, "lang": a.lang, "title": a.title} for a in c])
+            for n, c in enumerate(chunks) if not prep_paths[n].exists()]
+    stats["prepare_partitions"], stats["prepare_reused"] = len(chunks), len(chunks) - len(todo)
+    bar = _Progress(show, len(todo), "embedding articles")
+    try:
+        for n, payload in executor.run(prepare_partition, iter(todo), {"encoder": executor.encoder(encoder)}):
+            write_partition(prep_paths[n], payload)
+            bar.update()
+    finally:
+        bar.close()
+    stats["seconds"]["prepare"] = round(time.perf_counter() - t0, 2)
+
+    # 2. article table, vectors, background sample (streamed, partition by partition)
+    t1 = time.perf_counter()
+    meta: list[dict] = []
+    part_of: dict[str, int] = {}
+    means, leads = [], []
+    late_bad: list[BadRow] = []
+    lang_counts: dict[str, int] = {}
+    for n, path in enumerate(prep_paths):
+        data = read_partition(path)
+        for b in data["bad"]:
+            late_bad.append(BadRow(b["id"], by_id[b["id"]].where, b["reason"]))
+        for a, m, ld in zip(data["articles"], data["mean"], data["lead"], strict=True):
+            meta.append(a)
+            part_of[a["id"]] = n
+            means.append(m)
+            leads.append(ld)
+            lang_counts[a["lang"]] = lang_counts.get(a["lang"], 0) + 1
+    if late_bad and settings.on_error == "stop":
+        raise InputError(bad_rows_message(late_bad))
+    bad_rows = sorted([*bad_rows, *late_bad], key=lambda b: (b.id, b.where))
+    ids = [a["id"] for a in meta]
+    langs = [a["lang"] for a in meta]
+    dates = [by_id[i].date for i in ids]
+    if len(ids) < 2:
+        raise InputError(f"a corpus needs at least two usable articles, got {len(ids)}"
+                         + (f" ({len(bad_rows)} bad row(s): {bad_rows_message(bad_rows)})" if bad_rows else ""))
+    vectors = ev.centre(np.array(means), np.array(leads), langs)
+    candidates = ev.candidate_pairs(vectors, langs, dates, neighbours=settings.neighbours,
+                                    within_language=settings.within_language, date_window=settings.date_window)
+    background = _background(prep_paths, settings.background_sample)
+    stats["seconds"]["candidates"] = round(time.perf_counter() - t1, 2)
+    stats["candidates"] = len(candidates)
+
+    # 3. features, scores and alignments of the candidates, partition by partition
+    t2 = time.perf_counter()
+    calibration = ev.EventCalibration.default()
+    options = {"k": settings.k, "min_score": settings.min_score, "same_speaker": settings.same_speaker,
+               "min_pair_score": calibration.threshold if settings.min_pair_score is None else settings.min_pair_score,
+               "calibration": dataclasses.asdict(calibration)}
+    cands = sorted(((ids[i], ids[j], round(c, 6), g) for i, j, c, g in candidates),
+                   key=lambda p: (part_of[p[0]], part_of[p[1]], p[0], p[1]))
+    q = settings.pair_partition_size
+    pair_chunks = [cands[i: i + q] for i in range(0, len(cands), q)]
+    context = digest([FORMAT, fingerprint, options, [keys[n] for n in range(len(keys))],
+                      {k: digest(v.vectors.tobytes().hex()[:64] + str(len(v.vectors))) for k, v in sorted(background.items())}])
+    pair_keys = [digest([context, c]) for c in pair_chunks]
+    pair_paths = [workdir / f"pairs-{k}.npz" for k in pair_keys]
+    todo_pairs = [n for n in range(len(pair_chunks)) if not pair_paths[n].exists()]
+    stats["pair_partitions"], stats["pair_reused"] = len(pair_chunks), len(pair_chunks) - len(todo_pairs)
+    cache = _PartitionCache(prep_paths)
+
+    def jobs() -> Iterator[tuple[int, dict]]:
+        for n in todo_pairs:
+            need = sorted({x for p in pair_chunks[n] for x in p[:2]}, key=lambda x: (part_of[x], x))
+            sides = {x: cache.sides(part_of[x])[x] for x in need}
+            yield n, {"pairs": pair_chunks[n], "sides": sides}
+
+    common = {"encoder": executor.encoder(encoder), "options": options, "background": background}
+    bar = _Progress(show, len(todo_pairs), "aligning candidate pairs")
+    try:
+        for n, payload in executor.run(align_partition, jobs(), common):
+            write_partition(pair_paths[n], payload)
+            bar.update()
+    finally:
+        bar.close()
+    stats["seconds"]["align"] = round(time.perf_counter() - t2, 2)
+
+    # 4. gather
+    t3 = time.perf_counter()
+    pair_records, alignment_records = [], []
+    for path in pair_paths:
+        data = read_partition(path)
+        pair_records += data["pairs"]
+        alignment_records += data["alignments"]
+    segments = []
+    for path in prep_paths:
+        segments += [s for s in read_partition(path)["segments"] if s["unit"] != "document"]
+    if not keep_unused:
+        used = {p.name for p in (*prep_paths, *pair_paths)}
+        for p in workdir.glob("*.npz"):
+            if p.name not in used and p.name.startswith(("prep-", "pairs-")):
+                p.unlink(missing_ok=True)
+    stats["seconds"]["gather"] = round(time.perf_counter() - t3, 2)
+    stats["seconds"]["total"] = round(time.perf_counter() - t0, 2)
+    stats["peak_rss_mb"] = executor.peak_rss_mb()
+    stats["peak_rss_mb_here"] = _peak_rss_mb()
+    run = {"settings": settings.to_dict(), "model": encoder.model, "model_fingerprint": fingerprint,
+           "min_pair_score": options["min_pair_score"], "calibration": calibration.to_dict(), "format": FORMAT}
+    if len(ids) < SMALL_CORPUS:
+        run["note"] = (f"{len(ids)} articles: the same-event score is calibrated on a corpus of several hundred articles; "
+                       "on a small corpus it is conservative (it misses same-event pairs rather than confirming wrong "
+                       "ones): a lower min_pair_score shows more")
+    return {"articles": articles, "meta": meta, "bad_rows": bad_rows, "pairs": pair_records,
+            "alignments": alignment_records, "segments": segments, "run": run, "stats": stats}
+
+
+def _background(paths: list[Path], size: int) -> dict[str, ev.Background]:
+    """Per language, the ``size`` claims (exact duplicates excluded) with the smallest
+    :func:`~align.corpus.events.sample_key`: a deterministic sample, read partition by
+    partition with bounded memory.
+    """
+    heaps: dict[str, list] = {}
+    for path in paths:
+        data = read_partition(path)
+        claims = [s for s in data["segments"] if s["unit"] == "claim"]
+        langs = {a["id"]: a["lang"] for a in data["articles"]}
+        for s, vec in zip(claims, data["claims"], strict=True):
+            if s["duplicate_of"] is not None:
+                continue
+            key = -int.from_bytes(ev.sample_key(s["article"], s["sentence"] and f"{s['sentence']}.{s['part']}" or str(s["id"])), "big")
+            heap = heaps.setdefault(langs[s["article"]], [])
+            item = (key, s["article"], vec)
+            if len(heap) < size:
+                heapq.heappush(heap, item)
+            elif key > heap[0][0]:
+                heapq.heapreplace(heap, item)
+    out = {}
+    for lang, heap in sorted(heaps.items()):
+        heap.sort(key=lambda x: -x[0])
+        out[lang] = ev.Background(np.array([h[2] for h in heap], np.float32), np.array([h[1] for h in heap]))
+    return out
+
+
+def default_workdir(outdir: str | os.PathLike) -> Path:
+    """Where a run writes its partitions: ``OUTDIR/.partitions``."""
+    return Path(outdir) / ".partitions"

@@ -1,0 +1,204 @@
+"""Writers of a corpus result: Parquet tables, the standalone HTML overview, the XLSX summary.
+
+Every file is written atomically (``align.writers.files.atomic_write``) and is the same, byte for
+byte, for the same input: rows sorted, scores rounded, no run date or timing in any file. The HTML
+page follows the report page's rules (``align.writers.html``): no network resources, no script
+(its Content-Security-Policy forbids both), every text escaped, Persian/Arabic cells
+right-to-left.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..text import RTL_LANGUAGES, is_rtl
+from ..writers.files import atomic_write
+from ..writers.html import CSS, _esc, _text_cell
+from ..writers.xlsx import xlsx_workbook
+
+_STRING_LISTS = {"articles", "outlets", "langs", "members", "flags", "flag_kinds", "a_claims", "b_claims"}
+_INTS = {"n_sentences", "n_claims", "chars", "id", "sentence", "part", "start", "end", "paragraph", "duplicate_of",
+         "date_gap_days", "n_matches", "n_articles", "n_outlets", "n_langs", "n_shared", "n_flagged"}
+_FLOATS = {"cos", "claim_gain", "claim_z", "coverage_a", "coverage_b", "coverage", "score", "confidence", "similarity", "margin", "gain"}
+_BOOLS = {"confirmed", "disagreement"}
+MAX_ROWS_PER_EVENT = 150  # in the HTML matrix; the Parquet and XLSX files have all
+
+
+def _type(table: str, column: str):
+    import pyarrow as pa
+
+    if column in _STRING_LISTS:
+        return pa.list_(pa.string())
+    if column in _INTS and (column != "id" or table == "segments"):
+        return pa.int64()
+    if column in _FLOATS:
+        return pa.float64()
+    if column in _BOOLS:
+        return pa.bool_()
+    return pa.string()
+
+
+def parquet_bytes(name: str, records: list[dict], columns: list[str]) -> bytes:
+    """A table as Parquet bytes with a fixed schema (lists of text as list<string>)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(c, _type(name, c)) for c in columns])
+    table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in records], schema=schema)
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+def write_parquet(path: str | os.PathLike, records: list[dict], columns: list[str]) -> Path:
+    """Write one table atomically (the file name without ``.parquet`` names the table)."""
+    path = Path(path)
+    return atomic_write(path, parquet_bytes(path.stem, records, columns))
+
+
+def atomic_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 text atomically."""
+    return atomic_write(path, text.encode("utf-8"))
+
+
+# -- XLSX ---------------------------------------------------------------------------------------
+
+def _flat(record: dict, columns: list[str]) -> dict:
+    out = {}
+    for c in columns:
+        v = record.get(c)
+        out[c] = "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
+    return out
+
+
+def write_xlsx(path: str | os.PathLike, tables: dict[str, list[dict]], run: dict[str, Any], columns: dict[str, list[str]]) -> Path:
+    """Sheets: events, clusters, same-event pairs, articles, bad rows, and the run record."""
+    pairs = [p for p in tables["article_pairs"] if p["confirmed"]]
+    sheets = [
+        ("events", columns["events"], [_flat(r, columns["events"]) for r in tables["events"]]),
+        ("clusters", columns["clusters"], [_flat(r, columns["clusters"]) for r in tables["clusters"]]),
+        ("same-event pairs", columns["article_pairs"], [_flat(r, columns["article_pairs"]) for r in pairs]),
+        ("articles", columns["articles"], [_flat(r, columns["articles"]) for r in tables["articles"]]),
+        ("bad rows", columns["bad_rows"], [_flat(r, columns["bad_rows"]) for r in tables["bad_rows"]]),
+    ]
+    widths = {"text": 70, "title": 50, "flags": 50, "members": 30, "articles": 30, "outlets": 30, "reason": 60, "where": 24,
+              "url": 30, "speaker": 18}
+    return atomic_write(path, xlsx_workbook(sheets, {"claimalign corpus": True, **run}, widths))
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+_CORPUS_CSS = """
+.claimalign table.matrix{table-layout:auto}
+.claimalign table.matrix td.mark{text-align:center;white-space:nowrap;font-size:12px}
+.claimalign table.matrix td.mark b{color:#185;font-size:14px}
+.claimalign table.matrix th.outlet{font-size:12px;font-weight:normal;max-width:110px}
+.claimalign .scope{font-size:11px;color:#666;white-space:nowrap}
+.claimalign h3.event{border-top:2px solid #ccc;padding-top:8px}
+""".strip()
+
+
+def _cell(text: str, lang: str, label: str = "", speaker: str = "") -> str:
+    """A text cell, right-to-left for Persian/Arabic; with a label (and speaker) as the report's cells."""
+    if label:
+        return _text_cell((label,), text, lang, speaker, 240)
+    d = _dir(text, lang)
+    return f'<td class="{d}" dir="{d}" lang="{_esc(lang)}">{_esc(text)}</td>'
+
+
+def _dir(text: str, lang: str | None) -> str:
+    return "rtl" if (lang in RTL_LANGUAGES or is_rtl(text or "")) else "ltr"
+
+
+def render_html(tables: dict[str, list[dict]], run: dict[str, Any], *, standalone: bool, max_events: int | None = None,
+                max_rows: int = MAX_ROWS_PER_EVENT) -> str:
+    """The overview: counts, the events, then per event a claims x outlets coverage matrix
+    (shared claims first), then the bad rows and the run record.
+    """
+    arts = {a["id"]: a for a in tables["articles"]}
+    events = tables["events"]
+    clusters_of: dict[str, list[dict]] = {}
+    for c in tables["clusters"]:
+        clusters_of.setdefault(c["event"], []).append(c)
+    confirmed = sum(1 for p in tables["article_pairs"] if p["confirmed"])
+    langs: dict[str, int] = {}
+    for a in tables["articles"]:
+        langs[a["lang"]] = langs.get(a["lang"], 0) + 1
+    parts = [
+        f"<p class='meta'>{len(arts)} articles ({_esc(', '.join(f'{k} {v}' for k, v in sorted(langs.items())))}) · "
+        f"{len(tables['bad_rows'])} bad rows skipped · {len(tables['article_pairs'])} candidate pairs · {confirmed} same-event "
+        f"pairs (score ≥ {float(run.get('min_pair_score') or 0):.2f}) · {len(events)} events · {len(tables['clusters'])} claim "
+        f"clusters · model {_esc(run.get('model'))}</p>"
+    ]
+    shown = events if max_events is None else events[:max_events]
+    head = ("<tr><th style='width:7%'>event</th><th style='width:8%'>first date</th><th>first report</th>"
+            "<th style='width:6%'>articles</th><th style='width:9%'>languages</th><th style='width:7%'>shared claims</th>"
+            "<th style='width:7%'>claims with flags</th></tr>")
+    body = []
+    for e in shown:
+        first = min(e["articles"], key=lambda i: (arts[i]["date"] is None, arts[i]["date"] or "", i))
+        lang = arts[first]["lang"]
+        body.append(f"<tr><td><a href='#{_esc(e['event'])}'>{_esc(e['event'])}</a></td><td>{_esc(e['first_date'] or '')}</td>"
+                    f"{_cell(e['title'] or '', lang)}<td>{e['n_articles']}</td><td>{_esc(', '.join(e['langs']))}</td>"
+                    f"<td>{e['n_shared']}</td><td>{e['n_flagged']}</td></tr>")
+    parts.append(f"<h3>Events ({len(events)})</h3><table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>")
+    if max_events is not None and len(events) > max_events:
+        parts.append(f"<p class='meta'>… {len(events) - max_events} more events (corpus.to_html() shows all)</p>")
+    for e in shown:
+        parts.append(_event_matrix(e, clusters_of.get(e["event"], []), arts, max_rows))
+    if tables["bad_rows"]:
+        rows = "".join(f"<tr><td>{_esc(b['id'])}</td><td>{_esc(b['where'])}</td><td>{_esc(b['reason'])}</td><td>{_esc(b['action'])}</td></tr>"
+                       for b in tables["bad_rows"])
+        parts.append(f"<h3>Bad rows ({len(tables['bad_rows'])})</h3><table><thead><tr><th style='width:20%'>id</th>"
+                     f"<th style='width:20%'>where</th><th>reason</th><th style='width:8%'>action</th></tr></thead><tbody>{rows}</tbody></table>")
+    inner = f'<div class="claimalign">{"".join(parts)}</div>'
+    style = f"<style>{CSS}\n{_CORPUS_CSS}</style>"
+    if not standalone:
+        return style + inner
+    run_rows = "".join(f"<tr><th style='width:18%'>{_esc(k)}</th><td>{_esc(json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)}</td></tr>"
+                       for k, v in run.items())
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f"<title>claimalign corpus: {len(arts)} articles, {len(events)} events</title>{style}</head><body>"
+            f"<h2 class='claimalign'>claimalign corpus: {len(arts)} articles, {len(events)} events</h2>{inner}"
+            f"<details class='claimalign'><summary>run</summary><table>{run_rows}</table></details></body></html>\n")
+
+
+def _event_matrix(e: dict, clusters: list[dict], arts: dict[str, dict], max_rows: int) -> str:
+    """One event: its articles, then claims (rows) x outlets (columns)."""
+    outlets: dict[str, list[dict]] = {}
+    for i in e["articles"]:
+        a = arts[i]
+        outlets.setdefault(a["outlet"] or a["id"], []).append(a)
+    cols = sorted(outlets, key=lambda o: (min(a["lang"] for a in outlets[o]), o))
+    heads = "".join(
+        f"<th class='outlet'>{_esc(o)}<br><span class='scope'>{_esc('/'.join(sorted({a['lang'] for a in outlets[o]})))} "
+        f"{_esc(min((a['date'] or '' for a in outlets[o]), default=''))}</span></th>" for o in cols)
+    rows = []
+    for c in clusters[:max_rows]:
+        labels: dict[str, list[str]] = {}
+        for m in c["members"]:
+            aid, lab = m.rsplit(":", 1)
+            a = arts.get(aid)
+            if a is not None:
+                labels.setdefault(a["outlet"] or a["id"], []).append(lab if len(outlets[a["outlet"] or a["id"]]) == 1 else f"{aid}:{lab}")
+        marks = "".join(
+            f"<td class='mark'><b>●</b> <span class='id'>{_esc(';'.join(labels[o]))}</span></td>" if o in labels else "<td class='mark'></td>"
+            for o in cols)
+        flags = "".join(f'<span class="flag">{_esc(f)}</span>' for f in c["flags"])
+        conf = "" if c["confidence"] is None else f"{c['confidence']:.2f}"
+        rows.append(f"<tr>{_cell(c['text'], c['lang'], c['cluster'], c['speaker'] or '')}<td>{_esc(c['first_date'] or '')}"
+                    f"<br><span class='scope'>{_esc(c['scope'])}</span></td><td>{conf}</td>{marks}<td>{flags}</td></tr>")
+    more = (f"<p class='meta'>… {len(clusters) - max_rows} more claims of this event (clusters.parquet, "
+            "corpus.filter(event=…).to_frame())</p>") if len(clusters) > max_rows else ""
+    title = e["title"] or ""
+    d = _dir(title, None)
+    articles = "; ".join(f"{a['id']} ({a['outlet'] or '?'}, {a['lang']}, {a['date'] or 'no date'})"
+                         for i in e["articles"] for a in [arts[i]])
+    return (f"<h3 class='event' id='{_esc(e['event'])}'>{_esc(e['event'])} · {_esc(e['first_date'] or 'no date')} · "
+            f"<span dir='{d}'>{_esc(title[:160])}</span></h3><p class='meta'>{_esc(articles)}</p>"
+            f"<table class='matrix'><thead><tr><th style='min-width:320px'>claim (as first reported)</th><th>first date</th>"
+            f"<th>confidence</th>{heads}<th>flags between versions</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}")
