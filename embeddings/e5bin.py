@@ -23,6 +23,8 @@ class E5FormatError(ValueError):
 
 @dataclass
 class E5Config:
+    """Dimensions of the model (the file header)."""
+
     hidden: int
     layers: int
     heads: int
@@ -36,6 +38,8 @@ class E5Config:
 
 @dataclass
 class E5Tokenizer:
+    """The tokenizer tables of the file: pieces, scores, special ids, normalisation map."""
+
     pieces: list[str]
     scores: np.ndarray  # (n_pieces,) float32
     bos: int
@@ -126,9 +130,11 @@ class E5File:
     # -- tensors -----------------------------------------------------------
     @property
     def tensor_names(self) -> list[str]:
+        """Names of the tensors in the file's directory."""
         return list(self._tensors)
 
     def tensor(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """Tensor ``name`` as float32 of ``shape`` (Q4_0 tensors dequantised)."""
         try:
             t = self._tensors[name]
         except KeyError:

