@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--langs", help="languages of all articles, comma-separated (e.g. fa,ar,en); detected when omitted")
     c.add_argument("-o", "--output", default="report.csv", help="report path; the format follows the extension: .csv, .xlsx, .html, .jsonl, or .vecalign (parallel mode: Vecalign's [0]:[0, 1]:score lines); default report.csv")
     c.add_argument("--model", default="default", help="'default' (offline multilingual-e5-small), a local sentence-transformers directory, or a model name already in the Hugging Face cache")
+    c.add_argument("--precision", choices=["auto", "int8", "fp32"], default="auto", help="the default model's variant: int8 (quantised ONNX, fast; what auto picks) or fp32 (the exact model)")
     c.add_argument("--lang-a", help="language of A (ISO code, e.g. fa); detected when omitted")
     c.add_argument("--lang-b", help="language of B (ISO code, e.g. ar); detected when omitted")
     c.add_argument("--min-score", type=float, help="keep pairs with confidence >= this (0-1; default: the calibrated threshold)")
@@ -110,7 +111,7 @@ def _settings(args) -> CompareSettings:
     else:
         langs = [args.lang_a, args.lang_b] + [None] * len(args.more)
     return CompareSettings(
-        model=args.model, langs=tuple(langs), min_score=args.min_score, k=args.k, unit=args.unit,
+        model=args.model, precision=args.precision, langs=tuple(langs), min_score=args.min_score, k=args.k, unit=args.unit,
         speaker=args.speaker, same_speaker=False if args.any_speaker else None, repair_zwnj=args.repair_zwnj,
         mode=args.mode, segmented=args.segmented, cache=not args.no_cache, progress=False if args.quiet else "auto",
     )

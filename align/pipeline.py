@@ -37,6 +37,7 @@ def compare(
     *more: Source,
     langs: Sequence[str | None] | None = None,
     model: str | os.PathLike = "default",
+    precision: str = "auto",
     encoder: Encoder | None = None,
     lang_a: str | None = None,
     lang_b: str | None = None,
@@ -64,9 +65,12 @@ def compare(
     model : str or path
         "default" (offline multilingual-e5-small), a local sentence-transformers directory, or a
         model name already in the Hugging Face cache.
+    precision : {"auto", "int8", "fp32"}
+        The default model's variant: "auto"/"int8" the quantised ONNX graph (fast), "fp32" the
+        exact model.
     encoder : Encoder, optional
-        A ready encoder (then ``model``, ``cache`` and ``progress`` are its own: giving them too
-        is an error).
+        A ready encoder (then ``model``, ``precision``, ``cache`` and ``progress`` are its own:
+        giving them too is an error).
     lang_a, lang_b : str, optional
         Languages of A and B (ISO codes); detected when omitted.
     min_score : float, optional
@@ -114,13 +118,13 @@ def compare(
     else:
         langs = (lang_a, lang_b, *([None] * len(more)))
     if encoder is not None:
-        given = [name for name, value, default in (("model", model, "default"), ("cache", cache, True),
-                                                   ("progress", progress, "auto")) if value != default]
+        given = [name for name, value, default in (("model", model, "default"), ("precision", precision, "auto"),
+                                                   ("cache", cache, True), ("progress", progress, "auto")) if value != default]
         if given:
             raise InputError(f"{', '.join(given)}: options of the encoder; pass them to Encoder(...) or drop encoder=")
-        model = encoder.model
+        model, precision = encoder.model, encoder.precision
     settings = CompareSettings(
-        model=model, langs=langs, min_score=min_score, k=k, unit=unit, speaker=speaker, same_speaker=same_speaker,
+        model=model, precision=precision, langs=langs, min_score=min_score, k=k, unit=unit, speaker=speaker, same_speaker=same_speaker,
         repair_zwnj=repair_zwnj, mode=mode, segmented=segmented, parallel=parallel, cache=cache, progress=progress,
     )
     return run(sources, settings, encoder)
@@ -139,7 +143,8 @@ def run(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder |
     """
     if len(sources) != len(settings.langs) or len(sources) < 2:
         raise InputError(f"{len(sources)} articles for {len(settings.langs)} languages: compare needs two or more, one language each")
-    encoder = encoder or Encoder(settings.model, cache=settings.cache, show_progress=settings.progress)
+    encoder = encoder or Encoder(settings.model, precision=settings.precision, cache=settings.cache,
+                                 show_progress=settings.progress)
     if settings.mode == "parallel":
         return _parallel(sources, settings, encoder)
     sides = [prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented)
@@ -169,6 +174,7 @@ def run_options(settings: CompareSettings, encoder: Encoder, calibration: Calibr
     return {
         "model": encoder.model,
         "model_fingerprint": encoder.fingerprint,
+        "precision": encoder.precision,
         "k": settings.k,
         "min_score": float(threshold),
         "equivalent": calibration.equivalent,

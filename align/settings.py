@@ -18,7 +18,7 @@ from .errors import InputError
 
 MODES = ("comparable", "parallel")
 UNITS = ("sentence", "claim")
-PRECISIONS = ("int8", "fp32")
+PRECISIONS = ("auto", "int8", "fp32")
 _LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 
 
@@ -114,8 +114,9 @@ class CompareSettings:
     model : str
         "default" (the offline multilingual-e5-small), a local sentence-transformers directory,
         or a model name already in the Hugging Face cache.
-    precision : {"int8", "fp32"}
-        The default model's variant; other models run as they are (only "fp32" is meaningful).
+    precision : {"auto", "int8", "fp32"}
+        The default model's variant: "int8" (dynamically quantised ONNX graph, the default through
+        "auto") or "fp32" (the exact model); other models run as they are ("auto" or "fp32").
     langs : tuple of (str or None)
         The language of each article in order (None: detected).
     min_score : float or None
@@ -144,7 +145,7 @@ class CompareSettings:
     """
 
     model: str = "default"
-    precision: str = "int8"
+    precision: str = "auto"
     langs: tuple[str | None, ...] = ()
     min_score: float | None = None
     k: int = 4
