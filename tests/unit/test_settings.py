@@ -14,7 +14,7 @@ from align.settings import CompareSettings, ParallelSettings, check_lang
 
 def test_defaults():
     s = CompareSettings()
-    assert (s.model, s.precision, s.langs, s.min_score, s.k, s.unit, s.mode) == ("default", "int8", (), None, 4, "sentence", "comparable")
+    assert (s.model, s.precision, s.langs, s.min_score, s.k, s.unit, s.mode) == ("default", "auto", (), None, 4, "sentence", "comparable")
     assert s.same_speaker is True and s.parallel is None and s.n_articles == 2  # comparable: same_speaker on
 
 
@@ -68,7 +68,7 @@ def test_language_codes_are_normalised(given, code):
     ("unit", "paragraph", "unit must be one of 'sentence', 'claim'"),
     ("unit", None, "unit must be one of"),
     ("mode", "translation", "mode must be one of 'comparable', 'parallel'"),
-    ("precision", "fp16", "precision must be one of 'int8', 'fp32'"),
+    ("precision", "fp16", "precision must be one of 'auto', 'int8', 'fp32'"),
     ("model", "", "model must be"),
     ("model", "  ", "model must be"),
     ("model", None, "model must be"),
