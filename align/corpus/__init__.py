@@ -150,7 +150,7 @@ def compare_corpus(
         if outdir.exists() and not outdir.is_dir():
             raise InputError(f"{outdir}: exists and is not a directory")
     articles, bad = read_corpus(source, metadata=metadata, on_error=on_error)
-    encoder = encoder or Encoder(settings.model, cache=cache)
+    encoder = encoder or Encoder(settings.model, cache=cache, show_progress=False)  # the run has its own bars
     temporary = workdir is None and outdir is None
     work = Path(tempfile.mkdtemp(prefix="claimalign-corpus-")) if temporary else Path(workdir or default_workdir(outdir))
     executor = make_executor(client, workers)

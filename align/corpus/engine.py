@@ -290,8 +290,13 @@ class DaskExecutor:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def encoder(self, encoder: Encoder) -> dict:
-        """What the tasks get for the encoder: its constructor arguments."""
-        return encoder_spec(encoder)
+        """What the tasks get for the encoder: its constructor arguments (an encoder that takes a
+        thread count gets one thread: a worker runs one task per thread).
+        """
+        spec = encoder_spec(encoder)
+        if "threads" in spec and spec["threads"] is None:
+            spec["threads"] = 1
+        return spec
 
     def run(self, fn: Callable, jobs: Iterable[tuple[int, Any]], common: dict[str, Any]) -> Iterator[tuple[int, Any]]:
         """(job index, result) for each job, as they finish; at most 2 per worker + 2 in flight."""

@@ -71,7 +71,8 @@ def article_vectors(claims: np.ndarray, title: np.ndarray | None = None) -> tupl
 def centre(mean: np.ndarray, lead: np.ndarray, langs: Sequence[str]) -> np.ndarray:
     """Centred article vectors (see the module docstring), float32, unit rows: the mean of all
     articles is removed (the direction every text of the model shares), then each language's
-    offset from it, weighted n / (n + CENTRE_SHRINK) for a language of n articles."""
+    offset from it, weighted n / (n + CENTRE_SHRINK) for a language of n articles.
+    """
     v = unit(unit(mean) + unit(lead))
     langs = np.asarray(langs)
     overall = v.mean(0)
@@ -229,7 +230,8 @@ def coverage(a: np.ndarray, b: np.ndarray, bg_a: ClaimBackground, bg_b: ClaimBac
              matched: Sequence[tuple[Sequence[int], Sequence[int]]], active_a: np.ndarray, active_b: np.ndarray) -> dict[str, float]:
     """How much of each article the other carries: the share of each article's claims (exact
     duplicates excluded) in a matched pair (``matched``: claim indexes) that beats the background;
-    ``coverage`` is the mean of the two shares."""
+    ``coverage`` is the mean of the two shares.
+    """
     na, nb = int(active_a.sum()), int(active_b.sum())
     if not na or not nb:
         return {"coverage_a": 0.0, "coverage_b": 0.0, "coverage": 0.0}

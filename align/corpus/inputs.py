@@ -1,7 +1,7 @@
 """Reading a corpus: a folder of text files (with an optional metadata table) or one table.
 
-- **Folder**: every regular, non-hidden file ending in ``.txt``, ``.text``, ``.md``, ``.html`` or
-  ``.htm`` is an article; its id is the file name without the extension. A metadata table
+- **Folder**: every regular, non-hidden file ending in ``.txt``, ``.text``, ``.html`` or ``.htm``
+  is an article (a ``README.md`` beside them is not); its id is the file name without the extension. A metadata table
   (``metadata.csv``/``.tsv``/``.jsonl``/``.parquet`` in the folder, or ``metadata=PATH``) may give
   ``lang, outlet, date, title, url`` per id (``article_id`` is accepted for ``id``).
 - **Table** (CSV, TSV, JSONL or Parquet): one article per row with ``id, text`` and optionally
@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..settings import check_lang
 from ..text import has_letters
 
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".text", ".html", ".htm")
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 METADATA_NAMES = tuple(f"metadata{s}" for s in TABLE_SUFFIXES)
 FIELDS = ("id", "lang", "outlet", "date", "title", "url", "text")

@@ -23,7 +23,7 @@ from align.errors import InputError
 REALNEWS = ROOT / "benchmarks" / "realnews"
 EVENTS = ("e05", "e08")
 TABLES = ("articles", "segments", "article_pairs", "alignments", "clusters", "events", "bad_rows")
-BAD = {"zz_empty", "zz_binary", "zz_dup"}  # zz_dup.md and zz_dup.txt: a duplicate id (the first, .md, is kept)
+BAD = {"zz_empty", "zz_binary", "zz_dup"}  # zz_dup.htm and zz_dup.txt: a duplicate id (the first, .htm, is kept)
 
 
 def _distractors() -> list[tuple[str, str, str, str]]:
@@ -56,7 +56,7 @@ def corpus_dir(tmp_path_factory) -> Path:
         rows.append({"id": aid, "lang": lang, "outlet": f"outlet {aid}", "date": date, "title": ""})
     (d / "zz_empty.txt").write_text("\n \n", encoding="utf-8")
     (d / "zz_binary.txt").write_bytes(bytes(range(256)) * 16)
-    (d / "zz_dup.md").write_text(tatoeba("deu", "eng")[600] + "\n" + tatoeba("deu", "eng")[601] + "\n", encoding="utf-8")
+    (d / "zz_dup.htm").write_text(tatoeba("deu", "eng")[600] + "\n" + tatoeba("deu", "eng")[601] + "\n", encoding="utf-8")
     (d / "zz_dup.txt").write_text("A second file with the same id.\n", encoding="utf-8")
     pd.DataFrame(rows).to_csv(d / "metadata.csv", index=False)
     return d

@@ -24,7 +24,8 @@ def test_folder_with_metadata_and_bad_files(tmp_path):
     (tmp_path / "c_en.html").write_text(f"<html><body><p>{EN}</p></body></html>", encoding="utf-8")
     (tmp_path / "d_empty.txt").write_text("   \n", encoding="utf-8")
     (tmp_path / "e_binary.txt").write_bytes(bytes(range(256)) * 8)
-    (tmp_path / "a_fa.md").write_text(FA, encoding="utf-8")  # duplicate id a_fa
+    (tmp_path / "a_fa.htm").write_text(FA, encoding="utf-8")  # duplicate id a_fa (the .htm comes first and is kept)
+    (tmp_path / "README.md").write_text("# not an article", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text(EN, encoding="utf-8")
     (tmp_path / "notes.csv").write_text("not,an,article\n", encoding="utf-8")
     (tmp_path / "metadata.csv").write_text(
