@@ -9,6 +9,7 @@ import time
 import warnings
 from pathlib import Path
 
+from .corpus import cli as corpus_cli
 from .errors import ClaimalignError, InputError, ModelError
 from .settings import CompareSettings
 from .text import terminal_safe
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     c.add_argument("--force", action="store_true", help="replace the report even if it is read-only")
     c.add_argument("-q", "--quiet", action="store_true", help="print only where the report went")
+    corpus_cli.add_parser(sub)
     return p
 
 
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "compare":
             return _compare(args)
+        if args.command == "corpus":
+            return corpus_cli.main(args)
     except (ClaimalignError, ModelError) as exc:
         _say(f"claimalign: error: {exc}", err=True)
         return 2
