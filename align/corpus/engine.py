@@ -37,7 +37,6 @@ import json
 import os
 import sys
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -400,37 +399,46 @@ def read_partition(path: Path) -> dict[str, Any]:
     return out
 
 
-class _PartitionCache:
-    """The last few prepared partitions read, for building pair jobs."""
+def _partition_sides(path: Path) -> dict[str, dict]:
+    """The prepared articles of one partition as side payloads (see :func:`_side`)."""
+    data = read_partition(path)
+    docs: dict[str, dict] = {}
+    for s in data["segments"]:
+        aid = s["article"]
+        d = docs.setdefault(aid, {"id": aid, "sentences": [], "claims": []})
+        if s["unit"] == "document":
+            d["text"], d["lang"] = s["text"], s["lang"]
+        else:
+            fields = {k: v for k, v in s.items() if k not in ("article", "unit")}
+            d["sentences" if s["unit"] == "sentence" else "claims"].append(fields)
+    offset = 0
+    for a in data["articles"]:
+        n = a["n_claims"]
+        docs[a["id"]]["embeddings"] = data["claims"][offset: offset + n]
+        offset += n
+    return docs
 
-    def __init__(self, paths: list[Path], size: int = 4):
-        self.paths = paths
-        self.size = size
-        self.cache: OrderedDict[int, dict[str, dict]] = OrderedDict()
 
-    def sides(self, part: int) -> dict[str, dict]:
-        if part in self.cache:
-            self.cache.move_to_end(part)
-            return self.cache[part]
-        data = read_partition(self.paths[part])
-        docs: dict[str, dict] = {}
-        for s in data["segments"]:
-            aid = s["article"]
-            d = docs.setdefault(aid, {"id": aid, "sentences": [], "claims": []})
-            if s["unit"] == "document":
-                d["text"], d["lang"] = s["text"], s["lang"]
-            else:
-                fields = {k: v for k, v in s.items() if k not in ("article", "unit")}
-                d["sentences" if s["unit"] == "sentence" else "claims"].append(fields)
-        offset = 0
-        for a in data["articles"]:
-            n = a["n_claims"]
-            docs[a["id"]]["embeddings"] = data["claims"][offset: offset + n]
-            offset += n
-        self.cache[part] = docs
-        while len(self.cache) > self.size:
-            self.cache.popitem(last=False)
-        return docs
+def _pair_jobs(chunks: list[list[tuple]], todo: list[int], paths: list[Path], part_of: dict[str, int]) -> Iterator[tuple[int, dict]]:
+    """(chunk index, job) for the chunks to compute, in order. Every prepared partition is read
+    once; an article's payload is kept until the last chunk that needs it.
+    """
+    last_use: dict[str, int] = {}
+    for k, n in enumerate(todo):
+        for p in chunks[n]:
+            last_use[p[0]] = last_use[p[1]] = k
+    store: dict[str, dict] = {}
+    for k, n in enumerate(todo):
+        need = sorted({x for p in chunks[n] for x in p[:2]}, key=lambda x: (part_of[x], x))
+        for x in need:
+            if x not in store:
+                for aid, d in _partition_sides(paths[part_of[x]]).items():
+                    if last_use.get(aid, -1) >= k and aid not in store:
+                        store[aid] = d
+        yield n, {"pairs": chunks[n], "sides": {x: store[x] for x in need}}
+        for x in need:
+            if last_use[x] == k:
+                del store[x]
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -535,18 +543,10 @@ def run_corpus(
     pair_paths = [workdir / f"pairs-{k}.npz" for k in pair_keys]
     todo_pairs = [n for n in range(len(pair_chunks)) if not pair_paths[n].exists()]
     stats["pair_partitions"], stats["pair_reused"] = len(pair_chunks), len(pair_chunks) - len(todo_pairs)
-    cache = _PartitionCache(prep_paths)
-
-    def jobs() -> Iterator[tuple[int, dict]]:
-        for n in todo_pairs:
-            need = sorted({x for p in pair_chunks[n] for x in p[:2]}, key=lambda x: (part_of[x], x))
-            sides = {x: cache.sides(part_of[x])[x] for x in need}
-            yield n, {"pairs": pair_chunks[n], "sides": sides}
-
     common = {"encoder": executor.encoder(encoder), "options": options, "background": background}
     bar = _Progress(show, len(todo_pairs), "aligning candidate pairs")
     try:
-        for n, payload in executor.run(align_partition, jobs(), common):
+        for n, payload in executor.run(align_partition, _pair_jobs(pair_chunks, todo_pairs, prep_paths, part_of), common):
             write_partition(pair_paths[n], payload)
             bar.update()
     finally:
