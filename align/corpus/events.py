@@ -43,6 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .calibration import EVENT_CALIBRATION
+
 LEAD = 3  # claims in an article's lead
 CENTRE_SHRINK = 10  # a language's mean is weighted n / (n + CENTRE_SHRINK)
 BACKGROUND_K = 4  # nearest claims that make a claim's background
@@ -271,8 +273,7 @@ class EventCalibration:
     @classmethod
     def default(cls) -> EventCalibration:
         """The shipped calibration (``align/corpus/calibration.py``)."""
-        from .calibration import EVENT_CALIBRATION as c
-
+        c = EVENT_CALIBRATION
         return cls(tuple(c["weights"]), tuple(c["mean"]), tuple(c["scale"]), c["intercept"], c["threshold"], c["source"])
 
     def __call__(self, features: dict[str, float] | np.ndarray) -> float | np.ndarray:

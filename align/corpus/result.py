@@ -32,6 +32,7 @@ from ..speakers import speaker_matches
 from ..text import terminal_safe
 from . import outputs
 from .clusters import SCOPES, build_clusters
+from .events import events_from_pairs
 
 TABLES = ("articles", "segments", "article_pairs", "alignments", "clusters")
 COLUMNS = {
@@ -62,8 +63,6 @@ def build_records(out: dict[str, Any]) -> dict[str, list[dict]]:
     meta = {m["id"]: m for m in out["meta"]}
     confirmed = sorted((p["a"], p["b"]) for p in out["pairs"] if p["confirmed"])
     dates = {i: by_id[i].date for i in meta}
-    from .events import events_from_pairs
-
     event_of = events_from_pairs(sorted(meta), confirmed, dates)
     info = {i: {"source": by_id[i].source, "lang": meta[i]["lang"], "date": by_id[i].date} for i in meta}
     claims = {}

@@ -74,6 +74,8 @@ ALLOWED_LAZY = {
     ("align.report", "align.review"),  # ipywidgets: optional
     ("align.report", "align.plots"),  # matplotlib: optional
     ("align", "align.report"),  # the package's public names load on first use (PEP 562): load_report
+    ("align.corpus", "align.corpus"),  # the same for align.corpus (its CLI module must import fast)
+    ("align.corpus.cli", "align.corpus"),  # the corpus command's work, after parsing: --help stays instant
 }
 
 
