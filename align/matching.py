@@ -1,13 +1,38 @@
-"""Choosing pairs from a margin matrix, and the confidence of each pair (pure numpy).
+"""Choosing pairs, and the confidence of each pair (numpy).
 
-A pair is proposed when two segments are each other's best candidate by margin (mutual best),
-extended to a two-segment side when a neighbour of the partner also prefers it. Its confidence
-is a logistic function of two scale-free features of the margin matrix: how far the pair's margin
-stands above the matrix's mean, and how far above the runner-up in its row and column, both in
-units of the matrix's standard deviation. Scale-free because a model's margins are compressed
-very differently per language pair (fa-ar far more than de-fr); in units of the spread the same
-coefficients transfer. The coefficients and the default threshold are fitted on benchmark data
-(see ``benchmarks/calibrate.py`` and ``calibration.json``), never on the example articles.
+**Every counterpart.** A claim may state what several claims of the other document state (an
+article that repeats its headline in the body, a sentence that bundles two facts). So pairs are
+not one-to-one: every claim's best few partners, and every partner's best few claims, are
+*candidates* (``TOP`` per row and per column, by background margin), and each candidate whose
+confidence reaches the threshold is a pair of its own. Pair indexes may repeat across pairs.
+
+**Confidence** is a logistic function (``align.calibration``) of features that mean the same in
+a 5-sentence article as in a 5,000-sentence one:
+
+- ``background_margin``: the pair's cosine minus the mean of its two claims' backgrounds (each
+  claim's closeness to a fixed sample of unrelated sentences of the other language, see
+  ``align.background``) — absolute, and corrected for the language pair and for hubs;
+- ``document_level``: the mean background margin of all pairs of the two documents — how close
+  they are as a whole (two reports of one visit are close everywhere), in the same absolute
+  units, never as a spread;
+- ``document_margin``: the cosine minus the mean of the two claims' average cosines to their
+  ``k`` nearest claims of the other document — how the pair stands out among the documents' own
+  claims;
+- ``gap``: the background margin minus that of the best competitor in the pair's row and column,
+  the background itself (margin 0) counting as a competitor — negative for a second counterpart,
+  so a runner-up is reported only when it is nearly as close as the best;
+- ``shared``, ``any_shared``, ``number_conflict``: names, places and numbers the two claims
+  share across scripts (``align.evidence``).
+
+No feature is measured in units of the document's own score spread: in a short article where
+every sentence is about the same visit, that spread says little.
+
+Two pairs of one claim with adjacent segments (i with j and j + 1, each preferring i) are shown
+as one pair (one claim stated across two segments) when the merged text, embedded as one, is
+closer to i than each part alone. Two
+claims attributed to two different identified speakers are never paired. The coefficients and
+the default threshold are fitted on benchmark data (``benchmarks/calibrate.py``), never on the
+example articles.
 """
 from __future__ import annotations
 
@@ -16,9 +41,18 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import background
 from .calibration import Calibration
+from .evidence import Evidence
 from .scoring import MarginScores, margin_scores, top2
 from .sides import Side, speaker_labels
+
+MERGE_GAIN = 0.01  # cosine by which a merged text must beat its best part (above the int8 model's noise)
+TOP = 2  # candidates per claim, in each direction (at least 2: the runner-up is the gap's competitor)
+FEATURES = ("background_margin", "document_level", "document_margin", "gap", "shared", "any_shared", "number_conflict")
+
+MergeCheck = Callable[[tuple[int, ...], tuple[int, ...]], bool]
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -26,50 +60,63 @@ class Pair:
 
     a: tuple[int, ...]
     b: tuple[int, ...]
-    similarity: float  # cosine of the core (mutual-best) pair
-    margin: float
-    margin_z: float  # (margin - matrix mean) / matrix std
-    gap_z: float  # (margin - best competitor in row and column) / matrix std
+    similarity: float  # cosine of the core pair
+    margin: float  # ratio margin within the documents (shown in reports)
+    background_margin: float  # cosine minus the mean of the two claims' backgrounds
+    gap: float  # background margin minus the best competitor's in its row and column (or 0)
     score: float  # confidence in [0, 1]
 
 
-def choose_pairs(
-    cos: np.ndarray,
-    margin: np.ndarray,
-    *,
-    calibration: Calibration | None = None,
-    min_score: float | None = None,
-    allow_merges: bool = True,
-    active_a: np.ndarray | None = None,
-    active_b: np.ndarray | None = None,
-    forbidden: np.ndarray | None = None,
-) -> list[Pair]:
-    """``select_pairs`` for dense (n, m) cosine and margin matrices (benchmarks, small inputs).
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate pairs (i[k], j[k]) and their features (one array per name in ``FEATURES``)."""
 
-    ``active_a``/``active_b`` (boolean masks) exclude segments; ``forbidden`` (boolean (n, m))
-    excludes pairs without changing the statistics the confidence is measured against.
+    i: np.ndarray
+    j: np.ndarray
+    cos: np.ndarray
+    features: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+def candidates(scores: MarginScores, evidence: Evidence | None = None) -> Candidates:
+    """The candidate pairs of ``scores`` (best ``TOP`` per row and per column by background
+    margin, allowed cells only) with their features.
     """
-    n, m = margin.shape
-    masked = margin.astype(np.float64).copy()
-    masked[~np.isfinite(masked)] = -np.inf
-    if active_a is not None:
-        masked[~np.asarray(active_a), :] = -np.inf
-    if active_b is not None:
-        masked[:, ~np.asarray(active_b)] = -np.inf
-    finite = masked[np.isfinite(masked)]
-    mean, std = (float(finite.mean()), float(finite.std())) if finite.size else (0.0, 0.0)
-    allowed = masked.copy()
-    if forbidden is not None:
-        allowed[np.asarray(forbidden, dtype=bool)] = -np.inf
-    ri, rv = top2(allowed, axis=1)
-    ci, cv = top2(allowed, axis=0)
-    near_r, _ = top2(masked, axis=1)
-    near_c, _ = top2(masked, axis=0)
-    scores = MarginScores(
-        (n, m), ri, rv, ci, cv, near_r[:, 0], near_c[:, 0], mean, std,
-        np.zeros((n, 0), np.float32), np.zeros((m, 0), np.float32), np.zeros(n), np.zeros(m), cos, margin,
-    )
-    return select_pairs(scores, calibration=calibration, min_score=min_score, allow_merges=allow_merges)
+    n, m = scores.shape
+    rows = scores.cand_row_idx
+    cols = scores.cand_col_idx
+    if rows is None or n == 0 or m == 0:
+        empty = np.zeros(0, np.int64)
+        return Candidates(empty, empty, np.zeros(0), {f: np.zeros(0) for f in FEATURES})
+    cells = set()
+    for i, js in enumerate(rows.tolist()):
+        cells.update((i, j) for j in js if j >= 0)
+    for j, is_ in enumerate(cols.tolist()):
+        cells.update((i, j) for i in is_ if i >= 0)
+    order = sorted(cells)
+    i = np.array([c[0] for c in order], np.int64)
+    j = np.array([c[1] for c in order], np.int64)
+    if not order:
+        return Candidates(i, j, np.zeros(0), {f: np.zeros(0) for f in FEATURES})
+    cos = np.einsum("kd,kd->k", scores.a[i].astype(np.float64), scores.b[j].astype(np.float64))
+    bg = (scores.bg_a[i] + scores.bg_b[j]) / 2.0
+    bgm = cos - bg
+    doc = cos - (scores.ra[i] + scores.rb[j]) / 2.0
+    # best competitor of (i, j): the best other candidate of row i and of column j, or the
+    # background itself (margin 0)
+    rv, cv = scores.cand_row_val, scores.cand_col_val
+    row_other = np.where(scores.cand_row_idx[i, 0] == j, rv[i, 1], rv[i, 0])
+    col_other = np.where(scores.cand_col_idx[j, 0] == i, cv[j, 1], cv[j, 0])
+    competitor = np.maximum(np.maximum(row_other, col_other), 0.0)
+    feats = {"background_margin": bgm, "document_level": np.full(len(i), scores.background_level),
+             "document_margin": doc, "gap": bgm - competitor}
+    if evidence is not None:
+        feats.update(evidence.at(i, j))
+    else:
+        feats.update({f: np.zeros(len(i)) for f in ("shared", "any_shared", "number_conflict")})
+    return Candidates(i, j, cos, feats)
 
 
 def select_pairs(
@@ -78,110 +125,203 @@ def select_pairs(
     calibration: Calibration | None = None,
     min_score: float | None = None,
     allow_merges: bool = True,
-    merge_check: Callable[[tuple[int, ...], tuple[int, ...]], bool] | None = None,
+    merge_check: MergeCheck | None = None,
+    evidence: Evidence | None = None,
 ) -> list[Pair]:
-    """Select pairs from streamed margin scores.
+    """Pairs from streamed scores: every candidate whose confidence is at least ``min_score``
+    (default: the calibration's threshold).
 
-    Mutual best by margin -> candidate; confidence from ``calibration``; kept when
-    ``score >= min_score`` (default: the calibration's threshold). With ``allow_merges`` a
-    neighbour (j +/- 1) whose own best partner is i, with a margin of at least 1, is proposed to
-    join the pair (one sentence stated across two); ``merge_check(a_ids, b_ids)`` decides
-    whether the merged pair is kept (e.g. only when the merged text beats its parts).
-    Returns pairs sorted by their first A index.
+    With ``allow_merges`` a neighbour (j +/- 1, or i +/- 1) that is itself paired with the pair's
+    claim, and whose best partner that claim is, joins the pair (one claim stated across two
+    segments, shown as one row); ``merge_check(a_ids, b_ids)`` decides whether the merged pair
+    is kept (e.g. only when the merged text beats its parts). A pair absorbed by a merge is not
+    reported again. Returns pairs sorted by their first A index, then B index.
     """
     calibration = calibration or Calibration.default()
     min_score = calibration.threshold if min_score is None else min_score
-    n, m = scores.shape
-    if n == 0 or m == 0:
+    cands = candidates(scores, evidence)
+    if not len(cands):
         return []
-    spread = max(scores.std, 1e-6)
-    pairs: list[Pair] = []
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    for i in range(n):
-        j = int(scores.row_idx[i, 0])
-        if j < 0 or scores.col_idx[j, 0] != i:
-            continue
-        value = float(scores.row_val[i, 0])
-        competitors = [v for v in (scores.row_val[i, 1], scores.col_val[j, 1]) if np.isfinite(v)]
-        margin_z = (value - scores.mean) / spread
-        gap_z = (value - max(competitors)) / spread if competitors else 0.0
-        score = float(calibration(margin_z, gap_z))
-        if score < min_score:
-            continue
-        cos = float(scores.cos[i, j]) if scores.cos is not None else scores.cos_at(i, j)
-        pairs.append(Pair((i,), (j,), cos, value, float(margin_z), float(gap_z), score))
-        used_a.add(i)
-        used_b.add(j)
+    conf = calibration.confidence(cands.features)
+    pairs = []
+    for k in np.flatnonzero(conf >= min_score):
+        i, j = int(cands.i[k]), int(cands.j[k])
+        pairs.append(Pair((i,), (j,), float(cands.cos[k]), scores.margin_at(i, j),
+                          float(cands.features["background_margin"][k]), float(cands.features["gap"][k]), float(conf[k])))
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     if allow_merges:
-        pairs = [_extend(p, scores, used_a, used_b, merge_check) for p in pairs]
-    return sorted(pairs, key=lambda p: (p.a[0], p.b[0]))
+        pairs = _merge_neighbours(pairs, scores, merge_check)
+    return sorted(pairs, key=lambda p: (p.a[0], p.b[0], p.a, p.b))
 
 
-def _extend(pair: Pair, scores: MarginScores, used_a: set[int], used_b: set[int], merge_check) -> Pair:
-    """Add adjacent segments that prefer this pair's partner (one sentence stated across two)."""
-    (i,), (j,) = pair.a, pair.b
+def _merge_neighbours(pairs: list[Pair], scores: MarginScores, merge_check: MergeCheck | None) -> list[Pair]:
+    """Add adjacent segments that prefer a pair's partner (strongest pairs first); a single pair
+    the merge covers is dropped (its score counts for the merged pair).
+    """
     n, m = scores.shape
-    bs = [j]
-    for j2 in (j - 1, j + 1):
-        if 0 <= j2 < m and j2 not in used_b and scores.col_idx[j2, 0] == i and scores.col_val[j2, 0] >= 1.0:
-            if merge_check is None or merge_check((i,), tuple(sorted((*bs, j2)))):
+    by_cell = {(p.a[0], p.b[0]): p for p in pairs}
+    absorbed: set[tuple[int, int]] = set()
+    joined_a: set[int] = set()
+    joined_b: set[int] = set()
+    out = []
+    for p in pairs:
+        (i,), (j,) = p.a, p.b
+        if (i, j) in absorbed:
+            continue
+        score = p.score
+        bs = [j]
+        for j2 in (j - 1, j + 1):
+            if (0 <= j2 < m and j2 not in joined_b and (i, j2) in by_cell and scores.cand_col_idx[j2, 0] == i
+                    and (merge_check is None or merge_check((i,), tuple(sorted((*bs, j2)))))):
                 bs.append(j2)
-                used_b.add(j2)
-    as_ = [i]
-    for i2 in (i - 1, i + 1):
-        if 0 <= i2 < n and i2 not in used_a and scores.row_idx[i2, 0] == j and scores.row_val[i2, 0] >= 1.0:
-            if merge_check is None or merge_check(tuple(sorted((*as_, i2))), tuple(sorted(bs))):
+                joined_b.add(j2)
+        as_ = [i]
+        for i2 in (i - 1, i + 1):
+            if (0 <= i2 < n and i2 not in joined_a and (i2, j) in by_cell and scores.cand_row_idx[i2, 0] == j
+                    and (merge_check is None or merge_check(tuple(sorted((*as_, i2))), tuple(sorted(bs))))):
                 as_.append(i2)
-                used_a.add(i2)
-    return replace(pair, a=tuple(sorted(as_)), b=tuple(sorted(bs)))
+                joined_a.add(i2)
+        for x in as_:
+            for y in bs:
+                if (x, y) != (i, j) and (x, y) in by_cell:
+                    absorbed.add((x, y))
+                    score = max(score, by_cell[x, y].score)
+        out.append(replace(p, a=tuple(sorted(as_)), b=tuple(sorted(bs)), score=score))
+    return out
+
+
+def choose_pairs(
+    cos: np.ndarray,
+    *,
+    background_a: np.ndarray | None = None,
+    background_b: np.ndarray | None = None,
+    k: int = 4,
+    calibration: Calibration | None = None,
+    min_score: float | None = None,
+    allow_merges: bool = True,
+    active_a: np.ndarray | None = None,
+    active_b: np.ndarray | None = None,
+    forbidden: np.ndarray | None = None,
+    evidence: Evidence | None = None,
+) -> list[Pair]:
+    """:func:`select_pairs` for a dense (n, m) cosine matrix of unit vectors' inner products
+    (benchmarks, small inputs, tests).
+
+    ``background_a``/``background_b``: each claim's background (zeros when None);
+    ``active_a``/``active_b`` (boolean masks) exclude segments; ``forbidden`` (boolean (n, m))
+    excludes pairs.
+    """
+    cos = np.asarray(cos, np.float64)
+    n, m = cos.shape
+    # any vectors with these inner products would do; scoring needs only the matrix here
+    a, b = _factor(cos)
+    scores = margin_scores(a, b, k=k, active_a=active_a, active_b=active_b, max_cells=max(n * m, 1),
+                           background_a=background_a, background_b=background_b, top=TOP, forbidden=forbidden)
+    return select_pairs(scores, calibration=calibration, min_score=min_score, allow_merges=allow_merges, evidence=evidence)
+
+
+def _factor(cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors A (n, n) and B (m, n) with A @ B.T == cos: A the identity, B the transpose."""
+    return np.eye(cos.shape[0], dtype=np.float32), np.ascontiguousarray(cos.T, dtype=np.float32)
 
 
 def match_claims(
     a: Side, b: Side, *, k: int = 4, min_score: float | None = None, same_speaker: bool = True,
     encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
+    calibration: Calibration | None = None, one_to_one: bool = False,
 ) -> tuple[list[Pair], MarginScores]:
-    """Claim pairs between two prepared sides, and the margin scores they were chosen from.
+    """Claim pairs between two prepared sides, and the scores they were chosen from.
 
     Parameters
     ----------
     a, b : Side
         The two documents, segmented, split into claims and embedded.
     k : int
-        Neighbourhood size of the margin score.
+        Neighbourhood size of the document margins.
     min_score : float or None
         Keep pairs whose confidence is at least this (None: the calibrated threshold).
     same_speaker : bool
         Never pair two claims attributed to two different identified people.
     encode : callable or None
-        ``encode(texts) -> (n, d)`` unit vectors; with it, a merge (one claim stated across two
-        adjacent claims of the other side) is kept only when the merged text beats its parts.
+        ``encode(texts) -> (n, d)`` unit vectors, the model that embedded the sides. With it,
+        the background samples are those of that model (``align.background``) and a merge (one
+        claim stated across two adjacent claims of the other side) is kept only when the merged
+        text beats its parts. Without it, the shipped samples (the default model's) are used.
     max_cells : int
         The dense (n, m) matrices are kept (for the heatmap) up to this many cells; scores are
         streamed in row chunks either way, so memory stays bounded.
+    calibration : Calibration or None
+        Default: the shipped one.
+    one_to_one : bool
+        Keep only the pairs that are the most confident of each of their claims (each claim's
+        single best counterpart, no merged neighbours), as chains of matches across three or
+        more articles need.
 
     Returns
     -------
     pairs : list of Pair
-        Indexes are 0-based positions in ``a.claims`` / ``b.claims``.
+        Indexes are 0-based positions in ``a.claims`` / ``b.claims``; a claim may be in several.
     scores : MarginScores
     """
+    scores = side_scores(a, b, k=k, same_speaker=same_speaker, encode=encode, max_cells=max_cells)
+    check = merge_beats_parts(a, b, encode) if encode is not None else None
+    if one_to_one:  # links of a chain: single claims, each with its best counterpart
+        pairs = select_pairs(scores, calibration=calibration, min_score=min_score, allow_merges=False, evidence=side_evidence(a, b))
+        return best_of_each(pairs), scores
+    pairs = select_pairs(scores, calibration=calibration, min_score=min_score, merge_check=check, evidence=side_evidence(a, b))
+    return pairs, scores
+
+
+def best_of_each(pairs: list[Pair]) -> list[Pair]:
+    """The pairs that are the most confident pair of every claim they hold, on both sides."""
+    best_a: dict[int, float] = {}
+    best_b: dict[int, float] = {}
+    for p in pairs:
+        for i in p.a:
+            best_a[i] = max(best_a.get(i, 0.0), p.score)
+        for j in p.b:
+            best_b[j] = max(best_b.get(j, 0.0), p.score)
+    return [p for p in pairs if all(p.score >= best_a[i] for i in p.a) and all(p.score >= best_b[j] for j in p.b)]
+
+
+def side_scores(
+    a: Side, b: Side, *, k: int = 4, same_speaker: bool = True,
+    encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
+) -> MarginScores:
+    """The scores of two prepared sides: document margins, backgrounds, candidates."""
     # Exact duplicates (a bullet repeating the headline) are left out of the scoring, so they
     # neither compete nor inflate the neighbourhoods; the rows mirror their original's.
     active_a = np.array([c.duplicate_of is None for c in a.claims], bool)
     active_b = np.array([c.duplicate_of is None for c in b.claims], bool)
     la, lb = speaker_labels(a.claims, b.claims) if same_speaker else (None, None)
-    scores = margin_scores(
+    bg_a, bg_b = backgrounds(a, b, encode)
+    return margin_scores(
         a.embeddings, b.embeddings, k=k, active_a=active_a, active_b=active_b, labels_a=la, labels_b=lb,
-        max_cells=max_cells,
+        max_cells=max_cells, background_a=bg_a, background_b=bg_b, top=TOP,
     )
-    check = merge_beats_parts(a, b, encode) if encode is not None else None
-    return select_pairs(scores, min_score=min_score, merge_check=check), scores
 
 
-def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray]):
+def backgrounds(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each claim's background against the other side's language (zeros when no sample fits)."""
+
+    def of(side: Side, lang: str) -> np.ndarray:
+        sample = background.embeddings(lang, encode)
+        if sample is None or len(side.embeddings) == 0 or sample.shape[1] != side.embeddings.shape[1]:
+            return np.zeros(len(side.embeddings), np.float32)
+        return background.neighbourhood(side.embeddings, sample)
+
+    return of(a, b.document.lang), of(b, a.document.lang)
+
+
+def side_evidence(a: Side, b: Side) -> Evidence:
+    """The names, places and numbers of both sides' claims (``align.evidence``)."""
+    return Evidence([c.text for c in a.claims], [c.text for c in b.claims])
+
+
+def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray]) -> MergeCheck:
     """A ``merge_check`` for :func:`select_pairs`: the merged side's text, embedded as one,
-    must be closer to the other side than each of its parts is."""
+    must be closer to the other side than each of its parts is.
+    """
 
     def vector(side: Side, ids: tuple[int, ...]) -> np.ndarray:
         if len(ids) == 1:
@@ -195,6 +335,10 @@ def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray
             parts = [float(np.dot(a.embeddings[i], vb)) for i in a_ids]
         else:
             parts = [float(np.dot(va, b.embeddings[j])) for j in b_ids]
-        return merged > max(parts)
+        return merged >= max(parts) + MERGE_GAIN
 
     return check
+
+
+__all__ = ["FEATURES", "TOP", "Candidates", "MarginScores", "Pair", "backgrounds", "best_of_each", "candidates", "choose_pairs",
+           "match_claims", "merge_beats_parts", "select_pairs", "side_evidence", "side_scores", "top2"]

@@ -152,18 +152,26 @@ def run(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder |
     if len(sides) == 2:
         report = compare_sides(sides[0], sides[1], settings, encoder)
         return report.filter(speaker=settings.speaker) if settings.speaker else report
-    pairwise = {(i, j): compare_sides(sides[i], sides[j], settings, encoder) for i, j in combinations(range(len(sides)), 2)}
+    pairwise = {(i, j): compare_sides(sides[i], sides[j], settings, encoder, one_to_one=True)
+                for i, j in combinations(range(len(sides)), 2)}
     options = {"model": encoder.model, "k": settings.k, "unit": settings.unit, "min_score": settings.min_score,
                "same_speaker": bool(settings.same_speaker)}
     return MultiReport(sides, pairwise, options)
 
 
-def compare_sides(a: Side, b: Side, settings: CompareSettings, encoder: Encoder) -> Report:
-    """Comparable mode on two prepared documents: scores -> pairs -> rows -> Report."""
+def compare_sides(a: Side, b: Side, settings: CompareSettings, encoder: Encoder, *, one_to_one: bool = False) -> Report:
+    """Comparable mode on two prepared documents: scores -> pairs -> rows -> Report.
+
+    ``one_to_one``: the links of chains across three or more articles: each claim keeps only its
+    most confident counterpart, from the "equivalent" grade up unless ``min_score`` is set (a
+    weak link would join two claims that do not match); by default every counterpart from the
+    calibrated threshold up is a pair.
+    """
     calibration = Calibration.default()
-    pairs, scores = match_claims(a, b, k=settings.k, min_score=settings.min_score,
-                                 same_speaker=bool(settings.same_speaker), encode=encoder.encode)
-    threshold = calibration.threshold if settings.min_score is None else settings.min_score
+    min_score = calibration.equivalent if one_to_one and settings.min_score is None else settings.min_score
+    pairs, scores = match_claims(a, b, k=settings.k, min_score=min_score,
+                                 same_speaker=bool(settings.same_speaker), encode=encoder.encode, one_to_one=one_to_one)
+    threshold = calibration.threshold if min_score is None else min_score
     rows = build_rows(a, b, pairs, scores, unit=settings.unit, calibration=calibration, repair=settings.repair_zwnj)
     return Report(a, b, rows, settings=settings, options=run_options(settings, encoder, calibration, threshold),
                   scores=scores, pairs=pairs)

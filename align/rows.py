@@ -237,7 +237,7 @@ def build_rows(
         key = (row.a_ids, row.b_ids)
         if key not in best or row.confidence > best[key].confidence:
             best[key] = row
-    matches = list(best.values())
+    matches = _drop_covered(best, calibration)
     matches += _duplicate_rows(matches, units_a, "a") + _duplicate_rows(matches, units_b, "b")
     people = people_of(a, b)
     rows = [
@@ -267,6 +267,36 @@ def build_rows(
         rank = {"match": 0, "only_a": 0, "only_b": 1}
         rows.sort(key=lambda r: (rank[r.status], r.a_ids or (0,), r.b_ids or (0,)))
     return rows
+
+
+def _drop_covered(best: dict[tuple, Row], calibration: Calibration) -> list[Row]:
+    """A pair whose units a larger pair holds too (one claim of sentence 4 with 13, another with
+    13 and 14 together) is shown once: as the larger pair, with the higher confidence.
+    """
+    covered: set[tuple] = set()
+    raised: dict[tuple, float] = {}
+    for key, row in best.items():
+        if len(key[0]) + len(key[1]) <= 2:
+            continue
+        for sub_a in _subsets(key[0]):
+            for sub_b in _subsets(key[1]):
+                sub = (sub_a, sub_b)
+                if sub != key and sub in best:
+                    covered.add(sub)
+                    raised[key] = max(raised.get(key, row.confidence), best[sub].confidence)
+    out = []
+    for key, row in best.items():
+        if key in covered:
+            continue
+        if key in raised and raised[key] > row.confidence:
+            row = replace(row, confidence=raised[key], relation=calibration.relation(raised[key]))
+        out.append(row)
+    return out
+
+
+def _subsets(ids: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Non-empty sub-tuples of ``ids`` (order kept)."""
+    return [tuple(x for k, x in enumerate(ids) if mask >> k & 1) for mask in range(1, 1 << len(ids))]
 
 
 def _duplicate_rows(rows: list[Row], units: Sequence[Segment], side: str) -> list[Row]:

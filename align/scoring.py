@@ -82,11 +82,39 @@ class MarginScores:
     rb: np.ndarray = field(repr=False)
     cos: np.ndarray | None = field(default=None, repr=False)
     margin: np.ndarray | None = field(default=None, repr=False)
+    # background margins (cos - (bg_a[i] + bg_b[j]) / 2, see align.background): each claim's
+    # background, and the best ``top`` allowed partners of every row and column by that margin
+    bg_a: np.ndarray | None = field(default=None, repr=False)  # (n,)
+    bg_b: np.ndarray | None = field(default=None, repr=False)  # (m,)
+    cand_row_idx: np.ndarray | None = field(default=None, repr=False)  # (n, top), -1 when none
+    cand_row_val: np.ndarray | None = field(default=None, repr=False)  # (n, top), -inf when none
+    cand_col_idx: np.ndarray | None = field(default=None, repr=False)  # (m, top)
+    cand_col_val: np.ndarray | None = field(default=None, repr=False)  # (m, top)
+    cos_mean: float = 0.0  # mean cosine of all active cells
 
     def cos_at(self, i: int, j: int) -> float:
+        """cos(a_i, b_j)."""
         return float(np.dot(self.a[i], self.b[j]))
 
+    def background_margin_at(self, i: int, j: int) -> float:
+        """cos(a_i, b_j) minus the mean of the two claims' backgrounds."""
+        bg_a = 0.0 if self.bg_a is None else float(self.bg_a[i])
+        bg_b = 0.0 if self.bg_b is None else float(self.bg_b[j])
+        return self.cos_at(i, j) - (bg_a + bg_b) / 2.0
+
+    @property
+    def background_level(self) -> float:
+        """The mean background margin of all active pairs: how close the two documents are as a
+        whole, in the same absolute units (not a spread).
+        """
+        act_a = np.isfinite(self.ra) if self.ra is not None and len(self.ra) else np.zeros(0, bool)
+        act_b = np.isfinite(self.rb) if self.rb is not None and len(self.rb) else np.zeros(0, bool)
+        if self.bg_a is None or not act_a.any() or not act_b.any():
+            return 0.0
+        return float(self.cos_mean - self.bg_a[act_a].mean() / 2.0 - self.bg_b[act_b].mean() / 2.0)
+
     def margin_at(self, i: int, j: int) -> float:
+        """The ratio margin of (a_i, b_j) (-inf when either is inactive)."""
         d = (self.ra[i] + self.rb[j]) / 2.0
         if not np.isfinite(d):
             return -np.inf
@@ -95,17 +123,33 @@ class MarginScores:
 
 def top2(values: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """Indexes and values of the two largest entries along ``axis`` (first index wins ties)."""
+    return topk(values, axis, 2)
+
+
+def topk(values: np.ndarray, axis: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indexes and values of the ``k`` largest entries along ``axis`` (first index wins ties;
+    -1 / -inf where there are fewer finite entries).
+    """
     v = np.moveaxis(values, axis, -1)
     if v.shape[-1] == 0:
-        shape = (*v.shape[:-1], 2)
+        shape = (*v.shape[:-1], k)
         return np.full(shape, -1, np.int64), np.full(shape, -np.inf, np.float64)
-    order = np.argsort(-v, axis=-1, kind="stable")[..., :2]
+    order = np.argsort(-v, axis=-1, kind="stable")[..., :k]
     vals = np.take_along_axis(v, order, axis=-1).astype(np.float64)
-    if order.shape[-1] == 1:
-        order = np.concatenate([order, np.full_like(order, -1)], axis=-1)
-        vals = np.concatenate([vals, np.full_like(vals, -np.inf)], axis=-1)
+    if order.shape[-1] < k:
+        pad = k - order.shape[-1]
+        order = np.concatenate([order, np.full((*order.shape[:-1], pad), -1, order.dtype)], axis=-1)
+        vals = np.concatenate([vals, np.full((*vals.shape[:-1], pad), -np.inf)], axis=-1)
     order = np.where(np.isfinite(vals), order, -1)
     return order, vals
+
+
+def _merge_top(idx: np.ndarray, val: np.ndarray, new_idx: np.ndarray, new_val: np.ndarray, k: int):
+    """Merge a chunk's column top-k into the running one; earlier rows win ties."""
+    idx = np.concatenate([idx, new_idx], axis=1)
+    val = np.concatenate([val, new_val], axis=1)
+    order = np.argsort(-val, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
 
 
 def margin_scores(
@@ -119,6 +163,10 @@ def margin_scores(
     labels_b: np.ndarray | None = None,
     max_cells: int = 4_000_000,
     chunk_cells: int = 1_000_000,
+    background_a: np.ndarray | None = None,
+    background_b: np.ndarray | None = None,
+    top: int = 3,
+    forbidden: np.ndarray | None = None,
 ) -> MarginScores:
     """Margin scores of every (a_i, b_j), streamed over row chunks (memory ~ ``chunk_cells``).
 
@@ -126,6 +174,10 @@ def margin_scores(
     statistics or the candidates. ``labels_*`` (ints, -1 = none): a cell whose two labels are
     both set and differ is forbidden as a pair (e.g. two different identified speakers) but
     still counts in the statistics. The dense matrices are kept when n * m <= ``max_cells``.
+    ``background_a``/``background_b``: each claim's background (``align.background``; zeros
+    when None); the best ``top`` allowed partners of every row and column by background margin
+    are kept as the pair candidates. ``forbidden``: a dense boolean (n, m) of further cells
+    that may not be pairs (small inputs).
     """
     n, m = a.shape[0], b.shape[0]
     act_a = np.ones(n, bool) if active_a is None else np.asarray(active_a, bool)
@@ -147,7 +199,13 @@ def margin_scores(
     row_near = np.full(n, -1, np.int64)
     col_near_val = np.full(m, -np.inf)
     col_near = np.full(m, -1, np.int64)
-    total, total_sq, count = 0.0, 0.0, 0
+    bg_a = np.zeros(n, np.float32) if background_a is None else np.asarray(background_a, np.float32)
+    bg_b = np.zeros(m, np.float32) if background_b is None else np.asarray(background_b, np.float32)
+    cand_row_idx = np.full((n, top), -1, np.int64)
+    cand_row_val = np.full((n, top), -np.inf)
+    cand_col_idx = np.full((m, top), -1, np.int64)
+    cand_col_val = np.full((m, top), -np.inf)
+    total, total_sq, count, cos_total = 0.0, 0.0, 0, 0.0
     bt = _as_f32(b).T
     step = max(1, chunk_cells // max(m, 1))
     for s in range(0, n, step):
@@ -161,8 +219,10 @@ def margin_scores(
         if dense:
             cos_full[s:e] = np.where(act_a[s:e, None] & act_b[None, :], cos, np.nan)
             margin_full[s:e] = mar
-        fin = mar[np.isfinite(mar)].astype(np.float64)
+        finite = np.isfinite(mar)
+        fin = mar[finite].astype(np.float64)
         total, total_sq, count = total + fin.sum(), total_sq + (fin**2).sum(), count + fin.size
+        cos_total += float(cos[finite].astype(np.float64).sum())
         # nearest, speaker conflicts allowed
         ri, rv = top2(mar, axis=1)
         row_near[s:e] = ri[:, 0]
@@ -170,21 +230,30 @@ def margin_scores(
         better = cv[:, 0] > col_near_val
         col_near[better] = ci[better, 0] + s
         col_near_val[better] = cv[better, 0]
+        bgm = (cos - (bg_a[s:e, None] + bg_b[None, :]) / 2.0).astype(np.float64)
+        bgm[~np.isfinite(mar)] = -np.inf
+        forbid = None
         if la is not None and lb is not None:
             forbid = (la[s:e, None] >= 0) & (lb[None, :] >= 0) & (la[s:e, None] != lb[None, :])
+        if forbidden is not None:
+            extra = np.asarray(forbidden[s:e], bool)
+            forbid = extra if forbid is None else forbid | extra
+        if forbid is not None:
             mar = np.where(forbid, -np.inf, mar)
+            bgm[forbid] = -np.inf
             ri, rv = top2(mar, axis=1)
             ci, cv = top2(mar, axis=0)
         row_idx[s:e], row_val[s:e] = ri, rv
         # merge the chunk's column top-2 into the running one; earlier rows win ties
-        ci = np.where(ci >= 0, ci + s, -1)
-        idx = np.concatenate([col_idx, ci], axis=1)
-        val = np.concatenate([col_val, cv], axis=1)
-        order = np.argsort(-val, axis=1, kind="stable")[:, :2]
-        col_idx, col_val = np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
+        col_idx, col_val = _merge_top(col_idx, col_val, np.where(ci >= 0, ci + s, -1), cv, 2)
+        ri, rv = topk(bgm, 1, top)
+        cand_row_idx[s:e], cand_row_val[s:e] = ri, rv
+        ci, cv = topk(bgm, 0, top)
+        cand_col_idx, cand_col_val = _merge_top(cand_col_idx, cand_col_val, np.where(ci >= 0, ci + s, -1), cv, top)
     mean = total / count if count else 0.0
     std = float(np.sqrt(max(total_sq / count - mean**2, 0.0))) if count else 0.0
     return MarginScores(
         (n, m), row_idx, row_val, col_idx, col_val, row_near, col_near, float(mean), std,
         _as_f32(a), _as_f32(b), ra, rb, cos_full, margin_full,
+        bg_a, bg_b, cand_row_idx, cand_row_val, cand_col_idx, cand_col_val, cos_total / count if count else 0.0,
     )

@@ -8,9 +8,14 @@ Suites
 - ``tatoeba``: X->English and English->X nearest-neighbour accuracy over the 1,000 test pairs of
   each language (``../shared/benchmarks/tatoeba``), scored by raw cosine, by margin (k=4,
   Artetxe & Schwenk), and by margin after per-language centering (see ``--help``).
-- ``comparable``: comparable documents built from Tatoeba: each document pair shares ``--shared``
-  sentence pairs and has ``--unshared`` extra sentences on each side, shuffled; claimalign's
-  matcher (mutual best margin, calibrated threshold) is scored by precision/recall/F1.
+- ``comparable``: partly overlapping documents built from the Tatoeba evaluation lines
+  (``benchmarks/comparable_data.py``: 1-20 shared sentences shuffled among 0-20 unshared ones on
+  each side, one sentence per line); ``align.compare(..., segmented=True)`` at its default
+  threshold, scored by precision/recall/F1 of the sentence pairs it reports.
+- ``realnews``: the hand-annotated real-news set (``benchmarks/realnews``), per split (dev: the
+  calibration saw it; test: never), through ``align.compare(..., segmented=True)`` at the
+  default threshold: precision of the reported sentence pairs (right = ``strong``; and right =
+  any annotated pair), recall of the ``strong`` pairs, micro and macro (per document pair).
 - ``textberg``: parallel mode on the 7 German-French Text+Berg documents, one sentence per line
   as given; strict and lax precision/recall/F1 with Vecalign's metric.
 """
@@ -28,10 +33,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from align.matching import choose_pairs  # noqa: E402
+import comparable_data as cd  # noqa: E402
+
+import align  # noqa: E402
 from align.parallel import align_texts, read_vecalign, score_alignments  # noqa: E402
-from align.settings import ParallelSettings  # noqa: E402
+from align.pipeline import compare_sides  # noqa: E402
 from align.scoring import cosine_matrix, margin_matrix  # noqa: E402
+from align.settings import CompareSettings, ParallelSettings  # noqa: E402
 from embeddings import Encoder  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
@@ -92,32 +100,68 @@ def tatoeba_suite(encoder: Encoder, data: Path, langs: list[str]) -> list[dict]:
     return rows
 
 
-def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int, shared: int, unshared: int, seed: int) -> list[dict]:
-    rng = np.random.default_rng(seed)
+def _found(report) -> dict[tuple[int, int], float]:
+    """0-based sentence pairs of a report's matches (a row of several sentences counts every
+    pair of them), with the row's confidence."""
+    out: dict[tuple[int, int], float] = {}
+    for r in report.matches:
+        for i in r.a_ids:
+            for j in r.b_ids:
+                out[i - 1, j - 1] = max(out.get((i - 1, j - 1), 0.0), r.confidence or 0.0)
+    return out
+
+
+def _prf(found: set, right: set) -> tuple[float, float, float]:
+    tp = len(found & right)
+    p, r = tp / max(1, len(found)), tp / max(1, len(right))
+    return p, r, 0.0 if tp == 0 else 2 * p * r / (p + r)
+
+
+def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int, seed: int,
+                     min_score: float | None = None) -> list[dict]:
+    """Tatoeba partly overlapping documents (evaluation lines), matched as align.compare does."""
+    settings = CompareSettings(segmented=True, min_score=min_score, progress=False)
     rows = []
-    for lang in langs:
-        xs, es = load_tatoeba(data, lang)
-        ex, ee = encoder.encode(xs), encoder.encode(es)
-        tp = fp = n_true = 0
-        for _ in range(n_docs):
-            ids = rng.permutation(len(xs))
-            both, only_x, only_e = ids[:shared], ids[shared : shared + unshared], ids[shared + unshared : shared + 2 * unshared]
-            a = rng.permutation(np.concatenate([both, only_x]))
-            b = rng.permutation(np.concatenate([both, only_e]))
-            cos, margin = margin_matrix(ex[a], ee[b])
-            truth = {(i, j) for i, ai in enumerate(a) for j, bj in enumerate(b) if ai == bj}
-            n_true += len(truth)
-            for p in choose_pairs(cos, margin):
-                for i in p.a:
-                    for j in p.b:
-                        if (i, j) in truth:
-                            tp += 1
-                        else:
-                            fp += 1
-        precision, recall = tp / max(1, tp + fp), tp / max(1, n_true)
-        f1 = 2 * precision * recall / max(1e-9, precision + recall)
-        rows.append({"lang": lang, "docs": n_docs, "precision": precision, "recall": recall, "f1": f1})
+    for k, lang in enumerate(langs):
+        docs = cd.tatoeba(lang, "evaluation", encoder.encode, n_docs, seed + 100 + k, tatoeba_dir=data)
+        found = right = hit = 0
+        for d in docs:
+            f = set(_found(compare_sides(d.a, d.b, settings, encoder)))
+            found, right, hit = found + len(f), right + len(d.right), hit + len(f & d.right)
+        p, r = hit / max(1, found), hit / max(1, right)
+        rows.append({"lang": lang, "docs": n_docs, "pairs": right, "reported": found, "precision": p, "recall": r,
+                     "f1": 0.0 if hit == 0 else 2 * p * r / (p + r)})
     return rows
+
+
+def realnews_suite(encoder: Encoder, min_score: float | None = None) -> dict:
+    """Per split: precision, recall (micro and macro) of the reported sentence pairs; per pair."""
+    per_pair = []
+    for p in cd.realnews_pairs():
+        rep = align.compare(p["path_a"], p["path_b"], encoder=encoder, lang_a=p["lang_a"], lang_b=p["lang_b"],
+                            segmented=True, min_score=min_score)
+        found = set(_found(rep))
+        g = p["gold"]
+        strong = {k for k, v in g.items() if v == "strong"}
+        same = {k for k, v in g.items() if v in ("strong", "conflict")}
+        per_pair.append({"pair": p["pair_id"], "split": p["split"], "event": p["event"], "langs": f"{p['lang_a']}-{p['lang_b']}",
+                         "reported": len(found), "strong_found": len(found & strong), "annotated_found": len(found & set(g)),
+                         "same_claim_found": len(found & same), "strong": len(strong), "same_claim": len(same)})
+    out: dict = {"pairs": per_pair}
+    for split in ("dev", "test"):
+        rows = [r for r in per_pair if r["split"] == split]
+        n = sum(r["reported"] for r in rows)
+        strong = sum(r["strong"] for r in rows)
+        out[split] = {
+            "document_pairs": len(rows), "reported": n, "strong_pairs": strong,
+            "precision_strong": sum(r["strong_found"] for r in rows) / max(1, n),
+            "precision_annotated": sum(r["annotated_found"] for r in rows) / max(1, n),
+            "precision_same_claim": sum(r["same_claim_found"] for r in rows) / max(1, n),
+            "recall_strong_micro": sum(r["strong_found"] for r in rows) / max(1, strong),
+            "recall_strong_macro": float(np.mean([r["strong_found"] / r["strong"] for r in rows if r["strong"]])),
+            "recall_same_claim_micro": sum(r["same_claim_found"] for r in rows) / max(1, sum(r["same_claim"] for r in rows)),
+        }
+    return out
 
 
 def textberg_suite(encoder: Encoder, data: Path, settings: ParallelSettings, bertalign: bool) -> list[dict]:
@@ -136,8 +180,8 @@ def textberg_suite(encoder: Encoder, data: Path, settings: ParallelSettings, ber
     test: dict[str, list] = {name: [] for name in systems}
     rows = []
     for doc in docs:
-        de = [l.strip() for l in (data / "de" / doc).read_text(encoding="utf-8").splitlines()]
-        fr = [l.strip() for l in (data / "fr" / doc).read_text(encoding="utf-8").splitlines()]
+        de = [line.strip() for line in (data / "de" / doc).read_text(encoding="utf-8").splitlines()]
+        fr = [line.strip() for line in (data / "fr" / doc).read_text(encoding="utf-8").splitlines()]
         g = read_vecalign((data / "gold" / doc).read_text())
         gold.append(g)
         row = {"doc": doc}
@@ -159,15 +203,15 @@ def textberg_suite(encoder: Encoder, data: Path, settings: ParallelSettings, ber
 def _table(rows: list[dict]) -> str:
     cols = list(rows[0])
     widths = [max(len(c), 6) for c in cols]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(cols, widths))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(cols, widths, strict=False))]
     for r in rows:
-        lines.append("  ".join((f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c])).rjust(w) for c, w in zip(cols, widths)))
+        lines.append("  ".join((f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c])).rjust(w) for c, w in zip(cols, widths, strict=False)))
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--suite", choices=["tatoeba", "comparable", "textberg", "all"], default="all")
+    ap.add_argument("--suite", choices=["tatoeba", "comparable", "realnews", "textberg", "all"], default="all")
     d = ParallelSettings()
     ap.add_argument("--max-size", type=int, default=d.max_size, help="parallel mode: most sentences in one step (both sides)")
     ap.add_argument("--skip", type=float, default=d.skip, help="parallel mode: score of a 1-0 / 0-1 step")
@@ -177,9 +221,9 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default="default")
     ap.add_argument("--data", type=Path, default=SHARED)
     ap.add_argument("--langs", nargs="+", default=LANGS)
+    ap.add_argument("--comparable-langs", nargs="+", default=["pes", "ara"], help="languages of the comparable suite")
     ap.add_argument("--docs", type=int, default=50, help="comparable document pairs per language")
-    ap.add_argument("--shared", type=int, default=15)
-    ap.add_argument("--unshared", type=int, default=15)
+    ap.add_argument("--min-score", type=float, help="comparable and realnews suites: threshold (default: the calibrated one)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
@@ -194,9 +238,16 @@ def main(argv=None) -> int:
         print(_table(out["tatoeba"]))
         print()
     if args.suite in ("comparable", "all"):
-        out["comparable"] = comparable_suite(encoder, args.data / "tatoeba", args.langs, args.docs, args.shared, args.unshared, args.seed)
-        print(f"Comparable documents from Tatoeba ({args.docs} per language, {args.shared} shared + {args.unshared} unshared sentences per side)")
+        out["comparable"] = comparable_suite(encoder, args.data / "tatoeba", args.comparable_langs, args.docs, args.seed, args.min_score)
+        print(f"Partly overlapping documents from Tatoeba evaluation lines ({args.docs} per language, 1-20 shared sentences among 0-20 unshared per side)")
         print(_table(out["comparable"]))
+        print()
+    if args.suite in ("realnews", "all"):
+        t1 = time.perf_counter()
+        out["realnews"] = rn = realnews_suite(encoder, args.min_score)
+        print("Real news (benchmarks/realnews; dev seen by the calibration, test never), default threshold")
+        print(_table([{"split": s, **{k: v for k, v in rn[s].items()}} for s in ("dev", "test")]))
+        print(f"({time.perf_counter() - t1:.1f} s)")
         print()
     if args.suite in ("textberg", "all"):
         settings = ParallelSettings(args.max_size, args.skip, args.length_weight, args.group_penalty)

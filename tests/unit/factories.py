@@ -118,8 +118,8 @@ def scores_of(a: Side, b: Side, k: int = 2) -> MarginScores:
 
 
 def calibration(*, threshold: float = 0.45, equivalent: float = 0.75) -> Calibration:
-    """A calibration with simple coefficients (p = sigmoid(margin_z)) and the given thresholds."""
-    return Calibration(0.0, 1.0, 0.0, threshold, equivalent, (0.0, 1.0, 0.0), "tests")
+    """A calibration with simple coefficients (p = sigmoid(gap)) and the given thresholds."""
+    return Calibration({"intercept": 0.0, "gap": 1.0}, threshold, equivalent, (0.0, 1.0, 0.0), "tests")
 
 
 def options(settings: CompareSettings, **extra) -> dict:

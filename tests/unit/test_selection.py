@@ -1,20 +1,23 @@
-"""align.matching: pairs chosen from margin scores (mutual best, merges of neighbours, masks,
-forbidden cells, confidence), on hand-made matrices and random arrays (no model)."""
+"""align.matching: pairs chosen from scores (every candidate above the threshold, merges of
+neighbours, masks, forbidden cells, features and confidence), on hand-made matrices and random
+arrays (no model)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from factories import calibration, side, topic_vectors
+from factories import side, topic_vectors
 
-from align.matching import choose_pairs, merge_beats_parts, select_pairs
-from align.scoring import margin_matrix, margin_scores
+from align.calibration import Calibration
+from align.matching import FEATURES, TOP, _factor, candidates, choose_pairs, merge_beats_parts, select_pairs
+from align.scoring import margin_scores
 from align.sides import speaker_labels
 
-CAL = calibration(threshold=0.5)  # p = sigmoid(margin_z): the confidence is a plain function of the margin
+# p = sigmoid(20 * (background margin - 0.5)): with zero backgrounds a pair is kept from cosine 0.5
+CAL = Calibration({"intercept": -10.0, "background_margin": 20.0}, 0.5, 0.75, (0.0, 1.0, 0.0), "tests")
 M = np.array([
-    [3.0, 0.9, 0.0],
-    [2.5, 0.5, 0.2],
-    [0.0, 0.1, 2.0],
+    [0.90, 0.85, 0.10],
+    [0.20, 0.30, 0.10],
+    [0.00, 0.10, 0.80],
 ])
 
 
@@ -22,105 +25,119 @@ def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def test_mutual_best_pairs_with_their_features():
-    """Row 1 prefers column 0, but column 0 prefers row 0: only (0, 0) and (2, 2) are mutual."""
-    pairs = choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=0.0, allow_merges=False)
-    assert [(p.a, p.b) for p in pairs] == [((0,), (0,)), ((2,), (2,))]
-    mean, std = M.mean(), M.std()
-    first, second = pairs
-    assert first.margin == 3.0 and first.margin_z == pytest.approx((3.0 - mean) / std)
-    assert first.gap_z == pytest.approx((3.0 - 2.5) / std)  # the runner-up is row 1 in column 0
-    assert second.gap_z == pytest.approx((2.0 - 0.2) / std)  # the best competitor of (2, 2): 0.2 in column 2
-    assert first.score == pytest.approx(sigmoid(first.margin_z)) and second.score == pytest.approx(sigmoid(second.margin_z))
-    assert first.similarity == 0.0  # from the cosine matrix given
+def pairs_of(m, **kw):
+    kw.setdefault("calibration", CAL)
+    return [(p.a, p.b) for p in choose_pairs(m, **kw)]
+
+
+def test_every_counterpart_is_a_pair_of_its_own():
+    """Row 0 states what columns 0 and 1 both state: both pairs are reported (not one-to-one)."""
+    pairs = choose_pairs(M, k=1, calibration=CAL, allow_merges=False)
+    assert [(p.a, p.b) for p in pairs] == [((0,), (0,)), ((0,), (1,)), ((2,), (2,))]
+    first, second, third = pairs
+    assert first.score == pytest.approx(sigmoid(20 * (0.9 - 0.5))) and third.score == pytest.approx(sigmoid(20 * 0.3))
+    assert first.similarity == pytest.approx(0.9) and first.background_margin == pytest.approx(0.9)
+    # the gap: the pair's background margin minus its best competitor's (row 0 / column 0), or 0
+    assert first.gap == pytest.approx(0.90 - 0.85) and second.gap == pytest.approx(0.85 - 0.90)
+    assert third.gap == pytest.approx(0.80 - 0.10)
+
+
+def test_features_of_the_candidates():
+    bg_a, bg_b = np.array([0.1, 0.2, 0.3]), np.array([0.0, 0.1, 0.2])
+    scores = margin_scores(*_factor(M), k=1, background_a=bg_a, background_b=bg_b, top=TOP)
+    c = candidates(scores)
+    cells = list(zip(c.i.tolist(), c.j.tolist(), strict=True))
+    k = cells.index((0, 1))
+    bgm = M - (bg_a[:, None] + bg_b[None, :]) / 2
+    assert c.features["background_margin"][k] == pytest.approx(bgm[0, 1])
+    # document margin: cosine minus the mean of the two claims' best (k=1) cosines
+    assert c.features["document_margin"][k] == pytest.approx(0.85 - (0.90 + 0.85) / 2)
+    assert c.features["gap"][k] == pytest.approx(bgm[0, 1] - max(bgm[0, 0], bgm[1, 1], 0.0))
+    assert c.features["document_level"][k] == pytest.approx(bgm.mean())
+    assert set(FEATURES) == set(c.features)
+    # every row's and every column's best TOP partners are candidates, nothing else
+    assert len(cells) == len(set(cells)) and (1, 2) not in cells and (2, 0) not in cells
+
+
+def test_the_background_margin_does_not_depend_on_the_document():
+    """The same pair in a two-sentence document and among forty unrelated sentences: its background
+    margin is the same (the old z-scores of the document's own matrix were not)."""
+    rng = np.random.default_rng(3)
+    small = np.array([[0.9, 0.2], [0.1, 0.3]])
+    big = rng.uniform(0.0, 0.3, size=(40, 40))
+    big[:2, :2] = small
+    bg = rng.uniform(0.0, 0.2, size=40)
+    p_small = choose_pairs(small, background_a=bg[:2], background_b=bg[:2], calibration=CAL, min_score=0.0, allow_merges=False)
+    p_big = choose_pairs(big, background_a=bg, background_b=bg, calibration=CAL, min_score=0.0, allow_merges=False)
+    s, b = next(p for p in p_small if p.a == (0,) and p.b == (0,)), next(p for p in p_big if p.a == (0,) and p.b == (0,))
+    assert s.background_margin == pytest.approx(b.background_margin) and s.score == pytest.approx(b.score)
 
 
 def test_min_score_defaults_to_the_calibrations_threshold():
-    scores = [p.score for p in choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=0.0, allow_merges=False)]
-    cut = (scores[0] + scores[1]) / 2
-    assert len(choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=cut, allow_merges=False)) == 1
-    strict = calibration(threshold=cut)
-    assert [p.a for p in choose_pairs(np.zeros_like(M), M, calibration=strict, allow_merges=False)] == [(0,)]
-    assert choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=1.0) == []
+    assert pairs_of(M, allow_merges=False) == [((0,), (0,)), ((0,), (1,)), ((2,), (2,))]
+    assert pairs_of(M, allow_merges=False, min_score=0.9995) == [((0,), (0,))]
+    strict = Calibration(CAL.weights, 0.9995, 0.75, CAL.parallel)
+    assert pairs_of(M, allow_merges=False, calibration=strict) == [((0,), (0,))]
+    assert choose_pairs(M, calibration=CAL, min_score=1.0) == []
 
 
 def test_a_neighbour_that_prefers_the_partner_joins_the_pair():
-    """Row 1's best is column 0 with a margin >= 1: it joins (0, 0) as one claim stated in two."""
-    pairs = choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=0.0)
-    assert [(p.a, p.b) for p in pairs] == [((0, 1), (0,)), ((2,), (2,))]
-    assert pairs[0].margin == 3.0  # the features stay those of the core pair
+    """Column 1's best partner is row 0, next to column 0: one claim stated across two segments;
+    the merged pair replaces the two single pairs and keeps the higher confidence."""
+    pairs = choose_pairs(M, calibration=CAL)
+    assert [(p.a, p.b) for p in pairs] == [((0,), (0, 1)), ((2,), (2,))]
+    assert pairs[0].score == pytest.approx(sigmoid(20 * 0.4)) and pairs[0].similarity == pytest.approx(0.9)
 
 
 def test_a_merge_check_can_refuse_the_merge():
-    scores = margin_scores_of(M)
+    scores = margin_scores(*_factor(M), top=TOP, max_cells=9)
     seen = []
 
     def refuse(a_ids, b_ids):
         seen.append((a_ids, b_ids))
         return False
 
-    pairs = select_pairs(scores, calibration=CAL, min_score=0.0, merge_check=refuse)
-    assert [(p.a, p.b) for p in pairs] == [((0,), (0,)), ((2,), (2,))] and seen == [((0, 1), (0,))]
+    pairs = select_pairs(scores, calibration=CAL, merge_check=refuse)
+    assert [(p.a, p.b) for p in pairs] == [((0,), (0,)), ((0,), (1,)), ((2,), (2,))] and set(seen) == {((0,), (0, 1))}
 
 
 def test_a_weak_neighbour_does_not_join():
     weak = M.copy()
-    weak[1, 0] = 0.95  # still row 1's best, but a margin below 1
-    pairs = choose_pairs(np.zeros_like(weak), weak, calibration=CAL, min_score=0.0)
-    assert [(p.a, p.b) for p in pairs] == [((0,), (0,)), ((2,), (2,))]
+    weak[0, 1] = 0.40  # column 1's best is still row 0, but not as close as its neighbourhood
+    weak[1, 1] = 0.45
+    assert pairs_of(weak) == [((0,), (0,)), ((2,), (2,))]
 
 
-def test_a_column_neighbour_joins_too():
-    pairs = choose_pairs(np.zeros_like(M.T), M.T.copy(), calibration=CAL, min_score=0.0)
-    assert [(p.a, p.b) for p in pairs] == [((0,), (0, 1)), ((2,), (2,))]
+def test_a_row_neighbour_joins_too():
+    assert pairs_of(M.T.copy()) == [((0, 1), (0,)), ((2,), (2,))]
 
 
-def test_forbidden_cells_are_never_pairs_but_keep_the_statistics():
+def test_forbidden_cells_are_never_pairs():
     forbidden = np.zeros(M.shape, bool)
     forbidden[0, 0] = True
-    free = choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=0.0, allow_merges=False)
-    pairs = choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=0.0, allow_merges=False, forbidden=forbidden)
-    assert [(p.a, p.b) for p in pairs] == [((0,), (1,)), ((1,), (0,)), ((2,), (2,))]
-    assert pairs[2].margin_z == free[1].margin_z and pairs[2].score == free[1].score  # same mean and spread
+    assert pairs_of(M, allow_merges=False, forbidden=forbidden) == [((0,), (1,)), ((2,), (2,))]
 
 
-def test_inactive_rows_are_left_out_of_pairs_and_statistics():
+def test_inactive_rows_are_left_out():
     active = np.array([False, True, True])
-    pairs = choose_pairs(np.zeros_like(M), M, calibration=CAL, min_score=0.0, allow_merges=False, active_a=active)
-    assert [(p.a, p.b) for p in pairs] == [((1,), (0,)), ((2,), (2,))]
-    rest = M[1:]
-    assert pairs[1].margin_z == pytest.approx((2.0 - rest.mean()) / rest.std())
+    low = Calibration({"intercept": -10.0, "background_margin": 40.0}, 0.5, 0.75, (0.0, 1.0, 0.0))
+    assert pairs_of(M, allow_merges=False, active_a=active, calibration=low) == [((1,), (1,)), ((2,), (2,))]
 
 
-def test_non_finite_margins_are_ignored():
+def test_non_finite_cosines_are_ignored():
     m = M.copy()
     m[2, 2] = np.nan
-    pairs = choose_pairs(np.zeros_like(m), m, calibration=CAL, min_score=0.0, allow_merges=False)
-    assert [(p.a, p.b) for p in pairs] == [((0,), (0,))]  # row 2's best left is column 1, which prefers row 0
-    assert np.isfinite(pairs[0].margin_z) and np.isfinite(pairs[0].score)
+    assert pairs_of(m, allow_merges=False) == [((0,), (0,)), ((0,), (1,))]
 
 
 def test_nothing_to_pair():
-    assert choose_pairs(np.zeros((0, 3)), np.zeros((0, 3)), calibration=CAL) == []
-    assert choose_pairs(np.zeros((2, 2)), np.full((2, 2), -np.inf), calibration=CAL, min_score=0.0) == []
+    assert choose_pairs(np.zeros((0, 3)), calibration=CAL) == []
+    assert choose_pairs(np.full((2, 2), 0.1), calibration=CAL) == []
 
 
 def test_pairs_are_sorted_by_their_first_a_index():
-    m = np.array([[0.0, 0.0, 2.0], [0.0, 2.0, 0.0], [2.0, 0.0, 0.0]])
-    pairs = choose_pairs(np.zeros_like(m), m, calibration=CAL, min_score=0.0, allow_merges=False)
-    assert [(p.a, p.b) for p in pairs] == [((0,), (2,)), ((1,), (1,)), ((2,), (0,))]
-
-
-def margin_scores_of(m: np.ndarray):
-    """MarginScores of a dense margin matrix (as choose_pairs builds them)."""
-    from align.matching import MarginScores, top2
-
-    ri, rv = top2(m, axis=1)
-    ci, cv = top2(m, axis=0)
-    n, k = m.shape
-    return MarginScores(m.shape, ri, rv, ci, cv, ri[:, 0], ci[:, 0], float(m.mean()), float(m.std()),
-                        np.zeros((n, 0), np.float32), np.zeros((k, 0), np.float32), np.zeros(n), np.zeros(k),
-                        np.zeros_like(m), m)
+    m = np.array([[0.0, 0.0, 0.9], [0.0, 0.9, 0.0], [0.9, 0.0, 0.0]])
+    assert pairs_of(m, allow_merges=False) == [((0,), (2,)), ((1,), (1,)), ((2,), (0,))]
 
 
 # -- speakers and merges on sides ----------------------------------------------------------------
@@ -172,14 +189,15 @@ def long_docs():
 
 def test_streamed_scores_equal_dense_on_long_input(long_docs):
     a, b = long_docs
-    cos, margin = margin_matrix(a, b, k=4)
-    dense = choose_pairs(cos, margin)
-    streamed = margin_scores(a, b, k=4, max_cells=0, chunk_cells=50_000)  # 42 rows per chunk
+    rng = np.random.default_rng(2)
+    bg_a, bg_b = rng.uniform(0.2, 0.4, len(a)), rng.uniform(0.2, 0.4, len(b))
+    cal = Calibration({"intercept": -4.0, "background_margin": 10.0, "gap": 20.0}, 0.5, 0.75, (0.0, 1.0, 0.0))
+    dense = choose_pairs(a @ b.T, background_a=bg_a, background_b=bg_b, calibration=cal)
+    streamed = margin_scores(a, b, k=4, max_cells=0, chunk_cells=50_000, background_a=bg_a, background_b=bg_b, top=TOP)
     assert streamed.cos is None and streamed.margin is None  # nothing n x m was kept
-    assert _same(select_pairs(streamed), dense)
+    assert _same(select_pairs(streamed, calibration=cal), dense)
     assert len(dense) > 400  # most shared items are found
-    assert streamed.mean == pytest.approx(float(margin.mean()), rel=1e-5)
-    assert streamed.std == pytest.approx(float(margin.std()), rel=1e-4)
+    assert streamed.cos_mean == pytest.approx(float((a @ b.T).mean()), rel=1e-5)
 
 
 def test_streamed_masks_and_speaker_labels_equal_dense(long_docs):
@@ -188,12 +206,10 @@ def test_streamed_masks_and_speaker_labels_equal_dense(long_docs):
     act_a, act_b = rng.random(300) > 0.1, rng.random(250) > 0.1
     la, lb = rng.integers(-1, 3, 300), rng.integers(-1, 3, 250)
     forbidden = (la[:, None] >= 0) & (lb[None, :] >= 0) & (la[:, None] != lb[None, :])
-    cos, margin = margin_matrix(a[act_a], b[act_b], k=4)
-    full = np.full((300, 250), -np.inf, np.float32)
-    full[np.ix_(act_a, act_b)] = margin
-    dense = choose_pairs(np.zeros_like(full), full, forbidden=forbidden, allow_merges=False)
-    s = margin_scores(a, b, active_a=act_a, active_b=act_b, labels_a=la, labels_b=lb, max_cells=0, chunk_cells=2_000)
-    streamed = select_pairs(s, allow_merges=False)
+    cal = Calibration({"intercept": -4.0, "background_margin": 10.0, "gap": 20.0}, 0.5, 0.75, (0.0, 1.0, 0.0))
+    dense = choose_pairs(a @ b.T, active_a=act_a, active_b=act_b, forbidden=forbidden, allow_merges=False, calibration=cal)
+    s = margin_scores(a, b, active_a=act_a, active_b=act_b, labels_a=la, labels_b=lb, max_cells=0, chunk_cells=2_000, top=TOP)
+    streamed = select_pairs(s, allow_merges=False, calibration=cal)
     assert _same(streamed, dense) and streamed
     assert not any(forbidden[p.a[0], p.b[0]] for p in streamed)
     assert all(act_a[p.a[0]] and act_b[p.b[0]] for p in streamed)
