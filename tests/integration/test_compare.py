@@ -45,14 +45,28 @@ def test_every_sentence_appears(seed_report):
             assert r.confidence is None and bool(r.a_ids) == (r.status == "only_a")
 
 
+# A careful reading of the two seed articles (ours): the pairs that state the same claim, and the
+# pairs about the same specific point (related). Every counterpart is reported, so a claim may
+# have several (fa#3: ar#2 and ar#11).
+SAME = {(2, 9), (3, 11), (3, 2)}
+RELATED = {(1, 6), (1, 7), (2, 2), (2, 10), (2, 15), (3, 5), (3, 8), (4, 5), (4, 13), (6, 2), (6, 5), (6, 12), (6, 16),
+           (7, 16), (8, 6), (10, 7)}
+
+
 def test_precision_on_the_seeds(seed_report):
-    # Pairs a reader accepts as "the same or closely related statement" (our own reading).
-    plausible = {(1, 6), (1, 7), (2, 9), (2, 15), (3, 11), (3, 2), (6, 5), (6, 12), (6, 16), (7, 16), (4, 13), (10, 7)}
-    found = {(r.a_ids[0], r.b_ids[0]) for r in _rows(seed_report, "match")}
-    assert 3 <= len(found) <= 8
-    assert len(found & plausible) / len(found) >= 0.75, found
-    # the Afghan minister's statements about his own country do not match the Chinese minister's
-    assert not any(a in (8, 9, 11) for a, _ in found)
+    rows = _rows(seed_report, "match")
+    cells = [{(i, j) for i in r.a_ids for j in r.b_ids} for r in rows]
+    # every pair that states the same claim is found, and graded by its confidence
+    assert set().union(*cells) >= SAME
+    # most reported pairs are the same claim or about the same point; every "equivalent" one is
+    plausible = [bool(c & (SAME | RELATED)) for c in cells]
+    assert sum(plausible) / len(rows) >= 0.6, [r.key for r, ok in zip(rows, plausible, strict=True) if not ok]
+    assert all(ok for r, ok in zip(rows, plausible, strict=True) if r.relation == "equivalent")
+    # the Afghan minister's own statements never pair with Shamkhani's (nor with the Chinese
+    # minister's); his pledge (fa#9) and his thanks (fa#11) have no counterpart at all
+    for r in rows:
+        if set(r.a_ids) & {8, 9, 11}:
+            assert not set(r.a_ids) & {9, 11} and not r.b_speaker_key, r.key
 
 
 def test_duplicate_bullet_mirrors_the_headline(seed_report):

@@ -156,6 +156,9 @@ def test_compare_a_saved_page_with_the_arabic_article(tmp_path, encoder):
     cells = " ".join(str(v) for v in frame[["a_text", "b_text", "a_claim", "nearest"]].to_numpy().ravel())
     for junk in NAV_AND_FOOTER:
         assert junk not in cells, junk
-    # the claims that match in the plain-text article match in the page too
-    pairs = lambda f: set(zip(f.loc[f.status == "match", "a_text"], f.loc[f.status == "match", "b_text"], strict=True))  # noqa: E731
-    assert pairs(plain_frame) <= pairs(frame)
+    # the claims that match in the plain-text article match in the page too (the page's extra
+    # headline shifts every confidence by a little, so pairs at the threshold may fall either side)
+    pairs = lambda f, t: set(zip(f.loc[(f.status == "match") & (f.score >= t), "a_text"],  # noqa: E731
+                                 f.loc[(f.status == "match") & (f.score >= t), "b_text"], strict=True))
+    threshold = plain.options["min_score"]
+    assert pairs(plain_frame, threshold + 0.02) <= pairs(frame, threshold)

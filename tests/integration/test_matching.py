@@ -3,11 +3,11 @@ when the merged text beats its parts (streamed == dense on synthetic arrays: tes
 from __future__ import annotations
 
 import pytest
+from conftest import AR, FA
 
 import align
 from align.matching import match_claims, merge_beats_parts
 from align.sides import prepare_side
-from conftest import AR, FA
 
 
 def test_seed_report_is_the_same_streamed(encoder, seed_report):
@@ -31,7 +31,11 @@ Le championnat de football reprend samedi."""
 
 def test_one_sentence_matching_two_adjacent_ones(encoder):
     report = align.compare(DE, FR, encoder=encoder, lang_a="de", lang_b="fr")
-    assert [(r.a_ids, r.b_ids) for r in report.matches] == [((1,), (1,)), ((2,), (2, 3))]
+    # the two right pairs are the sure ones; every counterpart at the calibrated threshold also
+    # lists an uncertain "related" pair (the opposition's criticism / the farmers' protest)
+    sure = [(r.a_ids, r.b_ids) for r in report.matches if r.confidence >= 0.9]
+    assert sure == [((1,), (1,)), ((2,), (2, 3))]
+    assert all(r.relation == "related" for r in report.matches if r.confidence < 0.9)
 
 
 def test_merge_kept_only_when_it_beats_its_parts(encoder):

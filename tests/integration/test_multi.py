@@ -21,9 +21,11 @@ def test_groups_across_three_articles(multi, seed_report):
     groups = {tuple(r.labels(k) for k in range(3)) for r in multi.rows if r.is_match}
     # neighbours-as-priority: the same claim in all three
     assert (("2",), ("9",), ("6",)) in groups
-    # the fa-ar pairs are the two-article comparison's pairs
-    assert [(r.a_labels, r.b_labels) for r in multi.report("A", "B").matches] == [
-        (r.a_labels, r.b_labels) for r in seed_report.matches]
+    # the fa-ar links are the two-article comparison's pairs, each claim's most confident one
+    # (chains of every counterpart would join everything on one topic into one group)
+    links = [(r.a_labels, r.b_labels) for r in multi.report("A", "B").matches]
+    assert links and set(links) <= {(r.a_labels, r.b_labels) for r in seed_report.matches}
+    assert len({a for a, _ in links}) == len(links)
     # every unit of every article appears exactly once
     for k, side in enumerate(multi.sides):
         seen = [lab for r in multi.rows for lab in r.labels(k)]
