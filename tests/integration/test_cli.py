@@ -85,9 +85,10 @@ def test_model_name_from_the_local_hugging_face_cache(encoder, seed_report, tmp_
     )
     assert p.returncode == 0, p.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
-    # same weights, same "query: " convention (e5 by name): the same key pair is found
+    # same weights (fp32 through sentence-transformers; the default runs them quantised to int8),
+    # same "query: " convention (e5 by name): the same key pair, nearly the same report
     assert any(r["status"] == "match" and r["a_ids"] == "2" and r["b_ids"] == "9" for r in rows)
-    assert len(rows) == len(seed_report.rows)
+    assert abs(len(rows) - len(seed_report.rows)) <= 3
 
 
 
