@@ -226,6 +226,9 @@ def main(argv=None) -> int:
     ap.add_argument("--min-score", type=float, help="comparable and realnews suites: threshold (default: the calibrated one)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--calibration-report", type=Path, default=Path(__file__).with_name("calibration-report.json"),
+                    help="the report of benchmarks/calibrate.py, whose measured reliability (held out, and leaving "
+                         "each distribution out) is copied into the JSON as 'confidence'")
     args = ap.parse_args(argv)
     encoder = Encoder(args.model, show_progress=False)
     out: dict = {"model": args.model, "fingerprint": encoder.fingerprint}
@@ -259,6 +262,9 @@ def main(argv=None) -> int:
             f"{n} {rows[-1][f'{n}_p_strict']:.3f} / {rows[-1][f'{n}_r_strict']:.3f}" for n in ("claimalign", "bertalign") if f"{n}_p_strict" in rows[-1]))
         print()
     out["seconds"] = time.perf_counter() - t0
+    if args.calibration_report and args.calibration_report.exists():
+        rep = json.loads(args.calibration_report.read_text())
+        out["confidence"] = {k: rep[k] for k in ("model_fingerprint", "threshold", "equivalent", "held_out", "leave_one_out") if k in rep}
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n")
     return 0
