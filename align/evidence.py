@@ -16,6 +16,7 @@ An anchor shared by two claims counts for more the rarer it is among the two doc
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -23,24 +24,46 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .flags import _strip_particles, facts
+from .flags import PLACES, _number, _strip_particles
 from .speakers import name_key
 from .text import matching_key, words
 
 _LATIN_NAME = re.compile(r"^[A-Z][\w'’\-]*$")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 MIN_SKELETON = 3
+_DIGITS = re.compile(r"\d+(?:[.,٫]\d+)?")
+# the gazetteer of align.flags by first keyed word: (keyed words, canonical name), longest first
+_PLACE_INDEX: dict[str, list[tuple[list[str], str]]] = {}
+for _name, _forms in PLACES.items():
+    for _form in _forms:
+        _seq = matching_key(_form).split()
+        _PLACE_INDEX.setdefault(_seq[0], []).append((_seq, _name))
+for _entries in _PLACE_INDEX.values():
+    _entries.sort(key=lambda e: -len(e[0]))
 
 
+def _places(tokens: list[str]) -> set[str]:
+    """Canonical names of the gazetteer's places in keyed ``tokens`` (Arabic proclitics allowed)."""
+    out = set()
+    for k, tok in enumerate(tokens):
+        for form in {tok, _strip_particles(tok)} if len(tok) > 3 else {tok}:
+            for seq, name in _PLACE_INDEX.get(form, ()):
+                if [form, *tokens[k + 1 : k + len(seq)]] == seq:
+                    out.add(name)
+                    break
+    return out
+
+
+@functools.lru_cache(maxsize=8192)
 def anchors(text: str) -> frozenset[str]:
     """The anchors of one claim: ``n:16``, ``p:Tehran``, ``s:bzSkn`` (skeleton)."""
-    f = facts(text)
     out = set()
-    for x in f.numbers:
+    key = matching_key(text)
+    for x in (_number(d) for d in _DIGITS.findall(key)):
         out.add("n:" + x)
         if "." in x:
             out.add("n:" + x.split(".")[0])
-    out.update("p:" + p for p in f.places)
+    out.update("p:" + p for p in _places([matching_key(w) for w in words(text)]))
     for w in words(text):
         if any(ch.isdigit() for ch in w):
             continue
