@@ -100,7 +100,9 @@ def candidates(scores: MarginScores, evidence: Evidence | None = None) -> Candid
     j = np.array([c[1] for c in order], np.int64)
     if not order:
         return Candidates(i, j, np.zeros(0), {f: np.zeros(0) for f in FEATURES})
-    cos = np.einsum("kd,kd->k", scores.a[i].astype(np.float64), scores.b[j].astype(np.float64))
+    cos = np.empty(len(i), np.float64)
+    for s in range(0, len(i), 4096):  # bounded memory for long documents
+        cos[s : s + 4096] = np.einsum("kd,kd->k", scores.a[i[s : s + 4096]], scores.b[j[s : s + 4096]])
     bg = (scores.bg_a[i] + scores.bg_b[j]) / 2.0
     bgm = cos - bg
     doc = cos - (scores.ra[i] + scores.rb[j]) / 2.0

@@ -134,7 +134,20 @@ def topk(values: np.ndarray, axis: int, k: int) -> tuple[np.ndarray, np.ndarray]
     if v.shape[-1] == 0:
         shape = (*v.shape[:-1], k)
         return np.full(shape, -1, np.int64), np.full(shape, -np.inf, np.float64)
-    order = np.argsort(-v, axis=-1, kind="stable")[..., :k]
+    if k < v.shape[-1]:
+        # select the k largest in linear time, then order them; rows where the k-th value is tied
+        # with an entry left out are ordered by a stable sort, so the first index always wins
+        flat = v.reshape(-1, v.shape[-1])
+        part = np.argpartition(-flat, k - 1, axis=-1)[:, :k]
+        pv = np.take_along_axis(flat, part, axis=-1)
+        kth = pv.min(axis=-1)
+        tied = (flat == kth[:, None]).sum(axis=-1) > (pv == kth[:, None]).sum(axis=-1)
+        order = np.take_along_axis(part, np.lexsort((part, -pv), axis=-1), axis=-1)
+        if tied.any():
+            order[tied] = np.argsort(-flat[tied], axis=-1, kind="stable")[:, :k]
+        order = order.reshape(*v.shape[:-1], k)
+    else:
+        order = np.argsort(-v, axis=-1, kind="stable")
     vals = np.take_along_axis(v, order, axis=-1).astype(np.float64)
     if order.shape[-1] < k:
         pad = k - order.shape[-1]
@@ -230,7 +243,7 @@ def margin_scores(
         better = cv[:, 0] > col_near_val
         col_near[better] = ci[better, 0] + s
         col_near_val[better] = cv[better, 0]
-        bgm = (cos - (bg_a[s:e, None] + bg_b[None, :]) / 2.0).astype(np.float64)
+        bgm = cos - (bg_a[s:e, None] + bg_b[None, :]) / np.float32(2.0)  # float32, as the cosines
         bgm[~np.isfinite(mar)] = -np.inf
         forbid = None
         if la is not None and lb is not None:
