@@ -334,7 +334,10 @@ def run_scale(args) -> list[dict]:
             seconds = time.perf_counter() - t0
         pr = precision_recall(c.records("article_pairs"), truth, langs)
         rss = c.stats["peak_rss_mb"]
+        cpu = c.stats["cpu_seconds"]
+        cpu_ms = {stage: round(1000 * (v["workers"] + v["here"]) / n, 1) for stage, v in cpu.items()}
         r = {"articles": n, "workers": args.workers, "seconds": round(seconds, 1), "ms_per_article": round(1000 * seconds / n, 1),
+             "cpu_ms_per_article": cpu_ms, "cpu_seconds": cpu, "load_average": os.getloadavg()[0],
              "claims": int(sum(a["n_claims"] for a in c.records("articles"))),
              "stage_seconds": c.stats["seconds"], "candidates": c.stats["candidates"],
              "peak_rss_mb_per_worker": rss, "peak_rss_mb_driver": c.stats["peak_rss_mb_here"],
@@ -343,7 +346,8 @@ def run_scale(args) -> list[dict]:
         results.append(r)
         print(f"{n:>7} articles  {r['seconds']:>8} s  {r['ms_per_article']:>7} ms/article  claims {r['claims']:>7}  "
               f"RSS/worker {max(rss.values()):>6} MB  driver {r['peak_rss_mb_driver']:>6} MB  planted recall {r['recall']}  "
-              f"precision {r['precision']}", flush=True)
+              f"precision {r['precision']}\n{'':>17}CPU ms/article by stage {cpu_ms}; wall s by stage {c.stats['seconds']}; "
+              f"load average {r['load_average']:.1f}", flush=True)
     return results
 
 

@@ -160,9 +160,13 @@ def compare_corpus(
         executor.close()
         if temporary:
             shutil.rmtree(work, ignore_errors=True)
+    import time
+
+    t0 = time.perf_counter()
     corpus = Corpus(build_records(out), out["run"], out["stats"])
     if outdir is not None:
         corpus.save(outdir)
+    corpus.stats["seconds"]["records_and_files"] = round(time.perf_counter() - t0, 2)
     return corpus
 
 

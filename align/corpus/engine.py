@@ -262,6 +262,10 @@ class LocalExecutor:
         """Peak resident memory of this process."""
         return {"in-process": _peak_rss_mb()}
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds this process has used."""
+        return _cpu_seconds()
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -331,6 +335,10 @@ class DaskExecutor:
         """Peak resident memory of every worker process."""
         return {str(k): float(v) for k, v in sorted(self.client.run(_peak_rss_mb).items())}
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds the worker processes have used, together."""
+        return float(sum(self.client.run(_cpu_seconds).values()))
+
     def close(self) -> None:
         """Shut down the cluster this object started (a caller's client is left alone)."""
         if self.own:
@@ -338,6 +346,13 @@ class DaskExecutor:
             self.client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _peak_rss_mb() -> float:
@@ -473,6 +488,20 @@ def run_corpus(
     show = _show_progress(progress)
     stats: dict[str, Any] = {"executor": executor.kind, "workers": executor.workers, "seconds": {}}
     t0 = time.perf_counter()
+    stats["cpu_seconds"] = {}
+
+    def worker_cpu() -> float:
+        return executor.cpu_seconds() if executor.kind == "dask" else 0.0
+
+    cpu = {"workers": worker_cpu(), "here": _cpu_seconds()}
+
+    def cpu_stage(name: str) -> None:
+        # CPU seconds of the workers and of this process since the last stage: a measure of the
+        # work that does not depend on other jobs sharing the machine
+        now = {"workers": worker_cpu(), "here": _cpu_seconds()}
+        stats["cpu_seconds"][name] = {k: round(now[k] - cpu[k], 2) for k in now}
+        cpu.update(now)
+
     fingerprint = encoder.fingerprint
     by_id = {a.id: a for a in articles}
 
@@ -493,6 +522,7 @@ def run_corpus(
     finally:
         bar.close()
     stats["seconds"]["prepare"] = round(time.perf_counter() - t0, 2)
+    cpu_stage("prepare")
 
     # 2. article table, vectors, background sample (streamed, partition by partition)
     t1 = time.perf_counter()
@@ -500,7 +530,6 @@ def run_corpus(
     part_of: dict[str, int] = {}
     means, leads = [], []
     late_bad: list[BadRow] = []
-    lang_counts: dict[str, int] = {}
     for n, path in enumerate(prep_paths):
         data = read_partition(path)
         for b in data["bad"]:
@@ -510,7 +539,6 @@ def run_corpus(
             part_of[a["id"]] = n
             means.append(m)
             leads.append(ld)
-            lang_counts[a["lang"]] = lang_counts.get(a["lang"], 0) + 1
     if late_bad and settings.on_error == "stop":
         raise InputError(bad_rows_message(late_bad))
     bad_rows = sorted([*bad_rows, *late_bad], key=lambda b: (b.id, b.where))
@@ -525,6 +553,7 @@ def run_corpus(
                                     within_language=settings.within_language, date_window=settings.date_window)
     background = _background(prep_paths, settings.background_sample)
     stats["seconds"]["candidates"] = round(time.perf_counter() - t1, 2)
+    cpu_stage("candidates")
     stats["candidates"] = len(candidates)
 
     # 3. features, scores and alignments of the candidates, partition by partition
@@ -538,7 +567,7 @@ def run_corpus(
     q = settings.pair_partition_size
     pair_chunks = [cands[i: i + q] for i in range(0, len(cands), q)]
     context = digest([FORMAT, fingerprint, options, [keys[n] for n in range(len(keys))],
-                      {k: digest(v.vectors.tobytes().hex()[:64] + str(len(v.vectors))) for k, v in sorted(background.items())}])
+                      {k: hashlib.sha256(v.vectors.tobytes()).hexdigest() for k, v in sorted(background.items())}])
     pair_keys = [digest([context, c]) for c in pair_chunks]
     pair_paths = [workdir / f"pairs-{k}.npz" for k in pair_keys]
     todo_pairs = [n for n in range(len(pair_chunks)) if not pair_paths[n].exists()]
@@ -552,6 +581,7 @@ def run_corpus(
     finally:
         bar.close()
     stats["seconds"]["align"] = round(time.perf_counter() - t2, 2)
+    cpu_stage("align")
 
     # 4. gather
     t3 = time.perf_counter()
@@ -569,6 +599,7 @@ def run_corpus(
             if p.name not in used and p.name.startswith(("prep-", "pairs-")):
                 p.unlink(missing_ok=True)
     stats["seconds"]["gather"] = round(time.perf_counter() - t3, 2)
+    cpu_stage("gather")
     stats["seconds"]["total"] = round(time.perf_counter() - t0, 2)
     stats["peak_rss_mb"] = executor.peak_rss_mb()
     stats["peak_rss_mb_here"] = _peak_rss_mb()

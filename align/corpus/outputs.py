@@ -74,19 +74,40 @@ def _flat(record: dict, columns: list[str]) -> dict:
     return out
 
 
-def write_xlsx(path: str | os.PathLike, tables: dict[str, list[dict]], run: dict[str, Any], columns: dict[str, list[str]]) -> Path:
-    """Sheets: events, clusters, same-event pairs, articles, bad rows, and the run record."""
+MAX_XLSX_ROWS = 1000  # per sheet of the summary; the Parquet tables have every row
+XLSX_CLUSTER_COLUMNS = ["cluster", "event", "text", "lang", "speaker", "first_date", "first_outlet", "n_articles",
+                        "n_outlets", "n_langs", "outlets", "langs", "scope", "confidence", "flags"]
+XLSX_PAIR_COLUMNS = ["a", "b", "lang_a", "lang_b", "outlet_a", "outlet_b", "date_gap_days", "score", "coverage_a",
+                     "coverage_b", "n_matches", "event"]
+
+
+def write_xlsx(path: str | os.PathLike, tables: dict[str, list[dict]], run: dict[str, Any], columns: dict[str, list[str]],
+               max_rows: int = MAX_XLSX_ROWS) -> Path:
+    """The summary workbook: events, claims carried by several outlets (then the others), the
+    same-event pairs, the articles of events, the bad rows, and the run record; at most
+    ``max_rows`` rows per sheet (the run sheet says which were cut; the Parquet tables have all).
+    """
+    clusters = sorted(tables["clusters"], key=lambda c: (c["n_outlets"] < 2, c["event"] or "", c["cluster"]))
     pairs = [p for p in tables["article_pairs"] if p["confirmed"]]
+    in_events = [a for a in tables["articles"] if a["event"]]
+    cut = {}
+
+    def sheet(title: str, cols: list[str], rows: list[dict]):
+        if len(rows) > max_rows:
+            cut[title] = f"first {max_rows} of {len(rows)} rows (the Parquet tables have all)"
+            rows = rows[:max_rows]
+        return title, cols, [_flat(r, cols) for r in rows]
+
     sheets = [
-        ("events", columns["events"], [_flat(r, columns["events"]) for r in tables["events"]]),
-        ("clusters", columns["clusters"], [_flat(r, columns["clusters"]) for r in tables["clusters"]]),
-        ("same-event pairs", columns["article_pairs"], [_flat(r, columns["article_pairs"]) for r in pairs]),
-        ("articles", columns["articles"], [_flat(r, columns["articles"]) for r in tables["articles"]]),
-        ("bad rows", columns["bad_rows"], [_flat(r, columns["bad_rows"]) for r in tables["bad_rows"]]),
+        sheet("events", columns["events"], tables["events"]),
+        sheet("clusters", XLSX_CLUSTER_COLUMNS, clusters),
+        sheet("same-event pairs", XLSX_PAIR_COLUMNS, pairs),
+        sheet("articles", columns["articles"], in_events),
+        sheet("bad rows", columns["bad_rows"], tables["bad_rows"]),
     ]
-    widths = {"text": 70, "title": 50, "flags": 50, "members": 30, "articles": 30, "outlets": 30, "reason": 60, "where": 24,
-              "url": 30, "speaker": 18}
-    return atomic_write(path, xlsx_workbook(sheets, {"claimalign corpus": True, **run}, widths))
+    widths = {"text": 70, "title": 50, "flags": 50, "outlets": 30, "reason": 60, "where": 24, "url": 30, "speaker": 18}
+    meta = {"claimalign corpus": True, **({"rows cut": cut} if cut else {}), **run}
+    return atomic_write(path, xlsx_workbook(sheets, meta, widths))
 
 
 # -- HTML ---------------------------------------------------------------------------------------

@@ -171,3 +171,21 @@ def test_html_overview_escapes_and_is_rtl():
     assert 'dir="rtl" lang="fa"' in page and "<b>Mizan</b>" not in page
     assert "id='E0001'" in page and "href='#E0001'" in page and "&lt;x&gt;" in page
     assert render_html(tables, {}, standalone=False).startswith("<style>")
+
+
+def test_xlsx_summary_is_capped(tmp_path):
+    from openpyxl import load_workbook
+
+    from align.corpus.outputs import write_xlsx
+    from align.corpus.result import COLUMNS
+
+    clusters = [{"cluster": f"C{n:06d}", "event": "E0001", "text": f"=claim {n}", "n_outlets": 1 + n % 2, "n_articles": 1,
+                 "outlets": ["a"], "langs": ["en"], "flags": [], "scope": "one outlet"} for n in range(5)]
+    tables = {"events": [], "clusters": clusters, "article_pairs": [], "articles": [], "bad_rows": []}
+    path = write_xlsx(tmp_path / "s.xlsx", tables, {"model": "default"}, COLUMNS, max_rows=3)
+    wb = load_workbook(path)
+    ws = wb["clusters"]
+    assert ws.max_row == 4 and ws["A2"].value == "C000001"  # shared claims first
+    assert ws["C2"].value == "=claim 1" and ws["C2"].data_type == "s"  # text, never a formula
+    run = {r[0].value: r[1].value for r in wb["run"].iter_rows()}
+    assert "first 3 of 5 rows" in run["rows cut"]
