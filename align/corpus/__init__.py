@@ -21,6 +21,7 @@ import importlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,8 +161,6 @@ def compare_corpus(
         executor.close()
         if temporary:
             shutil.rmtree(work, ignore_errors=True)
-    import time
-
     t0 = time.perf_counter()
     corpus = Corpus(build_records(out), out["run"], out["stats"])
     if outdir is not None:
