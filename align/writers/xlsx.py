@@ -61,18 +61,17 @@ def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, wi
         ws.append(columns)
         for c in ws[1]:
             c.font, c.fill = head_font, head_fill
-        for row in rows:
-            ws.append([None] * len(columns))
+        for line, row in enumerate(rows, start=2):  # (ws.max_row scans every cell: quadratic)
             for col, name in enumerate(columns, start=1):
-                put(ws.cell(row=ws.max_row, column=col), row[name])
+                put(ws.cell(row=line, column=col), row[name])
         for col, name in enumerate(columns, start=1):
             ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = widths.get(name, 50 if name.endswith("_text") else 12)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
     ws = wb.create_sheet("run")
-    for k, v in run.items():
-        ws.append([k])
-        put(ws.cell(row=ws.max_row, column=2), json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)
+    for line, (k, v) in enumerate(run.items(), start=1):
+        ws.cell(row=line, column=1).value = k
+        put(ws.cell(row=line, column=2), json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 20, 100
     buf = io.BytesIO()
     wb.save(buf)
