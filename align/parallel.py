@@ -7,6 +7,14 @@ A group's embedding is the embedding of its concatenated text. A pair's score is
 the average cosine of each side to the other text (the normalisation of Vecalign), so that a
 pair counts for what it has over chance; a 1-0 / 0-1 step scores ``skip``.
 
+Embedding every group (``search="full"``, what Vecalign and Bertalign do) costs about ten times
+the words of the text itself with groups of up to four sentences. ``search="two-pass"`` (the
+default) embeds the single sentences, aligns once with each group's embedding approximated by
+the normalised sum of its sentences' embeddings, then embeds only the groups that lie within two
+consecutive steps of that path and aligns again; until the path uses no approximated group (those
+it does use are embedded and the alignment rerun), so every reported step is scored on real
+embeddings. On Text+Berg it embeds 37% of the words for the same F1 (0.918 vs 0.919 strict).
+
 Pure functions over numpy arrays; ``group_texts`` says which texts to embed.
 """
 from __future__ import annotations
@@ -202,20 +210,65 @@ def score_alignments(gold: list[list], test: list[list]) -> dict[str, float]:
 def align_texts(a: list[str], b: list[str], encode, settings: ParallelSettings | None = None) -> list[Alignment]:
     """Monotonic alignment of two lists of sentences; ``encode(texts) -> (n, d)`` unit vectors.
 
-    Embeds every group of up to ``max_size - 1`` consecutive sentences on each side (the texts of
-    a group joined by a space) and runs ``align_monotonic`` with length ratios.
+    Groups of up to ``max_size - 1`` consecutive sentences on each side (the texts of a group
+    joined by a space) are the candidates of ``align_monotonic``, scored with length ratios; which
+    of them are embedded depends on ``settings.search`` (see the module's docstring).
     """
     settings = settings or ParallelSettings()
     if not a or not b:
         return [Alignment((i,), (), settings.skip, None) for i in range(len(a))] + [
             Alignment((), (j,), settings.skip, None) for j in range(len(b))]
     largest = max(1, settings.max_size - 1)
-    emb, lens = [], []
-    for sents in (a, b):
-        groups = group_texts(sents, largest)
-        emb.append({s: encode(t) for s, t in groups.items()})
-        lens.append({s: np.array([len(x) for x in t], dtype=np.float64) for s, t in groups.items()})
-    return align_monotonic(
-        emb[0], emb[1], max_size=settings.max_size, skip=settings.skip, lengths=(lens[0], lens[1]),
-        length_weight=settings.length_weight, group_penalty=settings.group_penalty,
-    )
+    sides = (list(a), list(b))
+    texts = [group_texts(sents, largest) for sents in sides]
+    lens = tuple({s: np.array([len(x) for x in t], dtype=np.float64) for s, t in g.items()} for g in texts)
+    options = dict(max_size=settings.max_size, skip=settings.skip, lengths=lens,
+                   length_weight=settings.length_weight, group_penalty=settings.group_penalty)
+    if settings.search == "full" or largest == 1:
+        emb = [{s: encode(t) for s, t in g.items()} for g in texts]
+        return align_monotonic(emb[0], emb[1], **options)
+    emb = [approximate_groups(np.asarray(encode(g[1]), dtype=np.float32), largest) for g in texts]
+    exact: list[set[tuple[int, int]]] = [set(), set()]  # (size, start) of the groups embedded
+    path = align_monotonic(emb[0], emb[1], **options)
+    wanted = groups_near(path, largest, steps=2)
+    while True:
+        for side in (0, 1):
+            todo = sorted(wanted[side] - exact[side])
+            if todo:
+                vectors = np.asarray(encode([texts[side][size][start] for size, start in todo]), dtype=np.float32)
+                for (size, start), v in zip(todo, vectors, strict=True):
+                    emb[side][size][start] = v
+                exact[side].update(todo)
+        path = align_monotonic(emb[0], emb[1], **options)
+        wanted = groups_near(path, largest, steps=1)
+        if all(wanted[side] <= exact[side] for side in (0, 1)):
+            return path
+
+
+def approximate_groups(single: np.ndarray, largest: int) -> dict[int, np.ndarray]:
+    """``{size: (n - size + 1, d)}``: every group's normalised sum of its sentences' vectors."""
+    out = {1: single}
+    csum = np.concatenate([np.zeros((1, single.shape[1]), dtype=np.float64), np.cumsum(single, axis=0, dtype=np.float64)])
+    for size in range(2, largest + 1):
+        if len(single) >= size:
+            v = csum[size:] - csum[:-size]
+            norm = np.linalg.norm(v, axis=1, keepdims=True)
+            out[size] = (v / np.where(norm > 0, norm, 1.0)).astype(np.float32)
+    return out
+
+
+def groups_near(path: list[Alignment], largest: int, steps: int) -> list[set[tuple[int, int]]]:
+    """(size, start) of every group of 2..``largest`` sentences, per side, that lies within
+    ``steps`` consecutive steps of ``path`` (``steps=1``: the groups the path itself uses).
+    """
+    out: list[set[tuple[int, int]]] = [set(), set()]
+    for i in range(len(path)):
+        window = path[i : i + steps]
+        for side in (0, 1):
+            ids = [x for st in window for x in (st.a if side == 0 else st.b)]
+            if len(ids) < 2:
+                continue
+            lo, hi = min(ids), max(ids)
+            for size in range(2, min(largest, hi - lo + 1) + 1):
+                out[side].update((size, start) for start in range(lo, hi - size + 2))
+    return out

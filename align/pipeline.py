@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
 from embeddings import Encoder
 
 from .calibration import Calibration
@@ -200,7 +202,16 @@ def _parallel(sources: Sequence[Source], settings: CompareSettings, encoder: Enc
     a, b = (prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented, split_claims=False)
             for src, lang in zip(sources, settings.langs, strict=True))
     par = settings.parallel
-    steps = align_texts([s.text for s in a.sentences], [s.text for s in b.sentences], encoder.encode, par)
+    # the sentences are embedded already: only the groups are new (even without a cache)
+    known = {c.text: v for side in (a, b) for c, v in zip(side.claims, side.embeddings, strict=True)}
+
+    def encode(texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in known]
+        if new:
+            known.update(zip(new, encoder.encode(new), strict=True))
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, a.embeddings.shape[1]), np.float32)
+
+    steps = align_texts([s.text for s in a.sentences], [s.text for s in b.sentences], encode, par)
     calibration = Calibration.default()
     threshold = 0.0 if settings.min_score is None else settings.min_score
     pairs = []
@@ -213,6 +224,6 @@ def _parallel(sources: Sequence[Source], settings: CompareSettings, encoder: Enc
     rows = build_rows(a, b, pairs, scores, unit="sentence", calibration=calibration, repair=settings.repair_zwnj,
                       document_order=True)
     options = run_options(settings, encoder, calibration, threshold, parallel={
-        f: getattr(par, f) for f in ("max_size", "skip", "length_weight", "group_penalty")})
+        f: getattr(par, f) for f in ("max_size", "skip", "length_weight", "group_penalty", "search")})
     report = Report(a, b, rows, settings=settings, options=options, scores=scores, pairs=pairs, alignments=steps)
     return report.filter(speaker=settings.speaker) if settings.speaker else report

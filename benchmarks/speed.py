@@ -22,6 +22,18 @@ Suites (``SUITES``; add a function there to add rows):
   ``/usr/bin/time -v`` (wall time and peak RSS of the whole process): ``--no-cache`` (every
   claim embedded), then with an empty embedding cache, then with the cache it filled (warm);
   the same with the torch path (``--model`` the converted directory) for comparison.
+- ``comparable``: comparable mode on ``--sizes`` short sentences per side (default 1,000 and
+  10,000), with an empty embedding cache: side A cycles through the ten Tatoeba languages, side B
+  holds the English translations of the same rows, shuffled (seed 0). One process per size runs
+  what ``claimalign compare --segmented A B -o report.csv`` runs (read, segment, embed, score,
+  select, build rows, write the CSV) under ``/usr/bin/time -v``: wall and CPU time and peak RSS of
+  the whole process, and inside it the seconds spent embedding (model load included), so the
+  share of the time that is alignment work (everything but embedding) is measured in one run.
+- ``parallel``: Text+Berg de-fr (7 documents, 991 German sentences), parallel mode end to end
+  against Bertalign's algorithm (``bertalign_runner``, its defaults) with the same encoder:
+  "cold" embeds every window text through an empty in-memory memo (what each system asks the
+  model for), "warm" runs again on the filled memo (the alignment algorithms alone). Bertalign's
+  numba kernels are compiled on a warm-up document first, not timed. Strict F1 beside.
 
 The default model must be built first (any claimalign run does it); ``$CLAIMALIGN_HOME`` is
 used as is, the seed suite's caches go to a temporary home that links to its model.
@@ -193,7 +205,7 @@ def timed(cmd: list[str], env: dict) -> dict:
     cpu = [float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", p.stderr)]
     seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))) if wall else float("nan")
     return {"wall_s": round(seconds, 2), "cpu_s": round(sum(cpu), 2), "peak_rss_mib": round(int(rss.group(1)) / 1024, 1) if rss else None,
-            "status": p.returncode, "stderr": p.stderr.split("\tCommand being timed")[0].strip()[-300:]}
+            "status": p.returncode, "stderr": p.stderr.split("\tCommand being timed")[0].strip()[-300:], "stdout": p.stdout}
 
 
 def seed_suite(args) -> dict:
@@ -284,7 +296,174 @@ def quality_suite(args) -> dict:
     return {"accuracy": rows, "int8_minus_fp32_points": deltas, "cosine": summary}
 
 
-SUITES = {"throughput": throughput_suite, "quality": quality_suite, "seed": seed_suite}
+# ---------------------------------------------------------------------------------------------
+# comparable mode at scale
+
+
+TATOEBA_LANGS = ["pes", "ara", "urd", "heb", "tur", "rus", "deu", "fra", "spa", "cmn"]
+
+
+def comparable_inputs(n: int, seed: int = 0, shuffle: bool = True) -> tuple[list[str], list[str]]:
+    """``n`` Tatoeba sentences (cycling through ten languages) and their English, shuffled."""
+    import numpy as np
+
+    data = SHARED / "tatoeba"
+    per = {}
+    for lang in TATOEBA_LANGS:
+        x = (data / f"tatoeba.{lang}-eng.{lang}").read_text(encoding="utf-8").splitlines()
+        e = (data / f"tatoeba.{lang}-eng.eng").read_text(encoding="utf-8").splitlines()
+        per[lang] = [(a.strip(), b.strip()) for a, b in zip(x, e, strict=True)]
+    rows = [per[TATOEBA_LANGS[i % len(TATOEBA_LANGS)]][i // len(TATOEBA_LANGS)] for i in range(n)]
+    if n > sum(len(v) for v in per.values()):
+        raise SystemExit(f"at most {sum(len(v) for v in per.values())} sentences per side")
+    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    return [a for a, _ in rows], [rows[i][1] for i in order]
+
+
+def comparable_worker(n: int, cache_dir: str, out_dir: str) -> dict:
+    """One comparable comparison of ``n`` x ``n`` segments, in this process (see ``comparable_suite``)."""
+    t_start = time.perf_counter()
+    import align
+    from embeddings.cache import EmbeddingCache
+    from embeddings.encoders import Encoder
+
+    a, b = comparable_inputs(n)
+    src_a, src_b = Path(out_dir) / "a.txt", Path(out_dir) / "b.txt"
+    src_a.write_text("\n".join(a) + "\n", encoding="utf-8")
+    src_b.write_text("\n".join(b) + "\n", encoding="utf-8")
+    enc = Encoder(cache=EmbeddingCache(cache_dir), show_progress=False)
+    spent = {"embed_s": 0.0, "texts": 0, "calls": 0}
+    encode = enc.encode
+
+    def timed_encode(texts, *args, **kwargs):  # the real encoder, timed
+        t = time.perf_counter()
+        try:
+            return encode(texts, *args, **kwargs)
+        finally:
+            spent["embed_s"] += time.perf_counter() - t
+            spent["texts"] += len(texts)
+            spent["calls"] += 1
+
+    enc.encode = timed_encode
+    t0 = time.perf_counter()
+    report = align.compare(src_a, src_b, segmented=True, encoder=enc)
+    report.to_csv(Path(out_dir) / "report.csv")
+    total = time.perf_counter() - t0
+    english = {}
+    for x, e in zip(a, comparable_inputs(n, shuffle=False)[1], strict=True):
+        english.setdefault(x, set()).add(e)
+    matched = [r for r in report.rows if r.status == "match"]
+    right = sum(1 for r in matched if r.b_text in english.get(r.a_text, ()))
+    return {
+        "n": n, "compare_s": round(total, 2), "process_s": round(time.perf_counter() - t_start, 2),
+        "embed_s": round(spent["embed_s"], 2), "texts_embedded": spent["texts"],
+        "outside_embedding_s": round(total - spent["embed_s"], 2),
+        "outside_embedding_share": round((total - spent["embed_s"]) / total, 4),
+        "pairs": len(matched), "right_pairs": right, "precision": round(right / max(1, len(matched)), 4),
+        "recall": round(right / n, 4),
+    }
+
+
+def comparable_suite(args) -> dict:
+    from embeddings.encoders import Encoder
+
+    _ = Encoder(cache=False).model_path  # the default model built before any timing
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, __file__, "--comparable-worker", str(n), "--cache-dir", str(Path(tmp) / "cache"), "--out-dir", tmp]
+            r = timed(cmd, {**os.environ, "HF_HUB_OFFLINE": "1"})
+            if r["status"]:
+                rows.append({"n": n, "error": r["stderr"]})
+                print(f"  {n:>6} x {n:<6} error: {r['stderr']}", flush=True)
+                continue
+            inner = json.loads(_last_line(r["stdout"]))
+        row = {**inner, "wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "peak_rss_mib": r["peak_rss_mib"]}
+        rows.append(row)
+        print(f"  {n:>6} x {n:<6} {row['wall_s']:>7.1f} s wall (CPU {row['cpu_s']:.1f} s)  peak RSS {row['peak_rss_mib']:>6.0f} MiB  "
+              f"embedding {row['embed_s']:.1f} s of {row['compare_s']:.1f} s ({row['texts_embedded']} texts); "
+              f"alignment work {100 * row['outside_embedding_share']:.1f}%  ({row['pairs']} pairs, P {row['precision']:.3f} R {row['recall']:.3f})", flush=True)
+    return {"rows": rows}
+
+
+def _last_line(text: str) -> str:
+    return (text.strip().splitlines() or ["{}"])[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# parallel mode against Bertalign
+
+
+def parallel_suite(args) -> dict:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bertalign_runner
+
+    from align.parallel import align_texts, read_vecalign, score_alignments
+    from align.settings import ParallelSettings
+    from embeddings.encoders import Encoder
+
+    data = SHARED / "text+berg"
+    docs = sorted(p.name for p in (data / "gold").iterdir())
+    texts = {d: ([x.strip() for x in (data / "de" / d).read_text(encoding="utf-8").splitlines()],
+                 [x.strip() for x in (data / "fr" / d).read_text(encoding="utf-8").splitlines()]) for d in docs}
+    gold = [read_vecalign((data / "gold" / d).read_text()) for d in docs]
+    enc = Encoder(cache=False, threads=args.threads, show_progress=False)
+    enc._load()
+    memo: dict[str, object] = {}
+    asked = {"texts": 0, "embedded": 0}
+
+    def encode(batch):
+        import numpy as np
+
+        new = list(dict.fromkeys(t for t in batch if t not in memo))
+        asked["texts"] += len(batch)
+        asked["embedded"] += len(new)
+        if new:
+            memo.update(zip(new, enc.encode(new), strict=True))
+        return np.stack([memo[t] for t in batch]) if batch else np.zeros((0, 384), dtype=np.float32)
+
+    try:
+        bertalign_runner.load()
+    except bertalign_runner.BertalignUnavailable as exc:
+        print(f"  Bertalign not run: {exc}", flush=True)
+        return {"error": str(exc)}
+    settings = ParallelSettings()
+    systems = {
+        "claimalign": lambda de, fr: [(s.a, s.b) for s in align_texts(de, fr, encode, settings)],
+        "bertalign": lambda de, fr: [(tuple(x), tuple(y)) for x, y in bertalign_runner.align(de, fr, encode)],
+    }
+    systems["bertalign"](*texts[docs[0]])  # numba compiles its kernels here, untimed
+    rows = []
+    for name, run in systems.items():
+        row = {"system": name}
+        for phase in ("cold", "warm"):
+            if phase == "cold":
+                memo.clear()
+            asked.update(texts=0, embedded=0)
+            best = None
+            for _ in range(args.repeat if phase == "warm" else 1):
+                t, c = time.perf_counter(), time.process_time()
+                out = [run(*texts[d]) for d in docs]
+                wall, cpu = time.perf_counter() - t, time.process_time() - c
+                if best is None or wall < best[0]:
+                    best = (wall, cpu)
+            row[f"{phase}_s"], row[f"{phase}_cpu_s"] = round(best[0], 3), round(best[1], 3)
+            if phase == "cold":
+                row["texts_embedded"] = asked["embedded"]
+        m = score_alignments(gold, out)
+        row["f1_strict"], row["f1_lax"] = round(m["f1_strict"], 4), round(m["f1_lax"], 4)
+        rows.append(row)
+        print(f"  {name:<11} end to end (cold) {row['cold_s']:>6.2f} s ({row['texts_embedded']} texts embedded)   "
+              f"alignment only (warm) {row['warm_s']:>6.3f} s   strict F1 {row['f1_strict']:.3f}  lax {row['f1_lax']:.3f}", flush=True)
+    by = {r["system"]: r for r in rows}
+    ratios = {f"{phase}_speedup": round(by["bertalign"][f"{phase}_s"] / by["claimalign"][f"{phase}_s"], 2) for phase in ("cold", "warm")}
+    ratios.update({f"{phase}_cpu_speedup": round(by["bertalign"][f"{phase}_cpu_s"] / by["claimalign"][f"{phase}_cpu_s"], 2) for phase in ("cold", "warm")})
+    print("  claimalign vs Bertalign: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()), flush=True)
+    return {"rows": rows, **ratios}
+
+
+SUITES = {"throughput": throughput_suite, "quality": quality_suite, "seed": seed_suite,
+          "comparable": comparable_suite, "parallel": parallel_suite}
 
 
 def main(argv=None) -> int:
@@ -295,8 +474,15 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=3, help="passes per measurement; the best counts")
     p.add_argument("--threads", type=int, help="threads per engine (default: each engine's own, all CPUs)")
     p.add_argument("--json", help="also write the results here")
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="comparable: segments per side (default 1000 10000)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
+    p.add_argument("--comparable-worker", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--cache-dir", help=argparse.SUPPRESS)
+    p.add_argument("--out-dir", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.comparable_worker:
+        print(json.dumps(comparable_worker(args.comparable_worker, args.cache_dir, args.out_dir)))
+        return 0
     if args.worker:
         print(json.dumps(worker(args.worker, args.n, args.repeat, args.threads)))
         return 0

@@ -27,6 +27,28 @@ def test_aligns_a_text_berg_document(encoder):
     assert r["f1_strict"] >= 0.85 and r["f1_lax"] >= 0.95, r
 
 
+def test_two_pass_search_matches_the_full_search_with_fewer_texts(encoder):
+    """The default search embeds only the groups near a first path; on a real document it finds
+    the alignment the full search finds (groups of up to 3 sentences here)."""
+    from align.parallel import align_texts
+    from align.settings import ParallelSettings
+
+    de, fr, gold = (p.read_text(encoding="utf-8").splitlines() if i < 2 else p for i, p in enumerate(_textberg("006")))
+    results = {}
+    for search in ("full", "two-pass"):
+        asked: list[str] = []
+
+        def encode(texts, asked=asked):
+            asked.extend(texts)
+            return encoder.encode(texts)
+
+        steps = align_texts(de, fr, encode, ParallelSettings(max_size=4, search=search))
+        results[search] = (score_alignments([gold], [[(s.a, s.b) for s in steps]]), len(set(asked)))
+    (full, n_full), (two, n_two) = results["full"], results["two-pass"]
+    assert two["f1_strict"] >= full["f1_strict"] - 0.02, results
+    assert n_two < 0.9 * n_full, results
+
+
 def _textberg(doc: str):
     if not (TEXTBERG / "de" / doc).exists():
         pytest.skip("Text+Berg data not found")

@@ -9,7 +9,9 @@ from align.parallel import (
     Alignment,
     align_monotonic,
     align_texts,
+    approximate_groups,
     group_texts,
+    groups_near,
     moves,
     read_vecalign,
     score_alignments,
@@ -111,6 +113,65 @@ def test_align_texts_with_a_hand_made_encoder():
     vectors["bis"] = norm(E[1] + E[6])
     out = align_texts(["eins", "zwei", "drei"], ["un", "deux", "bis", "trois"], encode, ParallelSettings(max_size=3))
     assert steps(out) == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))]
+
+
+def test_approximate_groups_are_normalised_sums():
+    rng = np.random.default_rng(0)
+    single = norm(rng.normal(size=(6, 16)))
+    got = approximate_groups(single, 3)
+    want = groups(list(single), 3)
+    assert sorted(got) == [1, 2, 3]
+    for size in want:
+        np.testing.assert_allclose(got[size], want[size], atol=1e-6)
+    assert sorted(approximate_groups(single[:1], 4)) == [1]
+
+
+def test_groups_near_a_path():
+    path = [Alignment((0,), (0,), 0.5, 0.9), Alignment((1, 2), (1,), 0.5, 0.9), Alignment((3,), (), -0.04, None),
+            Alignment((4,), (2,), 0.5, 0.9)]
+    # the path itself: only A1-A2 is a group
+    assert groups_near(path, 4, steps=1) == [{(2, 1)}, set()]
+    # two consecutive steps: A0-A2, A1-A3, A3-A4 on A; B0-B1, B1 (alone), B2 on B
+    a, b = groups_near(path, 4, steps=2)
+    assert a == {(2, 0), (2, 1), (3, 0), (2, 2), (3, 1), (2, 3)}
+    assert b == {(2, 0)}
+    # never larger than ``largest``
+    assert all(size <= 2 for size, _ in groups_near(path, 2, steps=2)[0])
+
+
+def _group_encoder(vectors: dict[str, np.ndarray], asked: list[str]):
+    """Joined texts embed to their own vector when given, else to the normalised sum of words."""
+
+    def encode(texts):
+        asked.extend(texts)
+        return np.stack([vectors[t] if t in vectors else norm(sum(vectors[w] for w in t.split(" ")))
+                         for t in texts])
+
+    return encode
+
+
+def test_two_pass_search_embeds_only_groups_near_the_path_and_scores_them_exactly():
+    rng = np.random.default_rng(1)
+    words_a = [f"a{i}" for i in range(12)]
+    words_b = [f"b{i}" for i in range(12)]
+    base = norm(rng.normal(size=(12, 16)))
+    vectors = {**dict(zip(words_a, base, strict=True)),
+               **{w: norm(v + 0.3 * rng.normal(size=16)) for w, v in zip(words_b, base, strict=True)}}
+    # B5 + B6 translate A5 together: their joined text embeds to (almost) A5's vector
+    vectors["b5"], vectors["b6"] = norm(base[5] + rng.normal(size=16)), norm(base[5] + rng.normal(size=16))
+    vectors["b5 b6"] = norm(base[5] + 0.05 * rng.normal(size=16))
+    b = [*words_b[:7], *words_b[8:]]  # 11 B sentences: b7 dropped, so A7 has no partner
+    full_asked, two_asked = [], []
+    full = align_texts(words_a, b, _group_encoder(vectors, full_asked), ParallelSettings(max_size=4, search="full"))
+    two = align_texts(words_a, b, _group_encoder(vectors, two_asked), ParallelSettings(max_size=4))
+    assert steps(two) == steps(full)
+    assert ((5,), (5, 6)) in steps(two)
+    # the full search embeds every group of 1-3 sentences; the two-pass one far fewer, this one included
+    assert len(set(full_asked)) == (12 + 11 + 10) + (11 + 10 + 9)
+    assert len(set(two_asked)) < 0.75 * len(set(full_asked)) and "b5 b6" in two_asked
+    # the reported steps are scored on the real embeddings, as the full search scores them
+    for x, y in zip(two, full, strict=True):
+        assert x.score == pytest.approx(y.score, abs=1e-6)
 
 
 def test_align_texts_with_an_empty_side_skips_everything():

@@ -147,6 +147,7 @@ def test_n_articles():
     ({"skip": 11.0}, r"parallel.skip must be a number"),
     ({"length_weight": float("nan")}, r"parallel.length_weight must be a number"),
     ({"group_penalty": None}, r"parallel.group_penalty must be a number"),
+    ({"search": "fast"}, r"parallel.search must be 'two-pass' or 'full'"),
 ])
 def test_bad_parallel_settings(options, message):
     with pytest.raises(InputError, match=message):
@@ -161,7 +162,7 @@ def test_to_dict_is_json_serialisable_and_complete():
     d = s.to_dict()
     assert json.loads(json.dumps(d)) == d
     assert d["langs"] == ["de", None] and d["parallel"] == {"max_size": 3, "skip": -0.04, "length_weight": 0.05,
-                                                            "group_penalty": 0.01}
+                                                            "group_penalty": 0.01, "search": "two-pass"}
     assert "progress" not in d  # display only: never recorded
     assert set(d) == {f.name for f in dataclasses.fields(CompareSettings)} - {"progress"}
     assert json.loads(json.dumps(CompareSettings(model=Path("m")).to_dict()))["model"] == "m"
