@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .linalg import product
+
 BACKGROUND_FILE = Path(__file__).with_name("background.npz")
 K = 4  # nearest background sentences that make a claim's background
 SAME_MODEL = 0.995  # cosine from which the encoder counts as the one the file was made with
@@ -94,7 +96,7 @@ def neighbourhood(x: np.ndarray, sample: np.ndarray | None, k: int = K, chunk: i
     k = max(1, min(k, len(sample)))
     out = np.empty(len(x), np.float32)
     for s in range(0, len(x), chunk):
-        sims = x[s : s + chunk] @ sample.T
+        sims = product(x[s : s + chunk], sample.T)
         out[s : s + chunk] = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
     return out
 

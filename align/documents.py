@@ -37,7 +37,6 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-from urllib.request import url2pathname
 
 from .errors import InputError
 from .text import detect_language, has_letters
@@ -331,6 +330,8 @@ def _file_url_path(s: str) -> str | None:
         return None
     url = urlparse(s)
     if url.scheme.lower() == "file" and url.netloc in ("", "localhost"):
+        from urllib.request import url2pathname  # 30 ms of imports: only for file: URLs
+
         return url2pathname(unquote(url.path))
     if url.scheme.lower() in ("http", "https", "ftp", "ftps", "sftp", "s3", "gs", "ws", "wss"):
         raise InputError(f"{_shown(s)}: claimalign does not download: save the page and pass the file")

@@ -21,6 +21,7 @@ Each flag is one short human-readable reason, e.g. ``day: Sunday (یکشنبه) 
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -125,19 +126,47 @@ def _tokens(text: str) -> list[str]:
 
 
 def _find(tokens: list[str], phrases, strip: bool = False) -> list[tuple[int, int, object]]:
-    """Non-overlapping matches (start, end, value); ``strip``: also try without Arabic proclitics."""
+    """Non-overlapping matches (start, end, value); ``strip``: also try without Arabic proclitics.
+
+    At each position the first phrase of ``phrases`` (longest first) that matches wins; only the
+    phrases starting with the token (or, with ``strip``, with the token less its proclitics) are
+    tried (``_by_first``), so a text costs one dictionary look-up per word.
+    """
+    index = _by_first(phrases)
     out, i = [], 0
     while i < len(tokens):
-        for seq, value in phrases:
+        tok = tokens[i]
+        cands = index.get(tok, [])
+        if strip and len(tok) > 3:
+            bare = _strip_particles(tok)
+            if bare != tok and bare in index:
+                cands = sorted([*cands, *index[bare]])
+        for _, seq, value in cands:
             n = len(seq)
-            cand = tokens[i : i + n]
-            if len(cand) == n and (cand == seq or (strip and len(cand[0]) > 3 and [_strip_particles(cand[0]), *cand[1:]] == seq)):
+            if tokens[i + 1 : i + n] == seq[1:] and i + n <= len(tokens):
                 out.append((i, i + n, value))
                 i += n
                 break
         else:
             i += 1
     return out
+
+
+_INDEXES: dict[int, tuple[list, dict[str, list]]] = {}
+
+
+def _by_first(phrases: list) -> dict[str, list]:
+    """``{first token: [(order, seq, value), ...]}`` of a phrase list, in its order (cached; the
+    list is kept with its index, so its id cannot be reused by another list).
+    """
+    entry = _INDEXES.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        index: dict[str, list] = {}
+        for order, (seq, value) in enumerate(phrases):
+            if seq:
+                index.setdefault(seq[0], []).append((order, seq, value))
+        entry = _INDEXES[id(phrases)] = (phrases, index)
+    return entry[1]
 
 
 def _surface(text: str, tokens_span: tuple[int, int]) -> str:
@@ -160,8 +189,12 @@ class Facts:
     places: dict  # canonical -> surface form
 
 
+@functools.lru_cache(maxsize=4096)
 def facts(text: str) -> Facts:
-    """The checkable facts of ``text`` (Persian, Arabic or English), see :class:`Facts`."""
+    """The checkable facts of ``text`` (Persian, Arabic or English), see :class:`Facts`.
+
+    Cached per text (a sentence is compared with several others); treat the result as read-only.
+    """
     toks = _tokens(text)
     key = matching_key(text)
     numbers = frozenset(_number(x) for x in re.findall(r"\d+(?:[.,٫]\d+)?", key))

