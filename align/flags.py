@@ -230,14 +230,22 @@ def _gregorian_months(cal_month: tuple[str, int]) -> set[int] | None:
 
 def people_in(text: str, people: dict[str, str]) -> dict[str, str]:
     """The known people (key -> display name) whose surname skeleton occurs in ``text``."""
-    found = {}
+    return {k: people[k] for k in _name_keys(text) if k in people}
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_keys(text: str) -> tuple[str, ...]:
+    """The name skeletons (3 letters or more) of every word of ``text``, with and without
+    proclitics, in order of first occurrence (cached: a sentence is in many pairs).
+    """
+    out: dict[str, None] = {}
     for w in words(text):
         key = matching_key(w)
-        for form in {key, _PROCLITICS.sub("", key)}:
+        for form in (key, _PROCLITICS.sub("", key)):
             k = name_key(form)
-            if len(k) >= 3 and k in people:
-                found[k] = people[k]
-    return found
+            if len(k) >= 3:
+                out.setdefault(k)
+    return tuple(out)
 
 
 def known_people(texts: list[str], speakers: list[str]) -> dict[str, str]:

@@ -135,6 +135,8 @@ def topk(values: np.ndarray, axis: int, k: int) -> tuple[np.ndarray, np.ndarray]
     if v.shape[-1] == 0:
         shape = (*v.shape[:-1], k)
         return np.full(shape, -1, np.int64), np.full(shape, -np.inf, np.float64)
+    if k <= SMALL_K and k < v.shape[-1] and values.ndim == 2:
+        return _topk_by_argmax(values, axis, k)
     if k < v.shape[-1]:
         # select the k largest in linear time, then order them; rows where the k-th value is tied
         # with an entry left out are ordered by a stable sort, so the first index always wins
@@ -154,6 +156,30 @@ def topk(values: np.ndarray, axis: int, k: int) -> tuple[np.ndarray, np.ndarray]
         pad = k - order.shape[-1]
         order = np.concatenate([order, np.full((*order.shape[:-1], pad), -1, order.dtype)], axis=-1)
         vals = np.concatenate([vals, np.full((*vals.shape[:-1], pad), -np.inf)], axis=-1)
+    order = np.where(np.isfinite(vals), order, -1)
+    return order, vals
+
+
+SMALL_K = 4  # up to this k, top-k is k passes of argmax (several times faster than a partition)
+
+
+def _topk_by_argmax(values: np.ndarray, axis: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``topk`` of a 2-D array by k passes of argmax over a copy, each pass's best entries set to
+    -inf for the next: argmax returns the first index of the largest value, so ties go to the
+    first index, as in ``topk``. NaN entries count as -inf.
+    """
+    work = np.array(values, dtype=values.dtype if values.dtype.kind == "f" else np.float64, copy=True)
+    work[np.isnan(work)] = -np.inf
+    other = 1 - axis
+    lines = np.arange(work.shape[other])
+    order = np.empty((work.shape[other], k), np.int64)
+    vals = np.empty((work.shape[other], k), np.float64)
+    for t in range(k):
+        best = np.argmax(work, axis=axis)
+        at = (lines, best) if axis == 1 else (best, lines)
+        vals[:, t] = work[at]
+        order[:, t] = best
+        work[at] = -np.inf
     order = np.where(np.isfinite(vals), order, -1)
     return order, vals
 
@@ -252,7 +278,7 @@ def margin_scores(
         if forbidden is not None:
             extra = np.asarray(forbidden[s:e], bool)
             forbid = extra if forbid is None else forbid | extra
-        if forbid is not None:
+        if forbid is not None and forbid.any():
             mar = np.where(forbid, -np.inf, mar)
             bgm[forbid] = -np.inf
             ri, rv = top2(mar, axis=1)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from factories import random_unit
 
-from align.scoring import cosine_matrix, knn_mean, margin_matrix, margin_scores, top2
+from align import scoring
+from align.scoring import cosine_matrix, knn_mean, margin_matrix, margin_scores, top2, topk
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,22 @@ def test_top2_without_enough_finite_values():
     assert idx.tolist() == [[0, -1], [0, -1]] and np.isneginf(val[:, 1]).all()
     idx, val = top2(np.zeros((3, 0)), axis=1)  # no columns at all
     assert idx.shape == (3, 2) and (idx == -1).all() and np.isneginf(val).all()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_topk_by_argmax_equals_the_partition_path(seed, monkeypatch):
+    """Small k runs as k passes of argmax; the result is the partition path's, ties and -inf included."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, size=tuple(rng.integers(1, 12, size=2))).astype(np.float32)
+    x[rng.random(x.shape) < 0.2] = -np.inf
+    for axis in (0, 1):
+        for k in (1, 2, 3, 4):
+            fast = topk(x, axis, k)
+            monkeypatch.setattr(scoring, "SMALL_K", 0)
+            slow = topk(x, axis, k)
+            monkeypatch.setattr(scoring, "SMALL_K", 4)
+            np.testing.assert_array_equal(fast[0], slow[0])
+            np.testing.assert_array_equal(fast[1], slow[1])
 
 
 # -- cosine, neighbourhoods, margin --------------------------------------------------------------
