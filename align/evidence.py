@@ -26,7 +26,7 @@ import numpy as np
 
 from .flags import PLACES, _number, _strip_particles
 from .speakers import name_key
-from .text import matching_key, words
+from .text import matching_key, word_key, words
 
 _LATIN_NAME = re.compile(r"^[A-Z][\w'’\-]*$")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
@@ -63,17 +63,17 @@ def anchors(text: str) -> frozenset[str]:
         out.add("n:" + x)
         if "." in x:
             out.add("n:" + x.split(".")[0])
-    out.update("p:" + p for p in _places([matching_key(w) for w in words(text)]))
+    out.update("p:" + p for p in _places([word_key(w) for w in words(text)]))
     for w in words(text):
         if any(ch.isdigit() for ch in w):
             continue
         if _ARABIC_SCRIPT.search(w):
-            key = matching_key(w)
+            key = word_key(w)
             stripped = _strip_particles(key)
             stripped = stripped[2:] if stripped.startswith("ال") and len(stripped) > 4 else stripped
             keys = {key, stripped}
         elif _LATIN_NAME.match(w) or (w.isupper() and len(w) > 2):
-            keys = {matching_key(w)}
+            keys = {word_key(w)}
         else:
             continue
         for key in keys:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .speakers import _RANKS, _TITLE_HEADS, name_key
-from .text import matching_key, words
+from .text import matching_key, word_key, words
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _WEEKDAY_FORMS = {
@@ -122,7 +122,7 @@ _UNSAFE_NUMBERS_KEYED = {matching_key(w) for w in _UNSAFE_NUMBER_WORDS}
 
 
 def _tokens(text: str) -> list[str]:
-    return [matching_key(w) for w in words(text)]
+    return [word_key(w) for w in words(text)]
 
 
 def _find(tokens: list[str], phrases, strip: bool = False) -> list[tuple[int, int, object]]:
@@ -240,7 +240,7 @@ def _name_keys(text: str) -> tuple[str, ...]:
     """
     out: dict[str, None] = {}
     for w in words(text):
-        key = matching_key(w)
+        key = word_key(w)
         for form in (key, _PROCLITICS.sub("", key)):
             k = name_key(form)
             if len(k) >= 3:
@@ -260,7 +260,7 @@ def known_people(texts: list[str], speakers: list[str]) -> dict[str, str]:
     ranks = {matching_key(r) for r in _RANKS}
     for text in texts:
         ws = words(text)
-        keys = [matching_key(w) for w in ws]
+        keys = [word_key(w) for w in ws]
         for i, k in enumerate(keys):
             start = None
             if k in ranks:

@@ -19,6 +19,7 @@ skeleton of the surname that is the same in Persian, Arabic and Latin spellings
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -84,6 +85,7 @@ _LATIN_DIGRAPHS = [("sh", "S"), ("kh", "X"), ("ch", "C"), ("zh", "Z"), ("gh", "G
 _LATIN_SKELETON = str.maketrans({"p": "b", "v": "f", "w": "", "q": "k", "c": "k", "x": "ks", "a": "", "e": "", "i": "", "o": "", "u": "", "y": ""})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Consonant skeleton of the last word of a name, comparable across Arabic/Persian/Latin script."""
     words = [w for w in re.findall(r"\w+", matching_key(name)) if w not in _RANKS]

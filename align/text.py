@@ -46,6 +46,12 @@ def matching_key(text: str) -> str:
     return _SPACE.sub(" ", t).strip().casefold()
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def word_key(word: str) -> str:
+    """``matching_key`` of one word, cached (words repeat across the sentences of a corpus)."""
+    return matching_key(word)
+
+
 _WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c]+")
 
 
