@@ -466,6 +466,40 @@ def parallel_suite(args) -> dict:
     return {"rows": rows, **ratios}
 
 
+def targets(results: dict) -> list[dict]:
+    """Each target of issue #11 that this run measured: met or not, with the figure."""
+    out = []
+
+    def add(target: str, measured: str, met: bool) -> None:
+        out.append({"target": target, "measured": measured, "met": bool(met)})
+
+    seed = {(r["engine"], r["run"]): r for r in results.get("seed", {}).get("rows", [])}
+    if (row := seed.get(("default", "empty cache"))) and not row["status"]:
+        add("seed comparison, empty embedding cache <= 3 s wall, <= 400 MiB",
+            f"{row['wall_s']:.2f} s wall (CPU {row['cpu_s']:.2f} s), {row['peak_rss_mib']:.0f} MiB",
+            row["wall_s"] <= 3 and row["peak_rss_mib"] <= 400)
+    if (row := seed.get(("default", "warm cache"))) and not row["status"]:
+        add("seed comparison, warm cache <= 1 s wall", f"{row['wall_s']:.2f} s wall (CPU {row['cpu_s']:.2f} s)", row["wall_s"] <= 1)
+    ratio = results.get("throughput", {}).get(f"ratio_to_{BASELINE}", {}).get("onnx-int8")
+    if ratio:
+        cpu = results["throughput"][f"cpu_ratio_to_{BASELINE}"]["onnx-int8"]
+        add("default model >= 2.5x torch fp32 (sentences per second)", f"{ratio:.2f}x wall, {cpu:.2f}x CPU", ratio >= 2.5)
+    for row in results.get("comparable", {}).get("rows", []):
+        if "error" in row:
+            continue
+        if row["n"] == 1000:
+            add("1,000 x 1,000 comparable, empty cache <= 25 s wall", f"{row['wall_s']:.1f} s wall", row["wall_s"] <= 25)
+        if row["n"] == 10000:
+            add("alignment work <= 10% at 10,000 x 10,000",
+                f"{100 * row['outside_embedding_share']:.1f}% of wall, {100 * row['outside_embedding_cpu_share']:.1f}% of CPU",
+                row["outside_embedding_share"] <= 0.10)
+    par = results.get("parallel", {})
+    if "cold_speedup" in par:
+        add("parallel mode end to end >= 2x Bertalign (same embeddings)",
+            f"{par['cold_speedup']:.2f}x wall, {par['cold_cpu_speedup']:.2f}x CPU", par["cold_speedup"] >= 2)
+    return out
+
+
 SUITES = {"throughput": throughput_suite, "quality": quality_suite, "seed": seed_suite,
           "comparable": comparable_suite, "parallel": parallel_suite}
 
@@ -505,6 +539,11 @@ def main(argv=None) -> int:
         for kind in ("ratio", "cpu_ratio"):
             got = results["throughput"][f"{kind}_to_{BASELINE}"]
             print(f"{kind.replace('_', ' ')}s to {BASELINE}: " + ", ".join(f"{k} {v:.2f}x" for k, v in got.items()))
+    results["targets"] = targets(results)
+    if results["targets"]:
+        print("targets (issue #11):")
+        for t in results["targets"]:
+            print(f"  {'met   ' if t['met'] else 'MISSED'} {t['target']}: {t['measured']}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"results written to {args.json}")
