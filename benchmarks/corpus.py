@@ -31,10 +31,19 @@ five joined pairs of parallel Tatoeba sentences, plus two lines of their own eac
 a day apart). Run on 2 local Dask workers; reports time per article, peak RSS per worker and of
 this process, and the planted pairs found. **Speedup** (``--suite speedup``): the embedding of
 one synthetic corpus (no cache) on one worker, then on two, in one run.
+
+**Background sample** (``--background-sample``, ``--keep``): the align stage compares every
+claim with a per-language sample of the corpus's claims (at most 4,000 per language), so its
+time per candidate grows with the corpus until every language has that many claims, then stays
+flat. ``--keep DIR`` keeps each size's prepared partitions, so a second run with another
+``--background-sample`` re-runs only the align stage (a sample that every language fills at
+every size shows the rest of the stage is flat). The measured figures are in
+``benchmarks/corpus-results.json`` (see the README's corpus section for the commands).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -323,14 +332,14 @@ def run_scale(args) -> list[dict]:
         truth = true_pairs(arts)
         langs = {a["id"]: a["lang"] for a in arts}
         table = [{k: a[k] for k in ("id", "lang", "outlet", "date", "title", "text")} for a in arts]
-        with tempfile.TemporaryDirectory(prefix="claimalign-scale-") as tmp:
+        with _scale_dir(args.keep, n) as tmp:
             home = _scratch_home(Path(tmp)) if args.cold else None
             from embeddings import Encoder
 
             enc = Encoder(home=home) if home else None
             t0 = time.perf_counter()
             c = corpus_mode.compare_corpus(table, outdir=Path(tmp) / "out", workers=args.workers, encoder=enc,
-                                           progress=not args.quiet)
+                                           background_sample=args.background_sample, progress=not args.quiet)
             seconds = time.perf_counter() - t0
         pr = precision_recall(c.records("article_pairs"), truth, langs)
         rss = c.stats["peak_rss_mb"]
@@ -342,7 +351,9 @@ def run_scale(args) -> list[dict]:
              "stage_seconds": c.stats["seconds"], "candidates": c.stats["candidates"],
              "peak_rss_mb_per_worker": rss, "peak_rss_mb_driver": c.stats["peak_rss_mb_here"],
              "planted_pairs": len(truth), "planted_found": pr["correct"], "confirmed_cross_language": pr["confirmed"],
-             "precision": round(pr["precision"], 3), "recall": round(pr["recall"], 3), "cold_cache": bool(args.cold)}
+             "precision": round(pr["precision"], 3), "recall": round(pr["recall"], 3),
+             "planted_among_candidates": pr["candidates_with_truth"], "background_sample": args.background_sample,
+             "prepare_reused": c.stats["prepare_reused"], "cold_cache": bool(args.cold)}
         results.append(r)
         print(f"{n:>7} articles  {r['seconds']:>8} s  {r['ms_per_article']:>7} ms/article  claims {r['claims']:>7}  "
               f"RSS/worker {max(rss.values()):>6} MB  driver {r['peak_rss_mb_driver']:>6} MB  planted recall {r['recall']}  "
@@ -351,13 +362,29 @@ def run_scale(args) -> list[dict]:
     return results
 
 
+@contextlib.contextmanager
+def _scale_dir(keep: str | None, n: int):
+    """Where one size's run lives: a temporary directory, or with ``--keep DIR`` the kept
+    ``DIR/nN`` (its prepared partitions and scratch embedding cache reused by the next run)."""
+    if not keep:
+        with tempfile.TemporaryDirectory(prefix="claimalign-scale-") as tmp:
+            yield tmp
+        return
+    path = Path(keep) / f"n{n}"
+    path.mkdir(parents=True, exist_ok=True)
+    yield str(path)
+
+
 def _scratch_home(tmp: Path) -> Path:
-    """A claimalign home with the converted default model (linked) and an empty embedding cache."""
+    """A claimalign home with the converted default model (linked) and an empty embedding cache
+    (kept as it is when it exists: ``--keep``)."""
     from embeddings import ensure_default_model
 
     model = ensure_default_model(Path(_home()))
     home = tmp / "home"
-    (home / "models").mkdir(parents=True)
+    if (home / "models" / model.name).exists():
+        return home
+    (home / "models").mkdir(parents=True, exist_ok=True)
     os.symlink(model, home / "models" / model.name)
     return home
 
@@ -419,6 +446,11 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=2, help="local Dask workers (default 2)")
     p.add_argument("--speedup-articles", type=int, default=400)
     p.add_argument("--cold", action="store_true", help="scale: an empty embedding cache (every text embedded)")
+    p.add_argument("--background-sample", type=int, default=4000,
+                   help="scale: claims per language in the background sample (default 4000, the shipped setting)")
+    p.add_argument("--keep", metavar="DIR", help="scale: keep each size's partitions (and --cold cache) in DIR/nN; a "
+                   "second run with the same DIR re-runs only what changed (e.g. the align stage with another "
+                   "--background-sample)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", help="also write the results here")
     p.add_argument("-q", "--quiet", action="store_true")

@@ -64,6 +64,7 @@ def compare_corpus(
     same_speaker: bool = True,
     partition_size: int = 64,
     pair_partition_size: int = 256,
+    background_sample: int = 4000,
     workdir: str | os.PathLike | None = None,
     progress: bool | str = "auto",
 ) -> Corpus:
@@ -111,6 +112,11 @@ def compare_corpus(
         Never pair claims of two different identified people.
     partition_size, pair_partition_size : int
         Articles per embedding task, candidate pairs per alignment task.
+    background_sample : int
+        Claims per language in the background sample that the same-event features compare
+        each claim with (``align.corpus.events``; the shipped calibration was fitted with the
+        default). The alignment stage's time per candidate grows with it until every language
+        has this many claims.
     workdir : path, optional
         Where partitions go (default ``outdir/.partitions``; a temporary directory without
         ``outdir``, removed at the end).
@@ -142,7 +148,8 @@ def compare_corpus(
     settings = CorpusSettings(
         model=str(model), k=k, min_score=min_score, same_speaker=same_speaker, neighbours=neighbours,
         within_language=within_language, date_window=date_window, min_pair_score=min_pair_score,
-        partition_size=partition_size, pair_partition_size=pair_partition_size, on_error=on_error,
+        partition_size=partition_size, pair_partition_size=pair_partition_size, background_sample=background_sample,
+        on_error=on_error,
     )
     if progress not in (True, False, "auto"):
         raise InputError(f"progress must be True, False or 'auto', got {progress!r}")
