@@ -7,8 +7,9 @@
    (:func:`centre`): what remains is what the article is about rather than which language it is
    written in (per-language centring, as in the Tatoeba benchmark).
 2. **Candidates** (:func:`candidate_pairs`): for every article, its ``neighbours`` nearest
-   articles in the other languages (and, optionally, in its own) by faiss inner-product search,
-   keeping only pairs within ``date_window`` days when both articles have a date.
+   articles in the other languages (and, optionally, in its own) by exact inner-product search
+   among the articles within ``date_window`` days of it (and the undated ones) when it has a
+   date; among all when it has none.
 3. **Features of a candidate** (:func:`pair_features`), from the claims:
 
    - ``cos``: the cosine of the two centred article vectors;
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..linalg import product
 from .calibration import EVENT_CALIBRATION
 
 LEAD = 3  # claims in an article's lead
@@ -100,36 +102,27 @@ def candidate_pairs(
 
     Every article proposes its ``neighbours`` nearest articles of the other languages (and of
     its own with ``within_language``) by cosine of the centred vectors, among those within
-    ``date_window`` days of it when both have a date (None: no window). Exact inner-product
-    search (faiss ``IndexFlatIP``), one index per language, queried in chunks.
+    ``date_window`` days of it when both have a date (None: no window). Exact search, one
+    language at a time: a dated article is compared with the articles of its window (and the
+    undated ones) only, so the window never pushes a partner out of the neighbours however
+    many articles of other dates look alike; an undated article with all (faiss ``IndexFlatIP``).
     """
-    import faiss
-
     n = len(langs)
     langs = np.asarray(langs)
     vectors = np.ascontiguousarray(vectors, np.float32)
     found: dict[int, list[tuple[float, int]]] = {i: [] for i in range(n)}
-    # with dates, search wider: the window removes some of the nearest
-    dated = date_window is not None and any(dates)
-    fetch = neighbours * 4 if dated else neighbours
+    windowed = date_window is not None and any(dates)
+    day = np.array([_dt.date.fromisoformat(d).toordinal() if d else -1 for d in dates], np.int64) if windowed else None
     for lang in sorted(set(langs.tolist())):
         members = np.flatnonzero(langs == lang)
         queries = np.flatnonzero(langs != lang) if not within_language else np.arange(n)
         if not len(queries):
             continue
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors[members])
-        k = min(fetch + (1 if within_language else 0), len(members))
-        for start in range(0, len(queries), 4096):
-            q = queries[start:start + 4096]
-            sims, idx = index.search(vectors[q], k)
-            for qi, row_s, row_i in zip(q, sims, idx, strict=True):
-                for s, m in zip(row_s, row_i, strict=True):
-                    if m < 0:
-                        continue
-                    j = int(members[m])
-                    if j != qi:
-                        found[int(qi)].append((float(s), j))
+        k = neighbours + (1 if within_language else 0)
+        if windowed:
+            _search_windows(vectors, queries[day[queries] >= 0], members, day, date_window, k, found)
+            queries = queries[day[queries] < 0]
+        _search_all(vectors, queries, members, k, found)
     pairs: dict[tuple[int, int], tuple[float, int | None]] = {}
     for i in range(n):
         kept = 0
@@ -142,6 +135,50 @@ def candidate_pairs(
             if kept >= neighbours:
                 break
     return [(i, j, s, g) for (i, j), (s, g) in sorted(pairs.items())]
+
+
+def _search_all(vectors: np.ndarray, queries: np.ndarray, members: np.ndarray, k: int, found: dict) -> None:
+    """The ``k`` nearest ``members`` of every query (faiss, exact), into ``found``."""
+    if not len(queries) or not len(members):
+        return
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors[members])
+    k = min(k, len(members))
+    for start in range(0, len(queries), 4096):
+        q = queries[start:start + 4096]
+        sims, idx = index.search(vectors[q], k)
+        for qi, row_s, row_i in zip(q, sims, idx, strict=True):
+            found[int(qi)].extend((float(s), int(members[m])) for s, m in zip(row_s, row_i, strict=True)
+                                  if m >= 0 and members[m] != qi)
+
+
+def _search_windows(vectors: np.ndarray, queries: np.ndarray, members: np.ndarray, day: np.ndarray,
+                    window: int, k: int, found: dict, chunk: int = 1024) -> None:
+    """The ``k`` nearest ``members`` of every dated query among those within ``window`` days of
+    it or undated (exact: one matrix product per query day and chunk), into ``found``.
+    """
+    if not len(queries) or not len(members):
+        return
+    undated = members[day[members] < 0]
+    dated = members[day[members] >= 0]
+    dated = dated[np.argsort(day[dated], kind="stable")]
+    dated_days = day[dated]
+    for d in np.unique(day[queries]):
+        lo, hi = np.searchsorted(dated_days, d - window, "left"), np.searchsorted(dated_days, d + window, "right")
+        pool = np.concatenate([dated[lo:hi], undated])
+        if not len(pool):
+            continue
+        pool_t = vectors[pool].T
+        kk = min(k, len(pool))
+        todo = queries[day[queries] == d]
+        for start in range(0, len(todo), chunk):
+            q = todo[start:start + chunk]
+            sims = product(vectors[q], pool_t)
+            top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < len(pool) else np.tile(np.arange(len(pool)), (len(q), 1))
+            for row, qi in enumerate(q):
+                found[int(qi)].extend((float(sims[row, t]), int(pool[t])) for t in top[row] if pool[t] != qi)
 
 
 def sample_key(article: str, label: str) -> bytes:

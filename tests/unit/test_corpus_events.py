@@ -6,6 +6,7 @@ import io
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from align.corpus import events as ev
 from align.corpus.clusters import build_clusters, flag_kind
@@ -48,6 +49,41 @@ def test_candidate_pairs_languages_neighbours_and_date_window():
     same = ev.candidate_pairs(v, langs, dates, neighbours=5, within_language=True, date_window=None)
     assert any(langs[i] == langs[j] for i, j, _, _ in same)
     assert pairs == sorted(pairs)
+
+
+def test_candidates_within_the_window_however_many_look_alike_elsewhere():
+    """Ten articles of another month are closer than the true partner: the window is searched,
+    not filtered after a search, so the partner is still the candidate."""
+    rng = np.random.default_rng(5)
+    fa = _unit(rng, 1)[0]
+    en = ev.unit(fa + 0.6 * _unit(rng, 1)[0])  # the partner: cosine ~0.86
+    # June articles of each language that look more like the other article than its partner does
+    v = np.vstack([fa, en, *[ev.unit(fa + 0.05 * x) for x in _unit(rng, 10)], *[ev.unit(en + 0.05 * x) for x in _unit(rng, 10)]])
+    langs = ["fa", "en", *["en"] * 10, *["fa"] * 10]
+    dates = ["2024-01-01", "2024-01-02", *[f"2024-06-{d:02d}" for d in range(1, 21)]]
+    pairs = ev.candidate_pairs(v, langs, dates, neighbours=1, date_window=7)
+    assert (0, 1) in {(i, j) for i, j, _, _ in pairs}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_windowed_candidates_equal_a_brute_force_search(seed):
+    rng = np.random.default_rng(seed)
+    n = 160
+    v = _unit(rng, n)
+    langs = list(rng.choice(["fa", "ar", "en"], n))
+    dates = [None if rng.random() < 0.2 else f"2024-01-{int(d):02d}" for d in rng.integers(1, 29, n)]
+    got = ev.candidate_pairs(v, langs, dates, neighbours=2, date_window=1)
+
+    def gap(i, j):
+        return None if not (dates[i] and dates[j]) else abs(int(dates[i][-2:]) - int(dates[j][-2:]))
+
+    want = {}
+    sims = v @ v.T
+    for i in range(n):
+        allowed = [j for j in range(n) if langs[j] != langs[i] and (gap(i, j) is None or gap(i, j) <= 1)]
+        for j in sorted(allowed, key=lambda j: (-sims[i, j], j))[:2]:
+            want[min(i, j), max(i, j)] = gap(i, j)
+    assert {(i, j): g for i, j, _, g in got} == want
 
 
 def test_background_and_pair_features():
