@@ -34,10 +34,11 @@ WINDOW = MAX_TOKENS - 2  # content tokens per window (<s> and </s> around them)
 #: bound on batch x tokens^2 (attention scores per head, 25 MB for 12 heads): 32 windows of
 #: 128 tokens, 2 of 512
 MAX_BATCH_CELLS = 32 * 128 * 128
-#: padded tokens per batch (a sequence longer than this runs alone): measured on 2 cores, 128
-#: to 256 embed the example articles 1.2-1.3x faster than 1,024 (less padding) and Tatoeba as
-#: fast; matrix products of 128 rows already run at full speed
-MAX_BATCH_TOKENS = 128
+#: padded tokens per batch (a sequence longer than this runs alone). Measured on 2 cores with
+#: the per-token int8 graph (best of 3, quiet machine): the example articles' 45 claims 0.73 /
+#: 0.55 / 0.64 / 0.68 s at 128 / 512 / 1,024 / 2,048; 1,000 Tatoeba sentences 210 / 230 / 249 /
+#: 253 sentences/s; 600 Text+Berg groups 14.9 / 12.7-13.3 / 12.9 / 14.0 s
+MAX_BATCH_TOKENS = 512
 
 
 def default_threads() -> int:
