@@ -107,16 +107,27 @@ def _phrases(lexicon: dict) -> list[tuple[list[str], object]]:
     return sorted(out, key=lambda x: -len(x[0]))
 
 
-_WEEKDAY_PHRASES = _phrases(_WEEKDAY_FORMS)
-_RELATIVE_PHRASES = _phrases(_RELATIVE_FORMS)
-_PLACE_PHRASES = _phrases(PLACES)
-_NUMBER_PHRASES = _phrases(_NUMBER_WORDS)
-_MONTH_PHRASES = sorted(
+def _by_first(phrases: list[tuple[list[str], object]]) -> dict[str, list]:
+    """``{first token: [(order, seq, value), ...]}``: a phrase list indexed by its first token,
+    each entry with its place in the list (the list's order decides between matches).
+    """
+    index: dict[str, list] = {}
+    for order, (seq, value) in enumerate(phrases):
+        if seq:
+            index.setdefault(seq[0], []).append((order, seq, value))
+    return index
+
+
+_WEEKDAY_PHRASES = _by_first(_phrases(_WEEKDAY_FORMS))
+_RELATIVE_PHRASES = _by_first(_phrases(_RELATIVE_FORMS))
+_PLACE_PHRASES = _by_first(_phrases(PLACES))
+_NUMBER_PHRASES = _by_first(_phrases(_NUMBER_WORDS))
+_MONTH_PHRASES = _by_first(sorted(
     [(matching_key(f).split(), ("solar", i + 1)) for i, f in enumerate(_MONTHS["solar"])]
     + [(matching_key(f).split(), ("hijri", i + 1)) for i, f in enumerate(_MONTHS["hijri"])]
     + [(matching_key(f).split(), ("gregorian", i + 1)) for i, fs in enumerate(_MONTHS["gregorian"]) for f in fs],
     key=lambda x: -len(x[0]),
-)
+))
 _AMBIGUOUS_KEYED = {matching_key(w) for w in _AMBIGUOUS_MONTHS}
 _UNSAFE_NUMBERS_KEYED = {matching_key(w) for w in _UNSAFE_NUMBER_WORDS}
 
@@ -125,14 +136,14 @@ def _tokens(text: str) -> list[str]:
     return [word_key(w) for w in words(text)]
 
 
-def _find(tokens: list[str], phrases, strip: bool = False) -> list[tuple[int, int, object]]:
+def _find(tokens: list[str], index: dict[str, list], strip: bool = False) -> list[tuple[int, int, object]]:
     """Non-overlapping matches (start, end, value); ``strip``: also try without Arabic proclitics.
 
-    At each position the first phrase of ``phrases`` (longest first) that matches wins; only the
-    phrases starting with the token (or, with ``strip``, with the token less its proclitics) are
-    tried (``_by_first``), so a text costs one dictionary look-up per word.
+    ``index``: a phrase list (longest first) by first token (``_by_first``). At each position
+    the first phrase of the list that matches wins; only the phrases starting with the token (or,
+    with ``strip``, with the token less its proclitics) are tried, so a text costs one dictionary
+    look-up per word.
     """
-    index = _by_first(phrases)
     out, i = [], 0
     while i < len(tokens):
         tok = tokens[i]
@@ -150,23 +161,6 @@ def _find(tokens: list[str], phrases, strip: bool = False) -> list[tuple[int, in
         else:
             i += 1
     return out
-
-
-_INDEXES: dict[int, tuple[list, dict[str, list]]] = {}
-
-
-def _by_first(phrases: list) -> dict[str, list]:
-    """``{first token: [(order, seq, value), ...]}`` of a phrase list, in its order (cached; the
-    list is kept with its index, so its id cannot be reused by another list).
-    """
-    entry = _INDEXES.get(id(phrases))
-    if entry is None or entry[0] is not phrases:
-        index: dict[str, list] = {}
-        for order, (seq, value) in enumerate(phrases):
-            if seq:
-                index.setdefault(seq[0], []).append((order, seq, value))
-        entry = _INDEXES[id(phrases)] = (phrases, index)
-    return entry[1]
 
 
 def _surface(text: str, tokens_span: tuple[int, int]) -> str:
