@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .flags import PLACES, _number, _strip_particles
+from .flags import _PLACE_PHRASES, _number, _strip_particles
 from .speakers import name_key
 from .text import matching_key, word_key, words
 
@@ -32,22 +32,12 @@ _LATIN_NAME = re.compile(r"^[A-Z][\w'’\-]*$")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 MIN_SKELETON = 3
 _DIGITS = re.compile(r"\d+(?:[.,٫]\d+)?")
-# the gazetteer of align.flags by first keyed word: (keyed words, canonical name), longest first
-_PLACE_INDEX: dict[str, list[tuple[list[str], str]]] = {}
-for _name, _forms in PLACES.items():
-    for _form in _forms:
-        _seq = matching_key(_form).split()
-        _PLACE_INDEX.setdefault(_seq[0], []).append((_seq, _name))
-for _entries in _PLACE_INDEX.values():
-    _entries.sort(key=lambda e: -len(e[0]))
-
-
 def _places(tokens: list[str]) -> set[str]:
     """Canonical names of the gazetteer's places in keyed ``tokens`` (Arabic proclitics allowed)."""
     out = set()
     for k, tok in enumerate(tokens):
         for form in {tok, _strip_particles(tok)} if len(tok) > 3 else {tok}:
-            for seq, name in _PLACE_INDEX.get(form, ()):
+            for _, seq, name in _PLACE_PHRASES.get(form, ()):  # align.flags' gazetteer, longest first
                 if [form, *tokens[k + 1 : k + len(seq)]] == seq:
                     out.add(name)
                     break
