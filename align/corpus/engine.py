@@ -475,6 +475,18 @@ class _Progress:
             self.bar.close()
 
 
+def _run_partitions(executor, fn, jobs: Iterator[tuple[int, dict]], common: dict, paths: list[Path], bar: _Progress) -> None:
+    """Run ``fn`` on every ``(n, job)`` through the executor; partition n is written to
+    ``paths[n]`` (atomically) as soon as it is back, so an interrupted run keeps what finished.
+    """
+    try:
+        for n, payload in executor.run(fn, jobs, common):
+            write_partition(paths[n], payload)
+            bar.update()
+    finally:
+        bar.close()
+
+
 def run_corpus(
     articles: list[Article], bad_rows: list[BadRow], settings: CorpusSettings, encoder: Encoder, *,
     executor=None, workdir: Path, progress: bool | str = "auto", keep_unused: bool = False,
@@ -514,13 +526,8 @@ def run_corpus(
     todo = [(n, [{"id": a.id, "text": a.text, "lang": a.lang, "title": a.title} for a in c])
             for n, c in enumerate(chunks) if not prep_paths[n].exists()]
     stats["prepare_partitions"], stats["prepare_reused"] = len(chunks), len(chunks) - len(todo)
-    bar = _Progress(show, len(todo), "embedding articles")
-    try:
-        for n, payload in executor.run(prepare_partition, iter(todo), {"encoder": executor.encoder(encoder)}):
-            write_partition(prep_paths[n], payload)
-            bar.update()
-    finally:
-        bar.close()
+    _run_partitions(executor, prepare_partition, iter(todo), {"encoder": executor.encoder(encoder)}, prep_paths,
+                    _Progress(show, len(todo), "embedding articles"))
     stats["seconds"]["prepare"] = round(time.perf_counter() - t0, 2)
     cpu_stage("prepare")
 
@@ -573,13 +580,8 @@ def run_corpus(
     todo_pairs = [n for n in range(len(pair_chunks)) if not pair_paths[n].exists()]
     stats["pair_partitions"], stats["pair_reused"] = len(pair_chunks), len(pair_chunks) - len(todo_pairs)
     common = {"encoder": executor.encoder(encoder), "options": options, "background": background}
-    bar = _Progress(show, len(todo_pairs), "aligning candidate pairs")
-    try:
-        for n, payload in executor.run(align_partition, _pair_jobs(pair_chunks, todo_pairs, prep_paths, part_of), common):
-            write_partition(pair_paths[n], payload)
-            bar.update()
-    finally:
-        bar.close()
+    _run_partitions(executor, align_partition, _pair_jobs(pair_chunks, todo_pairs, prep_paths, part_of), common, pair_paths,
+                    _Progress(show, len(todo_pairs), "aligning candidate pairs"))
     stats["seconds"]["align"] = round(time.perf_counter() - t2, 2)
     cpu_stage("align")
 
