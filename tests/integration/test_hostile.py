@@ -146,9 +146,11 @@ def test_4_unwritable_directory_as_an_ordinary_user(articles):
     os.chmod(articles / "a.txt", 0o644)
     os.chmod(articles / "b.txt", 0o644)
     env = {**os.environ, "CLAIMALIGN_HOME": str(HOME)}
-    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "align.cli",
-                        "compare", "a.txt", "b.txt", "-o", "ro/r.csv"], capture_output=True, text=True, env=env,
-                       cwd=articles, timeout=300)
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
+    if subprocess.run([*nobody, "-c", "import align.cli"], capture_output=True, env=env, cwd=articles, timeout=300).returncode:
+        pytest.skip("the checkout is not readable by an ordinary user (cloned into a private directory)")
+    p = subprocess.run([*nobody, "-m", "align.cli", "compare", "a.txt", "b.txt", "-o", "ro/r.csv"], capture_output=True,
+                       text=True, env=env, cwd=articles, timeout=300)
     one_line_error(p, "not writable")
 
 
