@@ -39,6 +39,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .errors import InputError
+from .params import check
 from .text import detect_language, has_letters
 
 MAX_BYTES = 50_000_000
@@ -442,7 +443,7 @@ def load_document(
     if kind not in KINDS:
         raise InputError(f"kind must be 'auto', 'path' or 'text', got {kind!r}")
     if isinstance(source, Document):
-        lang = _check_lang(lang)
+        lang = check("lang", lang)
         if (lang and lang != source.lang) or (name and name != source.name):
             return dataclasses.replace(source, name=name or source.name, lang=lang or source.lang)
         return source
@@ -481,16 +482,8 @@ def load_document(
     if not text.strip() or not has_letters(text):
         why = "a web page without article text" if extracted_from else "empty, or no letters"
         raise InputError(f"{where}: has no text to compare ({why})")
-    lang = _check_lang(lang)
+    lang = check("lang", lang)
     return Document(
         text=text, name=name or default_name, lang=lang or detect_language(text), source=path,
         encoding=encoding, extracted_from=extracted_from,
     )
-
-
-def _check_lang(lang) -> str | None:
-    if lang is None:
-        return None
-    if not isinstance(lang, str) or not lang.strip() or len(lang) > 12:
-        raise InputError(f"lang must be a language code such as 'fa', 'ar' or 'en', got {lang!r}")
-    return lang.strip().lower()

@@ -23,7 +23,8 @@ import numpy as np
 from .errors import InputError
 from .matching import Pair
 from .parallel import Alignment, to_vecalign
-from .rows import RELATIONS, STATUSES, Row, link_row
+from .params import RELATIONS, STATUSES, Options, check
+from .rows import Row, link_row
 from .scoring import MarginScores
 from .segment import Segment
 from .settings import CompareSettings
@@ -36,7 +37,7 @@ from .writers import xlsx as xlsx_writer
 from .writers.files import atomic_write, csv_text, write_csv
 from .writers.table import COLUMNS, flat_row
 
-DECISIONS = ("accepted", "rejected")
+_RELATION = Options(choices=RELATIONS)
 
 
 @dataclass
@@ -246,10 +247,7 @@ class Report:
             The row as it now reads. The decision is kept in the ``reviewed`` column of every
             export and recorded on the full report (also when taken on a view).
         """
-        if decision not in DECISIONS:
-            raise InputError(f"decision must be 'accepted' or 'rejected', got {decision!r}")
-        if relation is not None and relation not in RELATIONS:
-            raise InputError(f"relation must be 'equivalent' or 'related', got {relation!r}")
+        decision, relation = check("decision", decision), check("relation", relation)
         r = self._find(row)
         if not r.is_match:
             raise InputError(f"row {r.key} is not a match; use relink() to pair it")
@@ -273,8 +271,7 @@ class Report:
             The new pair (``reviewed == "re-linked"``). Machine matches of those units are marked
             "rejected (re-linked)"; their only-in rows go.
         """
-        if relation not in RELATIONS:
-            raise InputError(f"relation must be 'equivalent' or 'related', got {relation!r}")
+        relation = check("relation", relation, rule=_RELATION)
         bs = tuple(str(x) for x in (b if isinstance(b, (tuple, list)) else (b,)))
         ua = {str(u.label): u for u in self.units("A")}
         ub = {str(u.label): u for u in self.units("B")}
@@ -317,15 +314,9 @@ class Report:
         flag : str or None
             Rows with a flag containing this text ("day", "person", "number").
         """
-        if status is not None and status not in STATUSES:
-            raise InputError(f"status must be 'match', 'only_a' or 'only_b', got {status!r}")
-        if relation is not None and relation not in RELATIONS:
-            raise InputError(f"relation must be 'equivalent' or 'related', got {relation!r}")
-        if min_score is not None and (isinstance(min_score, bool) or not isinstance(min_score, (int, float))):
-            raise InputError(f"min_score must be a number, got {min_score!r}")
-        for name, value in (("speaker", speaker), ("flag", flag)):
-            if value is not None and not isinstance(value, str):
-                raise InputError(f"{name} must be text, got {value!r}")
+        speaker, status, min_score, relation, flag = (
+            check(name, value) for name, value in (("speaker", speaker), ("status", status), ("min_score", min_score),
+                                                   ("relation", relation), ("flag", flag)))
         f = _Filter(speaker, status, min_score, relation, flag)
         view = self._view(filters=(*self._filters, f))
         view.options = {**self.options, "filter": {"speaker": speaker, "status": status, "min_score": min_score,

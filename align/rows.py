@@ -25,9 +25,6 @@ from .sides import Side
 from .speakers import is_identified
 from .text import repair_zwnj
 
-STATUSES = ("match", "only_a", "only_b")
-RELATIONS = ("equivalent", "related")
-
 
 @dataclass(frozen=True)
 class Row:

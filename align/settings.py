@@ -8,43 +8,18 @@ metadata (``CompareSettings.to_dict``).
 """
 from __future__ import annotations
 
-import math
 import os
-import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from .errors import InputError
+from .params import MODES, PRECISIONS, UNITS, Integer, Language, Options, Real, check
 
-MODES = ("comparable", "parallel")
-UNITS = ("sentence", "claim")
-PRECISIONS = ("auto", "int8", "fp32")
-_LANG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+_MAX_SIZE = Integer(low=2)
+_SEARCH = Options(choices=("two-pass", "full"))
+_WEIGHT = Real(low=-10.0, high=10.0)
 
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise InputError(f"{name} must be an integer >= {low}, got {value!r}")
-    if value < low:
-        raise InputError(f"{name} must be an integer >= {low}, got {value!r}")
-    return value
-
-
-def _check_float(name: str, value: Any, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{name} must be a number between {low:g} and {high:g}, got {value!r}")
-    if not low <= value <= high:
-        raise InputError(f"{name} must be a number between {low:g} and {high:g}, got {value!r}")
-    return float(value)
-
-
-def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise InputError(f"{name} must be one of {', '.join(repr(c) for c in choices)}, got {value!r}")
-    return value
+__all__ = ["MODES", "PRECISIONS", "UNITS", "CompareSettings", "ParallelSettings", "check_lang"]
 
 
 def check_lang(name: str, value: Any) -> str | None:
@@ -67,13 +42,7 @@ def check_lang(name: str, value: Any) -> str | None:
     InputError
         When ``value`` is not shaped like an ISO 639 code.
     """
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _LANG.match(value.strip()):
-        raise InputError(f"{name} must be an ISO 639 language code such as 'fa', 'ar' or 'en', got {value!r}")
-    code = value.strip()
-    head, sep, tail = code.replace("_", "-").partition("-")
-    return head.lower() + (sep + tail if sep else "")
+    return check(name, value, rule=Language(none=True))
 
 
 @dataclass(frozen=True)
@@ -105,11 +74,10 @@ class ParallelSettings:
     search: str = "two-pass"
 
     def __post_init__(self) -> None:
-        _check_int("parallel.max_size", self.max_size, 2)
-        if self.search not in ("two-pass", "full"):
-            raise InputError(f"parallel.search must be 'two-pass' or 'full', not {self.search!r}")
+        object.__setattr__(self, "max_size", check("parallel.max_size", self.max_size, rule=_MAX_SIZE))
+        check("parallel.search", self.search, rule=_SEARCH)
         for name in ("skip", "length_weight", "group_penalty"):
-            _check_float(f"parallel.{name}", getattr(self, name), -10.0, 10.0)
+            object.__setattr__(self, name, check(f"parallel.{name}", getattr(self, name), rule=_WEIGHT))
 
 
 @dataclass(frozen=True)
@@ -170,26 +138,12 @@ class CompareSettings:
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 - frozen
         if isinstance(self.model, os.PathLike):
             set_("model", os.fspath(self.model))
-        if not isinstance(self.model, str) or not self.model.strip():
-            raise InputError(f"model must be 'default', a directory or a model name, got {self.model!r}")
-        _check_choice("precision", self.precision, PRECISIONS)
-        _check_choice("mode", self.mode, MODES)
-        _check_choice("unit", self.unit, UNITS)
+        for name in ("model", "precision", "mode", "unit", "min_score", "k", "repair_zwnj", "segmented", "cache", "progress",
+                     "speaker", "same_speaker"):
+            set_(name, check(name, getattr(self, name)))
         if isinstance(self.langs, str) or not isinstance(self.langs, (tuple, list)):
             raise InputError(f"langs must be a list of language codes (or None), one per article, got {self.langs!r}")
-        set_("langs", tuple(check_lang(f"langs[{i}]", x) for i, x in enumerate(self.langs)))
-        if self.min_score is not None:
-            set_("min_score", _check_float("min_score", self.min_score, 0.0, 1.0))
-        set_("k", _check_int("k", self.k, 1))
-        for name in ("repair_zwnj", "segmented", "cache"):
-            if not isinstance(getattr(self, name), bool):
-                raise InputError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        if self.progress not in (True, False, "auto"):
-            raise InputError(f"progress must be True, False or 'auto', got {self.progress!r}")
-        if self.speaker is not None and (not isinstance(self.speaker, str) or not self.speaker.strip()):
-            raise InputError(f"speaker must be a name, got {self.speaker!r}")
-        if self.same_speaker is not None and not isinstance(self.same_speaker, bool):
-            raise InputError(f"same_speaker must be True or False, got {self.same_speaker!r}")
+        set_("langs", tuple(check(f"langs[{i}]", x, rule="lang") for i, x in enumerate(self.langs)))
         if self.parallel is not None and not isinstance(self.parallel, ParallelSettings):
             raise InputError(f"parallel must be a ParallelSettings, got {type(self.parallel).__name__}")
         if self.mode == "parallel":

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..params import check
 
 if TYPE_CHECKING:  # pragma: no cover
     from embeddings import Encoder
@@ -145,14 +146,13 @@ def compare_corpus(
         if model != "default" or cache is not True:
             raise InputError("model, cache: options of the encoder; pass them to Encoder(...) or drop encoder=")
         model = encoder.model
-    settings = CorpusSettings(
-        model=str(model), k=k, min_score=min_score, same_speaker=same_speaker, neighbours=neighbours,
+    settings = CorpusSettings.from_options(
+        model=model, k=k, min_score=min_score, same_speaker=same_speaker, cache=cache, neighbours=neighbours,
         within_language=within_language, date_window=date_window, min_pair_score=min_pair_score,
         partition_size=partition_size, pair_partition_size=pair_partition_size, background_sample=background_sample,
         on_error=on_error,
     )
-    if progress not in (True, False, "auto"):
-        raise InputError(f"progress must be True, False or 'auto', got {progress!r}")
+    progress = check("progress", progress)
     if outdir is not None:
         outdir = Path(outdir)
         if outdir.exists() and not outdir.is_dir():

@@ -28,14 +28,13 @@ from pathlib import Path
 
 from ..documents import decode_bytes, read_text_file
 from ..errors import InputError
-from ..settings import check_lang
+from ..params import check
 from ..text import has_letters
 
 TEXT_SUFFIXES = (".txt", ".text", ".html", ".htm")
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 METADATA_NAMES = tuple(f"metadata{s}" for s in TABLE_SUFFIXES)
 FIELDS = ("id", "lang", "outlet", "date", "title", "url", "text")
-ON_ERROR = ("skip", "stop")
 _ALIASES = {"article_id": "id", "language": "lang", "source": "outlet", "headline": "title", "body": "text"}
 _MAX_REPLACEMENT = 0.01  # share of U+FFFD characters above which a text is taken as mis-decoded
 
@@ -89,9 +88,7 @@ class BadRow:
 
 def check_on_error(value: str) -> str:
     """``"skip"`` or ``"stop"``, else an InputError."""
-    if value not in ON_ERROR:
-        raise InputError(f"on_error must be 'skip' or 'stop', got {value!r}")
-    return value
+    return check("on_error", value)
 
 
 def parse_date(value) -> str | None:
@@ -204,7 +201,7 @@ def _article(where: str, rec: dict, text: str) -> Article:
     lang = _cell(rec.get("lang")).strip() or None
     if lang is not None:
         try:
-            lang = check_lang("lang", lang)
+            lang = check("lang", lang)
         except InputError:
             raise ValueError(f"invalid language code {lang!r}") from None
     try:

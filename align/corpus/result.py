@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..params import Options, check
 from ..speakers import speaker_matches
 from ..text import terminal_safe
 from . import outputs
@@ -223,16 +224,11 @@ class Corpus:
         min_score : float or None
             Clusters whose weakest link has at least this confidence.
         """
-        if scope is not None and scope not in SCOPES:
-            raise InputError(f"scope must be one of {', '.join(repr(s) for s in SCOPES)}, got {scope!r}")
-        for name, value in (("event", event), ("outlet", outlet), ("lang", lang), ("speaker", speaker), ("flag", flag)):
-            if value is not None and not isinstance(value, str):
-                raise InputError(f"{name} must be text, got {value!r}")
-        for name, value in (("min_outlets", min_outlets), ("min_articles", min_articles)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise InputError(f"{name} must be an integer, got {value!r}")
-        if min_score is not None and (isinstance(min_score, bool) or not isinstance(min_score, (int, float))):
-            raise InputError(f"min_score must be a number, got {min_score!r}")
+        event, outlet, lang, speaker, flag, min_outlets, min_articles, min_score = (
+            check(name, value) for name, value in (
+                ("event", event), ("outlet", outlet), ("lang", lang), ("speaker", speaker), ("flag", flag),
+                ("min_outlets", min_outlets), ("min_articles", min_articles), ("min_score", min_score)))
+        scope = check("scope", scope, rule=Options(none=True, choices=SCOPES))
         view = object.__new__(Corpus)
         view.__dict__.update(self.__dict__)
         view._filters = (*self._filters, _Filter(event, outlet, lang, speaker, scope, flag, min_outlets, min_articles, min_score))

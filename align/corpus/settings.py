@@ -1,30 +1,19 @@
-"""The settings of a corpus run, validated once (as ``align.settings.CompareSettings`` does for
-a comparison).
+"""The settings of a corpus run, validated once with the same rules as a comparison
+(``align.params``): a corpus run *embeds* the :class:`~align.settings.CompareSettings` its claim
+alignments use, rather than re-declaring their fields.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from .inputs import check_on_error
+from ..params import check
+from ..settings import CompareSettings
 
 
-def _int(name: str, value: Any, low: int, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise InputError(f"{name} must be an integer >= {low}{' or None' if allow_none else ''}, got {value!r}")
-    return value
-
-
-def _prob(name: str, value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 1:
-        raise InputError(f"{name} must be a number between 0 and 1, got {value!r}")
-    return float(value)
+def _alignment_settings() -> CompareSettings:
+    return CompareSettings(unit="claim", progress=False)
 
 
 @dataclass(frozen=True)
@@ -33,14 +22,9 @@ class CorpusSettings:
 
     Parameters
     ----------
-    model : str
-        The sentence-embedding model (as for ``align.compare``).
-    k : int
-        Neighbourhood size of the claim margin score (comparable mode).
-    min_score : float or None
-        Claim pairs: keep those whose confidence is at least this (None: calibrated threshold).
-    same_speaker : bool
-        Never pair claims of two different identified people.
+    compare : CompareSettings
+        How the claims of a same-event pair are aligned (comparable mode, one row per claim):
+        its ``model``, ``k``, ``min_score`` and ``same_speaker`` are the corpus run's.
     neighbours : int
         Candidate same-event articles proposed per article.
     within_language : bool
@@ -59,10 +43,7 @@ class CorpusSettings:
         Bad rows: report and skip them, or stop the run.
     """
 
-    model: str = "default"
-    k: int = 4
-    min_score: float | None = None
-    same_speaker: bool = True
+    compare: CompareSettings = field(default_factory=_alignment_settings)
     neighbours: int = 10
     within_language: bool = False
     date_window: int | None = 7
@@ -73,21 +54,46 @@ class CorpusSettings:
     on_error: str = "skip"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.model, str) or not self.model.strip():
-            raise InputError(f"model must be 'default', a directory or a model name, got {self.model!r}")
-        _int("k", self.k, 1)
-        _prob("min_score", self.min_score)
-        _prob("min_pair_score", self.min_pair_score)
-        _int("neighbours", self.neighbours, 1)
-        _int("date_window", self.date_window, 0, allow_none=True)
-        _int("partition_size", self.partition_size, 1)
-        _int("pair_partition_size", self.pair_partition_size, 1)
-        _int("background_sample", self.background_sample, 10)
-        for name in ("same_speaker", "within_language"):
-            if not isinstance(getattr(self, name), bool):
-                raise InputError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        check_on_error(self.on_error)
+        if not isinstance(self.compare, CompareSettings) or self.compare.mode != "comparable" or self.compare.unit != "claim":
+            raise InputError("a corpus aligns claims in comparable mode: compare must be CompareSettings(unit='claim')")
+        for name in ("neighbours", "within_language", "date_window", "min_pair_score", "partition_size",
+                     "pair_partition_size", "background_sample", "on_error"):
+            object.__setattr__(self, name, check(name, getattr(self, name)))
+
+    @classmethod
+    def from_options(cls, *, model: str = "default", k: int = 4, min_score: float | None = None, same_speaker: bool = True,
+                     cache: bool = True, **corpus: Any) -> CorpusSettings:
+        """The settings from flat keywords (those of a comparison, then the corpus's own)."""
+        compare = CompareSettings(model=model, k=k, min_score=min_score, same_speaker=same_speaker, unit="claim",
+                                  cache=cache, progress=False)
+        return cls(compare, **corpus)
+
+    @property
+    def model(self) -> str:
+        """The embedding model."""
+        return self.compare.model
+
+    @property
+    def k(self) -> int:
+        """Neighbourhood size of the claim margin score."""
+        return self.compare.k
+
+    @property
+    def min_score(self) -> float | None:
+        """Claim pairs: the least confidence kept (None: the calibrated threshold)."""
+        return self.compare.min_score
+
+    @property
+    def same_speaker(self) -> bool:
+        """Never pair claims of two different identified people."""
+        return bool(self.compare.same_speaker)
 
     def to_dict(self) -> dict[str, Any]:
-        """The settings as plain values (for the run record)."""
-        return asdict(self)
+        """The settings as plain values (for the run record; the same keys as before the
+        comparison settings were embedded).
+        """
+        out = {"model": self.model, "k": self.k, "min_score": self.min_score, "same_speaker": self.same_speaker}
+        out.update({name: getattr(self, name) for name in ("neighbours", "within_language", "date_window", "min_pair_score",
+                                                            "partition_size", "pair_partition_size", "background_sample",
+                                                            "on_error")})
+        return out

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..documents import Document
 from ..errors import InputError
-from ..rows import RELATIONS, STATUSES, Row
+from ..params import RELATIONS, STATUSES
+from ..rows import Row
 from ..segment import Segment
 from .meta import metadata
 from .table import COLUMNS

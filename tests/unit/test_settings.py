@@ -147,7 +147,7 @@ def test_n_articles():
     ({"skip": 11.0}, r"parallel.skip must be a number"),
     ({"length_weight": float("nan")}, r"parallel.length_weight must be a number"),
     ({"group_penalty": None}, r"parallel.group_penalty must be a number"),
-    ({"search": "fast"}, r"parallel.search must be 'two-pass' or 'full'"),
+    ({"search": "fast"}, r"parallel.search must be one of 'two-pass', 'full'"),
 ])
 def test_bad_parallel_settings(options, message):
     with pytest.raises(InputError, match=message):
