@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import comparable_data as cd  # noqa: E402
 
 from align import background  # noqa: E402
-from align.calibration import Calibration  # noqa: E402
+from align.calibration import Calibration, logistic  # noqa: E402
+from align.calibration import fit_logistic as align_fit_logistic  # noqa: E402
 from align.matching import FEATURES, candidates, side_evidence, side_scores  # noqa: E402
 from align.parallel import align_texts  # noqa: E402
 from embeddings import Encoder  # noqa: E402
@@ -81,25 +82,9 @@ def design(groups: dict[str, list[dict]]) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, l2: float = 1e-2, iters: int = 100) -> np.ndarray:
-    """Weighted Newton-Raphson logistic regression with an intercept (features standardised
-    inside, coefficients returned on the raw scale); returns (b0, b1, ...)."""
-    w = np.ones(len(y)) if w is None else w
-    mu, sd = X.mean(0), X.std(0)
-    sd[sd == 0] = 1.0
-    Z = np.hstack([np.ones((len(X), 1)), (X - mu) / sd])
-    beta = np.zeros(Z.shape[1])
-    reg = l2 * np.eye(len(beta))
-    reg[0, 0] = 0.0
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(Z @ beta, -30, 30)))
-        g = Z.T @ (w * (p - y)) + reg @ beta
-        H = (Z * (w * p * (1 - p))[:, None]).T @ Z + reg
-        step = np.linalg.solve(H, g)
-        beta -= step
-        if np.abs(step).max() < 1e-9:
-            break
-    coef = beta[1:] / sd
-    return np.concatenate([[beta[0] - float(coef @ mu)], coef])
+    """Weighted logistic regression with an intercept (``align.calibration.fit_logistic``: features
+    standardised inside), coefficients returned on the raw scale: (b0, b1, ...)."""
+    return align_fit_logistic(X, y, w, l2=l2, iterations=iters).raw()
 
 
 def _plain_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50) -> np.ndarray:
@@ -107,7 +92,7 @@ def _plain_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int =
     Xb = np.hstack([np.ones((len(X), 1)), X])
     w = np.zeros(Xb.shape[1])
     for _ in range(iters):
-        p = 1 / (1 + np.exp(-Xb @ w))
+        p = logistic(Xb @ w)
         g = Xb.T @ (p - y) + l2 * w
         H = (Xb * (p * (1 - p))[:, None]).T @ Xb + l2 * np.eye(len(w))
         w -= np.linalg.solve(H, g)
@@ -116,7 +101,7 @@ def _plain_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int =
 
 def calibration_of(beta: np.ndarray, threshold: float = 0.5, equivalent: float = 0.75, parallel=(0.0, 0.0, 0.0), source: str = "") -> Calibration:
     return Calibration({"intercept": float(beta[0]), **{f: float(b) for f, b in zip(FEATURES, beta[1:], strict=False)}},
-                       threshold, equivalent, tuple(parallel), source)
+                       threshold, equivalent, tuple(parallel), source, events=Calibration.default().events)
 
 
 # -- measuring ----------------------------------------------------------------------------------
@@ -212,7 +197,7 @@ def parallel_fit(data: Path, encoder: Encoder) -> dict:
     Xp, yp = parallel_steps(data, ["001", "002", "003", "004"], encoder)
     Xq, yq = parallel_steps(data, ["005", "006", "007"], encoder)
     wp = _plain_logistic(Xp, yp)
-    pq = 1 / (1 + np.exp(-(wp[0] + Xq @ wp[1:])))
+    pq = logistic(wp[0] + Xq @ wp[1:])
     rows = []
     for lo, hi in ((0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0001)):
         sel = (pq >= lo) & (pq < hi)
@@ -295,7 +280,8 @@ def main(argv=None) -> int:
     report["parallel"] = par
     print(f"parallel mode: {par['test_steps']} test steps ({par['test_accuracy']:.3f} exactly right), brier {par['brier']:.3f}")
     cal = Calibration(cal.weights, cal.threshold, cal.equivalent,
-                      (par["coefficients"]["intercept"], par["coefficients"]["w_score"], par["coefficients"]["w_size"]), source)
+                      (par["coefficients"]["intercept"], par["coefficients"]["w_score"], par["coefficients"]["w_size"]), source,
+                      Calibration.default().parallel_threshold, Calibration.default().events)
     report["settings"] = {k: str(v) for k, v in vars(args).items() if k not in ("write", "json", "background")}
     report["model_fingerprint"] = encoder.fingerprint
     report["seconds"] = round(time.perf_counter() - t0, 1)

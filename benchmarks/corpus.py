@@ -4,7 +4,7 @@
     python benchmarks/corpus.py --suite retrieval     # only the retrieval table
     python benchmarks/corpus.py --suite scale --sizes 1000 3000 10000 --json corpus.json
     python benchmarks/corpus.py --suite speedup       # embedding: 1 vs 2 local workers
-    python benchmarks/corpus.py --fit --write         # refit align/corpus/calibration.py
+    python benchmarks/corpus.py --fit --write         # refit the events section of align/calibration.json
 
 **Retrieval** (``--suite retrieval``): the real-news set (``benchmarks/realnews``: 37 articles
 of 8 events in fa/ar/en, ``SOURCES.tsv`` dates and outlets, ``events.tsv`` says which event each
@@ -21,7 +21,7 @@ English examples: the same meeting). Counted: true same-event pairs of two diffe
 the dev events (e01-e04, e06) and half of the distractors (by id) fit the logistic model; the
 test events (e05, e07, e08), the examples and the other half of the distractors are held out.
 The threshold is the highest score at which the training pairs' recall is still >= 0.97.
-``--write`` writes the coefficients to ``align/corpus/calibration.py``.
+``--write`` writes the coefficients to the ``events`` section of ``align/calibration.json``.
 
 **Scaling** (``--suite scale``): synthetic corpora of N articles made from Tatoeba and
 Text+Berg sentences: every article line joins two sentences of one language into one (so no two
@@ -228,7 +228,8 @@ def _candidates(arts: list[dict], args, *, dates: bool = True) -> list[dict]:
 
 def run_retrieval(args) -> dict:
     import align.corpus as corpus_mode
-    from align.corpus.events import FEATURES, EventCalibration, fit_logistic
+    from align.calibration import Calibration, EventCalibration, fit_logistic
+    from align.corpus.events import FEATURES
 
     real = realnews()
     n_distractors = args.distractor_ratio * len(real)
@@ -252,20 +253,20 @@ def run_retrieval(args) -> dict:
     side = np.array([{split(p["a"]), split(p["b"])} == {"train"} for p in pairs])
     held = np.array([{split(p["a"]), split(p["b"])} == {"test"} for p in pairs])
     if args.fit:
-        w, b0, mean, scale = fit_logistic(x[side], y[side])
-        cal = EventCalibration(tuple(map(float, w)), tuple(map(float, mean)), tuple(map(float, scale)), b0, 0.5)
+        fit = fit_logistic(x[side], y[side])
+        cal = EventCalibration.from_fit(fit, 0.5, features=FEATURES)
         p_train = cal(x[side])[y[side] == 1]
         best = max((t for t in sorted(set(np.round(p_train, 4))) if np.mean(p_train >= t) >= args.fit_recall), default=0.5)
         source = (f"benchmarks/corpus.py --fit: logistic on {int(side.sum())} candidate pairs ({int(y[side].sum())} same-event) "
                   f"of the benchmarks/realnews dev events e01-e04, e06 and {n_distractors // 2} Tatoeba/Text+Berg distractor "
                   f"articles (seed {args.seed}, date window 7 days); threshold: highest score with training recall >= "
                   f"{args.fit_recall}; held out: events e05, e07, e08 and the other distractors")
-        cal = EventCalibration(cal.weights, cal.mean, cal.scale, cal.intercept, float(best), source)
+        cal = EventCalibration.from_fit(fit, float(best), source, features=FEATURES)
         result["calibration"] = cal.to_dict()
         if args.write:
             _write_calibration(cal)
     else:
-        cal = EventCalibration.default()
+        cal = Calibration.default().events
     result["threshold"] = cal.threshold
 
     def evaluate(pairs: list[dict], truth: set, keep=None) -> dict:
@@ -304,22 +305,13 @@ def _event_purity(found: dict, truth: dict) -> dict:
 
 
 def _write_calibration(cal) -> None:
-    path = ROOT / "align" / "corpus" / "calibration.py"
-    text = (
-        '"""The shipped same-event calibration (written by ``benchmarks/corpus.py --fit --write``).\n\n'
-        "See :class:`align.corpus.events.EventCalibration`: p(same event) from the standardised features\n"
-        "``cos``, ``claim_gain`` and ``claim_z`` of a candidate pair; ``threshold`` is the default\n"
-        '``min_pair_score``.\n"""\n\n'
-        "EVENT_CALIBRATION = {\n"
-        f"    \"weights\": {[round(v, 6) for v in cal.weights]},\n"
-        f"    \"mean\": {[round(v, 6) for v in cal.mean]},\n"
-        f"    \"scale\": {[round(v, 6) for v in cal.scale]},\n"
-        f"    \"intercept\": {round(cal.intercept, 6)},\n"
-        f"    \"threshold\": {round(cal.threshold, 4)},\n"
-        f"    \"source\": {json.dumps(cal.source, ensure_ascii=False)},\n"
-        "}\n"
-    )
-    path.write_text(text, encoding="utf-8")
+    """Replace the ``events`` section of ``align/calibration.json`` (the claim and step
+    calibration stay as they are).
+    """
+    path = ROOT / "align" / "calibration.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"] = cal.to_dict()
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"calibration written to {path}")
 
 
@@ -439,7 +431,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--suite", choices=["retrieval", "scale", "speedup", "all"], default="all")
     p.add_argument("--fit", action="store_true", help="fit the calibration on the retrieval corpus's training half")
-    p.add_argument("--write", action="store_true", help="with --fit: write align/corpus/calibration.py")
+    p.add_argument("--write", action="store_true", help="with --fit: write the events section of align/calibration.json")
     p.add_argument("--fit-recall", type=float, default=0.97, help="with --fit: training recall the threshold keeps (default 0.97)")
     p.add_argument("--distractor-ratio", type=int, default=21, help="distractors per real article (default 21)")
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])

@@ -45,6 +45,7 @@ import numpy as np
 
 from embeddings import Encoder
 
+from ..calibration import Calibration, EventCalibration
 from ..documents import Document, load_document
 from ..errors import InputError
 from ..pipeline import compare_sides
@@ -191,7 +192,7 @@ def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[
     from threadpoolctl import threadpool_limits
 
     enc = _encoder(encoder)
-    calibration = ev.EventCalibration(**options["calibration"])
+    calibration = EventCalibration(**options["calibration"])
     threshold = options["min_pair_score"]
     settings = CompareSettings(unit="claim", k=options["k"], min_score=options["min_score"],
                                same_speaker=options["same_speaker"], cache=True, progress=False)
@@ -565,7 +566,7 @@ def run_corpus(
 
     # 3. features, scores and alignments of the candidates, partition by partition
     t2 = time.perf_counter()
-    calibration = ev.EventCalibration.default()
+    calibration = Calibration.default().events
     options = {"k": settings.k, "min_score": settings.min_score, "same_speaker": settings.same_speaker,
                "min_pair_score": calibration.threshold if settings.min_pair_score is None else settings.min_pair_score,
                "calibration": dataclasses.asdict(calibration)}

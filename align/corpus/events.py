@@ -30,9 +30,10 @@
      nothing to the two claim features (its fitted weight was slightly negative), so the score
      leaves it out.
 
-4. **Score** (:class:`EventCalibration`): a logistic function of the three, fitted by
-   ``benchmarks/corpus.py --fit`` on articles with known events (see ``calibration.py`` for what
-   it was fitted on); a pair whose score reaches the threshold is confirmed.
+4. **Score** (:class:`align.calibration.EventCalibration`): a logistic function of the three,
+   fitted by ``benchmarks/corpus.py --fit`` on articles with known events (its ``source`` in
+   ``align/calibration.json`` says what it was fitted on); a pair whose score reaches the
+   threshold is confirmed.
 5. **Events** (:func:`events_from_pairs`): connected components of confirmed pairs.
 """
 from __future__ import annotations
@@ -45,7 +46,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..linalg import product
-from .calibration import EVENT_CALIBRATION
 
 LEAD = 3  # claims in an article's lead
 CENTRE_SHRINK = 10  # a language's mean is weighted n / (n + CENTRE_SHRINK)
@@ -284,68 +284,6 @@ def coverage(a: np.ndarray, b: np.ndarray, bg_a: ClaimBackground, bg_b: ClaimBac
     ca = len(carried_a & set(np.flatnonzero(active_a).tolist())) / na
     cb = len(carried_b & set(np.flatnonzero(active_b).tolist())) / nb
     return {"coverage_a": ca, "coverage_b": cb, "coverage": (ca + cb) / 2.0}
-
-
-@dataclass(frozen=True)
-class EventCalibration:
-    """p(same event) = sigmoid(intercept + sum w_f * (x_f - mean_f) / scale_f) over
-    :data:`FEATURES` (cos, claim_gain, claim_z); a pair is confirmed from ``threshold`` up.
-
-    Parameters
-    ----------
-    weights, mean, scale : tuple of float
-        Per feature, in the order of :data:`FEATURES`.
-    intercept, threshold : float
-    source : str
-        What it was fitted on.
-    """
-
-    weights: tuple[float, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    intercept: float
-    threshold: float
-    source: str = ""
-
-    @classmethod
-    def default(cls) -> EventCalibration:
-        """The shipped calibration (``align/corpus/calibration.py``)."""
-        c = EVENT_CALIBRATION
-        return cls(tuple(c["weights"]), tuple(c["mean"]), tuple(c["scale"]), c["intercept"], c["threshold"], c["source"])
-
-    def __call__(self, features: dict[str, float] | np.ndarray) -> float | np.ndarray:
-        """The calibrated score of one pair's features (dict) or of rows of a (n, 3) matrix."""
-        x = np.array([features[f] for f in FEATURES], np.float64) if isinstance(features, dict) else np.asarray(features, np.float64)
-        z = self.intercept + ((x - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.weights)
-        p = 1.0 / (1.0 + np.exp(-z))
-        return float(p) if np.ndim(p) == 0 else p
-
-    def to_dict(self) -> dict:
-        """JSON-able, for the run record."""
-        return {"features": list(FEATURES), "weights": list(self.weights), "mean": list(self.mean), "scale": list(self.scale),
-                "intercept": self.intercept, "threshold": self.threshold, "source": self.source}
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: int = 100) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """Standardised L2-regularised logistic regression by Newton's method.
-
-    Returns ``(weights, intercept, mean, scale)`` as :class:`EventCalibration` wants them.
-    """
-    x = np.asarray(x, np.float64)
-    y = np.asarray(y, np.float64)
-    mean, scale = x.mean(0), x.std(0) + 1e-9
-    z = np.c_[np.ones(len(x)), (x - mean) / scale]
-    w = np.zeros(z.shape[1])
-    reg = l2 * np.diag(np.r_[0.0, np.ones(z.shape[1] - 1)])
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-z @ w))
-        grad = z.T @ (p - y) + reg @ w
-        hess = (z * (p * (1 - p))[:, None]).T @ z + reg
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-10:
-            break
-    return w[1:], float(w[0]), mean, scale
 
 
 def events_from_pairs(ids: Sequence[str], confirmed: Sequence[tuple[str, str]], dates: dict[str, str | None]) -> dict[str, str]:

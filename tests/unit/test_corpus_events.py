@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from align.calibration import Calibration, EventCalibration, fit_logistic
 from align.corpus import events as ev
 from align.corpus.clusters import build_clusters, flag_kind
 from align.corpus.outputs import parquet_bytes, render_html
@@ -111,12 +112,11 @@ def test_fit_logistic_and_calibration():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(400, 3))
     y = (x @ np.array([2.0, 1.0, 0.0]) + 0.3 * rng.normal(size=400) > 0).astype(int)
-    w, b0, mean, scale = ev.fit_logistic(x, y)
-    cal = ev.EventCalibration(tuple(w), tuple(mean), tuple(scale), b0, 0.5, "test")
+    cal = EventCalibration.from_fit(fit_logistic(x, y), 0.5, "test", features=ev.FEATURES)
     p = cal(x)
     assert ((p >= 0.5) == y).mean() > 0.9
     assert abs(cal(dict(zip(ev.FEATURES, x[0], strict=True))) - p[0]) < 1e-12
-    default = ev.EventCalibration.default()
+    default = Calibration.default().events
     assert 0 < default.threshold < 1 and default.source
 
 
