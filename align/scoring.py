@@ -59,67 +59,38 @@ def margin_matrix(a: np.ndarray, b: np.ndarray, k: int = 4) -> tuple[np.ndarray,
 
 @dataclass
 class MarginScores:
-    """What pair selection needs from the (n, m) margin matrix, without holding the matrix.
+    """What pair selection and the report read from the (n, m) scores of two documents, without
+    holding the matrices (computed in row chunks by :func:`margin_scores`).
 
-    Computed in row chunks by ``margin_scores``: the best two allowed partners of every row and
-    of every column, the nearest partner ignoring ``forbidden`` (for the report's "nearest"),
-    and the mean and standard deviation of all active cells. ``cos``/``margin`` are the dense
-    matrices when ``n * m <= max_cells`` (for display), else None; ``margin_at`` computes any
-    single cell from the embeddings.
+    ``cos``/``margin`` are the dense matrices when ``n * m <= max_cells`` (for the heatmap), else
+    None; :meth:`margin_at` computes any single cell from the embeddings.
     """
 
     shape: tuple[int, int]
-    row_idx: np.ndarray  # (n, 2) best and second-best allowed column per row, -1 when none
-    row_val: np.ndarray  # (n, 2) their margins, -inf when none
-    col_idx: np.ndarray  # (m, 2)
-    col_val: np.ndarray  # (m, 2)
-    row_near: np.ndarray  # (n,) best column per row, speaker conflicts allowed (-1 when none)
-    col_near: np.ndarray  # (m,)
-    mean: float
-    std: float
-    a: np.ndarray = field(repr=False)
-    b: np.ndarray = field(repr=False)
-    ra: np.ndarray = field(repr=False)  # neighbourhood mean of each row (nan when inactive)
-    rb: np.ndarray = field(repr=False)
+    a: np.ndarray = field(repr=False)  # (n, d) unit vectors
+    b: np.ndarray = field(repr=False)  # (m, d)
+    ra: np.ndarray = field(repr=False)  # (n,) mean cosine of each row to its k nearest columns (nan when inactive)
+    rb: np.ndarray = field(repr=False)  # (m,)
+    bg_a: np.ndarray = field(repr=False)  # (n,) each claim's background (align.background; zeros without one)
+    bg_b: np.ndarray = field(repr=False)  # (m,)
+    row_near: np.ndarray = field(repr=False)  # (n,) best column per row by margin, any speakers (-1 when none)
+    col_near: np.ndarray = field(repr=False)  # (m,)
+    # the best ``top`` allowed partners of every row and column by background margin (the pair
+    # candidates): indexes (-1 when none) and margins (-inf when none)
+    cand_row_idx: np.ndarray = field(repr=False)  # (n, top)
+    cand_row_val: np.ndarray = field(repr=False)
+    cand_col_idx: np.ndarray = field(repr=False)  # (m, top)
+    cand_col_val: np.ndarray = field(repr=False)
+    background_level: float = 0.0  # mean background margin of all active pairs: how close the documents are as a whole
     cos: np.ndarray | None = field(default=None, repr=False)
     margin: np.ndarray | None = field(default=None, repr=False)
-    # background margins (cos - (bg_a[i] + bg_b[j]) / 2, see align.background): each claim's
-    # background, and the best ``top`` allowed partners of every row and column by that margin
-    bg_a: np.ndarray | None = field(default=None, repr=False)  # (n,)
-    bg_b: np.ndarray | None = field(default=None, repr=False)  # (m,)
-    cand_row_idx: np.ndarray | None = field(default=None, repr=False)  # (n, top), -1 when none
-    cand_row_val: np.ndarray | None = field(default=None, repr=False)  # (n, top), -inf when none
-    cand_col_idx: np.ndarray | None = field(default=None, repr=False)  # (m, top)
-    cand_col_val: np.ndarray | None = field(default=None, repr=False)  # (m, top)
-    cos_mean: float = 0.0  # mean cosine of all active cells
-
-    def cos_at(self, i: int, j: int) -> float:
-        """cos(a_i, b_j)."""
-        return float(np.dot(self.a[i], self.b[j]))
-
-    def background_margin_at(self, i: int, j: int) -> float:
-        """cos(a_i, b_j) minus the mean of the two claims' backgrounds."""
-        bg_a = 0.0 if self.bg_a is None else float(self.bg_a[i])
-        bg_b = 0.0 if self.bg_b is None else float(self.bg_b[j])
-        return self.cos_at(i, j) - (bg_a + bg_b) / 2.0
-
-    @property
-    def background_level(self) -> float:
-        """The mean background margin of all active pairs: how close the two documents are as a
-        whole, in the same absolute units (not a spread).
-        """
-        act_a = np.isfinite(self.ra) if self.ra is not None and len(self.ra) else np.zeros(0, bool)
-        act_b = np.isfinite(self.rb) if self.rb is not None and len(self.rb) else np.zeros(0, bool)
-        if self.bg_a is None or not act_a.any() or not act_b.any():
-            return 0.0
-        return float(self.cos_mean - self.bg_a[act_a].mean() / 2.0 - self.bg_b[act_b].mean() / 2.0)
 
     def margin_at(self, i: int, j: int) -> float:
         """The ratio margin of (a_i, b_j) (-inf when either is inactive)."""
         d = (self.ra[i] + self.rb[j]) / 2.0
         if not np.isfinite(d):
             return -np.inf
-        return float(self.cos_at(i, j) / max(d, 1e-6))
+        return float(np.dot(self.a[i], self.b[j]) / max(d, 1e-6))
 
 
 def top2(values: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
@@ -192,6 +163,67 @@ def _merge_top(idx: np.ndarray, val: np.ndarray, new_idx: np.ndarray, new_val: n
     return np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
 
 
+def row_chunks(n: int, m: int, chunk_cells: int) -> list[slice]:
+    """Row ranges of an (n, m) matrix holding about ``chunk_cells`` cells each."""
+    step = max(1, chunk_cells // max(m, 1))
+    return [slice(s, min(n, s + step)) for s in range(0, n, step)]
+
+
+def neighbourhoods(a: np.ndarray, b: np.ndarray, k: int, active_a: np.ndarray, active_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ra, rb): each active row's mean cosine to its ``k`` nearest active rows of the other side
+    (nan for inactive rows).
+    """
+    ra = np.full(len(a), np.nan, np.float32)
+    rb = np.full(len(b), np.nan, np.float32)
+    if active_a.any() and active_b.any():
+        ra[active_a] = knn_mean(a[active_a], b[active_b], k)
+        rb[active_b] = knn_mean(b[active_b], a[active_a], k)
+    return ra, rb
+
+
+def ratio_margin(cos: np.ndarray, ra: np.ndarray, rb: np.ndarray, active_a: np.ndarray, active_b: np.ndarray) -> np.ndarray:
+    """The ratio margin cos / ((ra_i + rb_j) / 2) of a block of rows; -inf where either side is inactive or the
+    value is not finite.
+    """
+    with np.errstate(invalid="ignore"):
+        mar = cos / np.maximum((ra[:, None] + rb[None, :]) / 2.0, 1e-6)
+    mar[~active_a, :] = -np.inf
+    mar[:, ~active_b] = -np.inf
+    mar[~np.isfinite(mar)] = -np.inf
+    return mar
+
+
+class TopOfColumns:
+    """The running top ``k`` of every column of a matrix seen in row blocks (earlier rows win
+    ties): ``idx`` (m, k) row indexes (-1 when none), ``val`` (m, k).
+    """
+
+    def __init__(self, m: int, k: int):
+        self.k = k
+        self.idx = np.full((m, k), -1, np.int64)
+        self.val = np.full((m, k), -np.inf)
+
+    def add(self, block: np.ndarray, first_row: int) -> None:
+        """Take a block of rows starting at row ``first_row`` into account."""
+        ci, cv = topk(block, 0, self.k)
+        self.idx, self.val = _merge_top(self.idx, self.val, np.where(ci >= 0, ci + first_row, -1), cv, self.k)
+
+
+def _forbidden_cells(rows: slice, labels_a: np.ndarray | None, labels_b: np.ndarray | None,
+                     forbidden: np.ndarray | None) -> np.ndarray | None:
+    """The cells of a block of rows that may not be pairs: two different identified speakers, or
+    ``forbidden``.
+    """
+    forbid = None
+    if labels_a is not None and labels_b is not None:
+        la = labels_a[rows, None]
+        forbid = (la >= 0) & (labels_b[None, :] >= 0) & (la != labels_b[None, :])
+    if forbidden is not None:
+        extra = np.asarray(forbidden[rows], bool)
+        forbid = extra if forbid is None else forbid | extra
+    return forbid
+
+
 def margin_scores(
     a: np.ndarray,
     b: np.ndarray,
@@ -208,92 +240,56 @@ def margin_scores(
     top: int = 3,
     forbidden: np.ndarray | None = None,
 ) -> MarginScores:
-    """Margin scores of every (a_i, b_j), streamed over row chunks (memory ~ ``chunk_cells``).
+    """Scores of every (a_i, b_j), streamed over row chunks (memory ~ ``chunk_cells``).
 
     Inactive rows/columns (``active_*`` False) take no part: not in the neighbourhoods, the
-    statistics or the candidates. ``labels_*`` (ints, -1 = none): a cell whose two labels are
-    both set and differ is forbidden as a pair (e.g. two different identified speakers) but
-    still counts in the statistics. The dense matrices are kept when n * m <= ``max_cells``.
-    ``background_a``/``background_b``: each claim's background (``align.background``; zeros
-    when None); the best ``top`` allowed partners of every row and column by background margin
-    are kept as the pair candidates. ``forbidden``: a dense boolean (n, m) of further cells
-    that may not be pairs (small inputs).
+    document level or the candidates. ``labels_*`` (ints, -1 = none): a cell whose two labels
+    are both set and differ is not a candidate (two different identified speakers) but is still
+    the "nearest" of its row if it is. The dense matrices are kept when n * m <= ``max_cells``.
+    ``background_a``/``background_b``: each claim's background (``align.background``; zeros when
+    None); the best ``top`` allowed partners of every row and column by background margin are
+    the pair candidates. ``forbidden``: a dense boolean (n, m) of further cells that may not be
+    pairs (small inputs).
     """
     n, m = a.shape[0], b.shape[0]
     act_a = np.ones(n, bool) if active_a is None else np.asarray(active_a, bool)
     act_b = np.ones(m, bool) if active_b is None else np.asarray(active_b, bool)
-    ra = np.full(n, np.nan, np.float32)
-    rb = np.full(m, np.nan, np.float32)
-    if act_a.any() and act_b.any():
-        ra[act_a] = knn_mean(a[act_a], b[act_b], k)
-        rb[act_b] = knn_mean(b[act_b], a[act_a], k)
+    ra, rb = neighbourhoods(a, b, k, act_a, act_b)
+    bg_a = np.zeros(n, np.float32) if background_a is None else np.asarray(background_a, np.float32)
+    bg_b = np.zeros(m, np.float32) if background_b is None else np.asarray(background_b, np.float32)
     la = None if labels_a is None else np.asarray(labels_a)
     lb = None if labels_b is None else np.asarray(labels_b)
     dense = n * m <= max_cells
     cos_full = np.full((n, m), np.nan, np.float32) if dense else None
     margin_full = np.full((n, m), -np.inf, np.float32) if dense else None
-    row_idx = np.full((n, 2), -1, np.int64)
-    row_val = np.full((n, 2), -np.inf)
-    col_idx = np.full((m, 2), -1, np.int64)
-    col_val = np.full((m, 2), -np.inf)
     row_near = np.full(n, -1, np.int64)
-    col_near_val = np.full(m, -np.inf)
-    col_near = np.full(m, -1, np.int64)
-    bg_a = np.zeros(n, np.float32) if background_a is None else np.asarray(background_a, np.float32)
-    bg_b = np.zeros(m, np.float32) if background_b is None else np.asarray(background_b, np.float32)
     cand_row_idx = np.full((n, top), -1, np.int64)
     cand_row_val = np.full((n, top), -np.inf)
-    cand_col_idx = np.full((m, top), -1, np.int64)
-    cand_col_val = np.full((m, top), -np.inf)
-    total, total_sq, count, cos_total = 0.0, 0.0, 0, 0.0
+    nearest_col, candidates_col = TopOfColumns(m, 1), TopOfColumns(m, top)
+    count, cos_total = 0, 0.0
     bt = _as_f32(b).T
-    step = max(1, chunk_cells // max(m, 1))
-    for s in range(0, n, step):
-        e = min(n, s + step)
-        cos = product(a[s:e], bt)
-        with np.errstate(invalid="ignore"):
-            mar = cos / np.maximum((ra[s:e, None] + rb[None, :]) / 2.0, 1e-6)
-        mar[~act_a[s:e], :] = -np.inf
-        mar[:, ~act_b] = -np.inf
-        mar[~np.isfinite(mar)] = -np.inf
+    for rows in row_chunks(n, m, chunk_cells):
+        cos = product(a[rows], bt)
+        mar = ratio_margin(cos, ra[rows], rb, act_a[rows], act_b)
         if dense:
-            cos_full[s:e] = np.where(act_a[s:e, None] & act_b[None, :], cos, np.nan)
-            margin_full[s:e] = mar
+            cos_full[rows] = np.where(act_a[rows, None] & act_b[None, :], cos, np.nan)
+            margin_full[rows] = mar
         finite = np.isfinite(mar)
-        fin = mar[finite].astype(np.float64)
-        total, total_sq, count = total + fin.sum(), total_sq + (fin**2).sum(), count + fin.size
+        count += int(finite.sum())
         cos_total += float(cos[finite].astype(np.float64).sum())
-        # nearest, speaker conflicts allowed
-        ri, rv = top2(mar, axis=1)
-        row_near[s:e] = ri[:, 0]
-        ci, cv = top2(mar, axis=0)
-        better = cv[:, 0] > col_near_val
-        col_near[better] = ci[better, 0] + s
-        col_near_val[better] = cv[better, 0]
-        bgm = cos - (bg_a[s:e, None] + bg_b[None, :]) / np.float32(2.0)  # float32, as the cosines
-        bgm[~np.isfinite(mar)] = -np.inf
-        forbid = None
-        if la is not None and lb is not None:
-            forbid = (la[s:e, None] >= 0) & (lb[None, :] >= 0) & (la[s:e, None] != lb[None, :])
-        if forbidden is not None:
-            extra = np.asarray(forbidden[s:e], bool)
-            forbid = extra if forbid is None else forbid | extra
-        if forbid is not None and forbid.any():
-            mar = np.where(forbid, -np.inf, mar)
+        row_near[rows] = topk(mar, 1, 1)[0][:, 0]  # the report's "nearest": speakers ignored
+        nearest_col.add(mar, rows.start)
+        bgm = cos - (bg_a[rows, None] + bg_b[None, :]) / np.float32(2.0)  # float32, as the cosines
+        bgm[~finite] = -np.inf
+        forbid = _forbidden_cells(rows, la, lb, forbidden)
+        if forbid is not None:
             bgm[forbid] = -np.inf
-            ri, rv = top2(mar, axis=1)
-            ci, cv = top2(mar, axis=0)
-        row_idx[s:e], row_val[s:e] = ri, rv
-        # merge the chunk's column top-2 into the running one; earlier rows win ties
-        col_idx, col_val = _merge_top(col_idx, col_val, np.where(ci >= 0, ci + s, -1), cv, 2)
-        ri, rv = topk(bgm, 1, top)
-        cand_row_idx[s:e], cand_row_val[s:e] = ri, rv
-        ci, cv = topk(bgm, 0, top)
-        cand_col_idx, cand_col_val = _merge_top(cand_col_idx, cand_col_val, np.where(ci >= 0, ci + s, -1), cv, top)
-    mean = total / count if count else 0.0
-    std = float(np.sqrt(max(total_sq / count - mean**2, 0.0))) if count else 0.0
+        cand_row_idx[rows], cand_row_val[rows] = topk(bgm, 1, top)
+        candidates_col.add(bgm, rows.start)
+    level = 0.0
+    if count and act_a.any() and act_b.any():
+        level = float(cos_total / count - bg_a[act_a].mean() / 2.0 - bg_b[act_b].mean() / 2.0)
     return MarginScores(
-        (n, m), row_idx, row_val, col_idx, col_val, row_near, col_near, float(mean), std,
-        _as_f32(a), _as_f32(b), ra, rb, cos_full, margin_full,
-        bg_a, bg_b, cand_row_idx, cand_row_val, cand_col_idx, cand_col_val, cos_total / count if count else 0.0,
+        (n, m), _as_f32(a), _as_f32(b), ra, rb, bg_a, bg_b, row_near, nearest_col.idx[:, 0],
+        cand_row_idx, cand_row_val, candidates_col.idx, candidates_col.val, level, cos_full, margin_full,
     )

@@ -83,21 +83,29 @@ def test_margin_matrix_formula_on_a_hand_example():
 # -- streamed == dense ---------------------------------------------------------------------------
 
 
+def _dense_candidates(cos: np.ndarray, bg_a: np.ndarray, bg_b: np.ndarray, top: int):
+    bgm = cos - (bg_a[:, None] + bg_b[None, :]) / 2.0
+    return topk(bgm, 1, top), topk(bgm, 0, top)
+
+
 @pytest.mark.parametrize("chunk_cells", [10, 50, 1_000_000])
 def test_streamed_scores_equal_the_dense_matrix(ab, chunk_cells):
     a, b = ab
+    rng = np.random.default_rng(5)
+    bg_a, bg_b = rng.uniform(0, 0.3, 37).astype(np.float32), rng.uniform(0, 0.3, 23).astype(np.float32)
     cos, margin = margin_matrix(a, b, k=3)
-    s = margin_scores(a, b, k=3, max_cells=0, chunk_cells=chunk_cells)
+    s = margin_scores(a, b, k=3, max_cells=0, chunk_cells=chunk_cells, background_a=bg_a, background_b=bg_b, top=3)
     assert s.cos is None and s.margin is None and s.shape == (37, 23)
-    ri, rv = top2(margin.astype(np.float64), axis=1)
-    ci, cv = top2(margin.astype(np.float64), axis=0)
-    assert np.array_equal(s.row_idx, ri) and np.array_equal(s.col_idx, ci)
-    assert np.allclose(s.row_val, rv, atol=1e-6) and np.allclose(s.col_val, cv, atol=1e-6)
+    ri, _ = top2(margin.astype(np.float64), axis=1)
+    ci, _ = top2(margin.astype(np.float64), axis=0)
     assert np.array_equal(s.row_near, ri[:, 0]) and np.array_equal(s.col_near, ci[:, 0])
-    assert s.mean == pytest.approx(float(margin.mean()), rel=1e-5) and s.std == pytest.approx(float(margin.std()), rel=1e-4)
+    (rows, row_vals), (cols, col_vals) = _dense_candidates(cos, bg_a, bg_b, 3)
+    assert np.array_equal(s.cand_row_idx, rows) and np.array_equal(s.cand_col_idx, cols)
+    assert np.allclose(s.cand_row_val, row_vals, atol=1e-6) and np.allclose(s.cand_col_val, col_vals, atol=1e-6)
+    level = float(cos.mean() - bg_a.mean() / 2 - bg_b.mean() / 2)
+    assert s.background_level == pytest.approx(level, abs=1e-6)
     for i, j in [(0, 0), (5, 17), (36, 22)]:
         assert s.margin_at(i, j) == pytest.approx(float(margin[i, j]), abs=1e-6)
-        assert s.cos_at(i, j) == pytest.approx(float(cos[i, j]), abs=1e-6)
 
 
 def test_dense_matrices_are_kept_up_to_max_cells(ab):
@@ -120,32 +128,34 @@ def test_inactive_rows_and_columns_take_no_part(ab):
     assert np.allclose(s.margin[np.ix_(act_a, act_b)], margin, atol=1e-6)
     assert np.isneginf(s.margin[~act_a]).all() and np.isneginf(s.margin[:, ~act_b]).all()
     assert np.isnan(s.cos[~act_a]).all() and np.isnan(s.ra[~act_a]).all() and np.isnan(s.rb[~act_b]).all()
-    assert (s.row_idx[~act_a] == -1).all() and (s.col_idx[~act_b] == -1).all()
-    assert not np.isin(s.row_idx[act_a], np.flatnonzero(~act_b)).any()
-    assert s.mean == pytest.approx(float(margin.mean()), rel=1e-5)
+    assert (s.row_near[~act_a] == -1).all() and (s.col_near[~act_b] == -1).all()
+    assert (s.cand_row_idx[~act_a] == -1).all() and (s.cand_col_idx[~act_b] == -1).all()
+    assert not np.isin(s.cand_row_idx[act_a], np.flatnonzero(~act_b)).any()
+    assert s.background_level == pytest.approx(float(cos.mean()), rel=1e-5)
     assert s.margin_at(0, 0) == -np.inf  # an inactive row has no neighbourhood
 
 
 def test_no_active_rows_gives_empty_candidates(ab):
     a, b = ab
     s = margin_scores(a, b, active_a=np.zeros(37, bool))
-    assert (s.row_idx == -1).all() and (s.col_idx == -1).all() and (s.mean, s.std) == (0.0, 0.0)
+    assert (s.cand_row_idx == -1).all() and (s.cand_col_idx == -1).all() and (s.row_near == -1).all()
+    assert s.background_level == 0.0
 
 
-def test_speaker_labels_forbid_pairs_but_not_the_nearest_nor_the_statistics(ab):
+def test_speaker_labels_forbid_candidates_but_not_the_nearest_nor_the_level(ab):
     a, b = ab
-    free = margin_scores(a, b, k=3)
-    best = free.row_idx[:, 0]
-    assert best[0] != best[1]
+    free = margin_scores(a, b, k=3, top=2)
+    best = free.cand_row_idx[:, 0]
+    r = next(i for i in range(2, 37) if best[i] != best[0])  # a second row with another best column
     la = np.full(37, -1)
     lb = np.full(23, -1)
     la[0], lb[best[0]] = 1, 2  # row 0 and its best column: two different identified speakers
-    la[1], lb[best[1]] = 3, 3  # row 1 and its best column: the same speaker
-    s = margin_scores(a, b, k=3, labels_a=la, labels_b=lb, chunk_cells=40)
-    assert s.row_idx[0, 0] == free.row_idx[0, 1]  # its runner-up becomes its best
-    assert s.row_near[0] == best[0]  # "nearest" in the report ignores the speakers
-    assert s.row_idx[1, 0] == best[1]  # the same speaker: allowed
-    assert s.mean == pytest.approx(free.mean, rel=1e-6) and s.std == pytest.approx(free.std, rel=1e-6)
+    la[r], lb[best[r]] = 3, 3  # row r and its best column: the same speaker
+    s = margin_scores(a, b, k=3, labels_a=la, labels_b=lb, chunk_cells=40, top=2)
+    assert s.cand_row_idx[0, 0] == free.cand_row_idx[0, 1]  # its runner-up becomes its best
+    assert s.row_near[0] == free.row_near[0]  # "nearest" in the report ignores the speakers
+    assert s.cand_row_idx[r, 0] == best[r]  # the same speaker: allowed
+    assert s.background_level == pytest.approx(free.background_level, rel=1e-6)
     assert np.allclose(s.margin, free.margin, atol=1e-6)  # the display matrix is not masked
 
 
@@ -153,4 +163,4 @@ def test_empty_sides():
     a = np.zeros((0, 4), np.float32)
     b = random_unit(np.random.default_rng(1), 3, 4)
     s = margin_scores(a, b)
-    assert s.shape == (0, 3) and (s.col_idx == -1).all() and s.mean == 0.0
+    assert s.shape == (0, 3) and (s.cand_col_idx == -1).all() and (s.col_near == -1).all() and s.background_level == 0.0

@@ -197,7 +197,8 @@ def test_streamed_scores_equal_dense_on_long_input(long_docs):
     assert streamed.cos is None and streamed.margin is None  # nothing n x m was kept
     assert _same(select_pairs(streamed, calibration=cal), dense)
     assert len(dense) > 400  # most shared items are found
-    assert streamed.cos_mean == pytest.approx(float((a @ b.T).mean()), rel=1e-5)
+    level = float((a @ b.T).mean() - bg_a.mean() / 2 - bg_b.mean() / 2)
+    assert streamed.background_level == pytest.approx(level, rel=1e-5)
 
 
 def test_streamed_masks_and_speaker_labels_equal_dense(long_docs):
