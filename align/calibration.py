@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from .settings import CompareSettings, ParallelSettings, RunSettings
+
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
 
@@ -227,6 +229,17 @@ class Calibration:
         b0, w_score, w_size = self.parallel
         return float(logistic(b0 + w_score * step_score + w_size * (size - 2)))
 
-    def relation(self, confidence: float) -> str:
-        """``"equivalent"`` (the same claim) at or above ``equivalent``, else ``"related"``."""
-        return "equivalent" if confidence >= self.equivalent else "related"
+
+def resolve(settings: CompareSettings, calibration: Calibration | None = None) -> RunSettings:
+    """Every default of ``settings`` decided from ``calibration`` (the shipped one by default):
+    the threshold of pairs (comparable mode) or steps (parallel mode), the grade "equivalent",
+    the links of groups across three or more articles (the "equivalent" grade unless
+    ``min_score`` is given), the speaker rule and parallel mode's alignment settings.
+    """
+    cal = calibration or Calibration.default()
+    parallel = settings.mode == "parallel"
+    default = cal.parallel_threshold if parallel else cal.threshold
+    min_score = default if settings.min_score is None else settings.min_score
+    link = cal.equivalent if settings.min_score is None else settings.min_score
+    return RunSettings(settings, min_score, cal.equivalent, link, bool(settings.same_speaker) and not parallel,
+                       (settings.parallel or ParallelSettings()) if parallel else None)

@@ -124,14 +124,14 @@ def candidates(scores: MarginScores, evidence: Evidence | None = None) -> Candid
 def select_pairs(
     scores: MarginScores,
     *,
+    min_score: float,
     calibration: Calibration | None = None,
-    min_score: float | None = None,
     allow_merges: bool = True,
     merge_check: MergeCheck | None = None,
     evidence: Evidence | None = None,
 ) -> list[Pair]:
     """Pairs from streamed scores: every candidate whose confidence is at least ``min_score``
-    (default: the calibration's threshold).
+    (confidence by ``calibration``, default the shipped one).
 
     With ``allow_merges`` a neighbour (j +/- 1, or i +/- 1) that is itself paired with the pair's
     claim, and whose best partner that claim is, joins the pair (one claim stated across two
@@ -140,7 +140,6 @@ def select_pairs(
     reported again. Returns pairs sorted by their first A index, then B index.
     """
     calibration = calibration or Calibration.default()
-    min_score = calibration.threshold if min_score is None else min_score
     cands = candidates(scores, evidence)
     if not len(cands):
         return []
@@ -198,8 +197,8 @@ def choose_pairs(
     background_a: np.ndarray | None = None,
     background_b: np.ndarray | None = None,
     k: int = 4,
+    min_score: float,
     calibration: Calibration | None = None,
-    min_score: float | None = None,
     allow_merges: bool = True,
     active_a: np.ndarray | None = None,
     active_b: np.ndarray | None = None,
@@ -228,7 +227,7 @@ def _factor(cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def match_claims(
-    a: Side, b: Side, *, k: int = 4, min_score: float | None = None, same_speaker: bool = True,
+    a: Side, b: Side, *, k: int, min_score: float, same_speaker: bool,
     encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
     calibration: Calibration | None = None, one_to_one: bool = False,
 ) -> tuple[list[Pair], MarginScores]:
@@ -240,8 +239,8 @@ def match_claims(
         The two documents, segmented, split into claims and embedded.
     k : int
         Neighbourhood size of the document margins.
-    min_score : float or None
-        Keep pairs whose confidence is at least this (None: the calibrated threshold).
+    min_score : float
+        Keep pairs whose confidence is at least this.
     same_speaker : bool
         Never pair two claims attributed to two different identified people.
     encode : callable or None

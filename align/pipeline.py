@@ -1,36 +1,40 @@
 """The comparison, top to bottom, in one place.
 
-settings (validated once) -> documents -> segments, speakers, claims -> embeddings (``Side``)
--> margin scores -> pairs -> rows -> Report (or MultiReport for three or more documents).
+settings (validated once) -> resolved (every default decided, :func:`align.calibration.resolve`)
+-> documents -> segments, speakers, claims -> embeddings (``Side``) -> scores -> pairs -> rows
+-> Report (or MultiReport for three or more documents).
 
 ``compare(**kwargs)`` is a thin front end: it turns its keywords into a
 :class:`~align.settings.CompareSettings` (every rule about options lives there) and calls
-:func:`run`. The command line does the same.
+:func:`run`, which builds the encoder; :func:`run_stages` runs the stages with any ``encode``
+callable (texts -> unit vectors) and a :class:`~align.settings.ModelRecord`, so the whole
+pipeline runs in the unit tests on real embeddings saved from the model. The command line does
+the same as ``compare``.
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
-from typing import Any
 
 import numpy as np
 
 from embeddings import Encoder
 
-from .calibration import Calibration
+from .calibration import Calibration, resolve
 from .documents import Document
 from .errors import InputError
 from .matching import Pair, match_claims
 from .multi import MultiReport
-from .parallel import align_texts
+from .parallel import Alignment, align_texts
 from .report import Report
 from .rows import build_rows
 from .scoring import margin_scores
-from .settings import CompareSettings, ParallelSettings
+from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
 from .sides import Side, prepare_side
 
 Source = str | os.PathLike | Document
+Encode = Callable[[list[str]], np.ndarray]
 
 
 def compare(
@@ -132,6 +136,11 @@ def compare(
     return run(sources, settings, encoder)
 
 
+def model_record(encoder: Encoder) -> ModelRecord:
+    """What an export records of the encoder: model, fingerprint, precision."""
+    return ModelRecord(encoder.model, encoder.fingerprint, encoder.precision)
+
+
 def run(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder | None = None) -> Report | MultiReport:
     """Run a comparison of ``sources`` with validated ``settings``.
 
@@ -147,83 +156,87 @@ def run(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder |
         raise InputError(f"{len(sources)} articles for {len(settings.langs)} languages: compare needs two or more, one language each")
     encoder = encoder or Encoder(settings.model, precision=settings.precision, cache=settings.cache,
                                  show_progress=settings.progress)
-    if settings.mode == "parallel":
-        return _parallel(sources, settings, encoder)
-    sides = [prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented)
+    return run_stages(sources, settings, encoder.encode, model_record(encoder))
+
+
+def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Encode, model: ModelRecord) -> Report | MultiReport:
+    """The stages of a comparison with ``encode`` (texts -> (n, d) unit vectors) as the model.
+
+    Parameters
+    ----------
+    sources : sequence of str, path or Document
+        Two or more documents, one per entry of ``settings.langs``.
+    settings : CompareSettings
+        Validated settings; their defaults are resolved here, once (``align.calibration.resolve``).
+    encode : callable
+        The model: ``encode(texts) -> (len(texts), d)`` unit vectors.
+    model : ModelRecord
+        What the exports record of the model.
+    """
+    if len(sources) != len(settings.langs) or len(sources) < 2:
+        raise InputError(f"{len(sources)} articles for {len(settings.langs)} languages: compare needs two or more, one language each")
+    resolved = resolve(settings)
+    if resolved.mode == "parallel":
+        return _parallel(sources, resolved, encode, model)
+    sides = [prepare_side(src, encode, lang=lang, segmented=settings.segmented)
              for src, lang in zip(sources, settings.langs, strict=True)]
     if len(sides) == 2:
-        report = compare_sides(sides[0], sides[1], settings, encoder)
+        report = compare_sides(sides[0], sides[1], resolved, encode, model)
         return report.filter(speaker=settings.speaker) if settings.speaker else report
-    pairwise = {(i, j): compare_sides(sides[i], sides[j], settings, encoder, one_to_one=True)
+    pairwise = {(i, j): compare_sides(sides[i], sides[j], resolved, encode, model, one_to_one=True)
                 for i, j in combinations(range(len(sides)), 2)}
-    options = {"model": encoder.model, "k": settings.k, "unit": settings.unit, "min_score": settings.min_score,
-               "same_speaker": bool(settings.same_speaker)}
+    options = {"model": model.model, "k": resolved.k, "unit": resolved.unit, "min_score": resolved.link_score,
+               "same_speaker": resolved.same_speaker}
     return MultiReport(sides, pairwise, options)
 
 
-def compare_sides(a: Side, b: Side, settings: CompareSettings, encoder: Encoder, *, one_to_one: bool = False) -> Report:
+def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: ModelRecord, *, one_to_one: bool = False) -> Report:
     """Comparable mode on two prepared documents: scores -> pairs -> rows -> Report.
 
-    ``one_to_one``: the links of chains across three or more articles: each claim keeps only its
-    most confident counterpart, from the "equivalent" grade up unless ``min_score`` is set (a
-    weak link would join two claims that do not match); by default every counterpart from the
-    calibrated threshold up is a pair.
+    ``one_to_one``: the links of groups across three or more articles: each claim keeps only its
+    most confident counterpart, from ``run.link_score`` up (a weak link would join two claims
+    that do not match); by default every counterpart from ``run.min_score`` up is a pair.
     """
-    calibration = Calibration.default()
-    min_score = calibration.equivalent if one_to_one and settings.min_score is None else settings.min_score
-    pairs, scores = match_claims(a, b, k=settings.k, min_score=min_score,
-                                 same_speaker=bool(settings.same_speaker), encode=encoder.encode, one_to_one=one_to_one)
-    threshold = calibration.threshold if min_score is None else min_score
-    rows = build_rows(a, b, pairs, scores, unit=settings.unit, calibration=calibration, repair=settings.repair_zwnj)
-    return Report(a, b, rows, settings=settings, options=run_options(settings, encoder, calibration, threshold),
+    min_score = run.link_score if one_to_one else run.min_score
+    pairs, scores = match_claims(a, b, k=run.k, min_score=min_score, same_speaker=run.same_speaker, encode=encode,
+                                 one_to_one=one_to_one)
+    rows = build_rows(a, b, pairs, scores, unit=run.unit, equivalent=run.equivalent, repair=run.settings.repair_zwnj)
+    return Report(a, b, rows, settings=run.settings, options={**run.record(model), "min_score": min_score},
                   scores=scores, pairs=pairs)
 
 
-def run_options(settings: CompareSettings, encoder: Encoder, calibration: Calibration, threshold: float, **extra: Any) -> dict:
-    """The run record a Report keeps and every export shows: settings with resolved values."""
-    return {
-        "model": encoder.model,
-        "model_fingerprint": encoder.fingerprint,
-        "precision": encoder.precision,
-        "k": settings.k,
-        "min_score": float(threshold),
-        "equivalent": calibration.equivalent,
-        "unit": settings.unit,
-        "same_speaker": bool(settings.same_speaker),
-        "repair_zwnj": settings.repair_zwnj,
-        "mode": settings.mode,
-        "segmented": settings.segmented,
-        **extra,
-    }
-
-
-def _parallel(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder) -> Report:
+def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model: ModelRecord) -> Report:
     """Parallel mode: monotonic alignment of sentence groups; rows in the order of both texts."""
-    a, b = (prepare_side(src, encoder.encode, lang=lang, segmented=settings.segmented, split_claims=False)
+    settings = run.settings
+    a, b = (prepare_side(src, encode, lang=lang, segmented=settings.segmented, split_claims=False)
             for src, lang in zip(sources, settings.langs, strict=True))
-    par = settings.parallel
     # the sentences are embedded already: only the groups are new (even without a cache)
     known = {c.text: v for side in (a, b) for c, v in zip(side.claims, side.embeddings, strict=True)}
 
-    def encode(texts: list[str]) -> np.ndarray:
+    def encode_groups(texts: list[str]) -> np.ndarray:
         new = [t for t in dict.fromkeys(texts) if t not in known]
         if new:
-            known.update(zip(new, encoder.encode(new), strict=True))
+            known.update(zip(new, encode(new), strict=True))
         return np.stack([known[t] for t in texts]) if texts else np.zeros((0, a.embeddings.shape[1]), np.float32)
 
-    steps = align_texts([s.text for s in a.sentences], [s.text for s in b.sentences], encode, par)
+    steps = align_texts([s.text for s in a.sentences], [s.text for s in b.sentences], encode_groups, run.parallel)
+    pairs = _step_pairs(steps, run.min_score)
+    scores = margin_scores(a.embeddings, b.embeddings, k=run.k)
+    rows = build_rows(a, b, pairs, scores, unit="sentence", equivalent=run.equivalent, repair=settings.repair_zwnj,
+                      document_order=True)
+    report = Report(a, b, rows, settings=settings, options=run.record(model), scores=scores, pairs=pairs, alignments=steps)
+    return report.filter(speaker=settings.speaker) if settings.speaker else report
+
+
+def _step_pairs(steps: Sequence[Alignment], min_score: float) -> list[Pair]:
+    """The 1-1, 1-2, 2-1, ... steps of a parallel alignment whose confidence is at least
+    ``min_score``, as pairs.
+    """
     calibration = Calibration.default()
-    threshold = 0.0 if settings.min_score is None else settings.min_score
     pairs = []
     for st in steps:
         if st.a and st.b:
             conf = calibration.parallel_confidence(st.score, len(st.a) + len(st.b))
-            if conf >= threshold:
+            if conf >= min_score:
                 pairs.append(Pair(st.a, st.b, float(st.similarity), float(st.score), 0.0, 0.0, conf))
-    scores = margin_scores(a.embeddings, b.embeddings, k=settings.k)
-    rows = build_rows(a, b, pairs, scores, unit="sentence", calibration=calibration, repair=settings.repair_zwnj,
-                      document_order=True)
-    options = run_options(settings, encoder, calibration, threshold, parallel={
-        f: getattr(par, f) for f in ("max_size", "skip", "length_weight", "group_penalty", "search")})
-    report = Report(a, b, rows, settings=settings, options=options, scores=scores, pairs=pairs, alignments=steps)
-    return report.filter(speaker=settings.speaker) if settings.speaker else report
+    return pairs

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .calibration import Calibration
 from .flags import disagreements, known_people
 from .matching import Pair
 from .scoring import MarginScores
@@ -172,14 +171,19 @@ def link_row(a: Side, b: Side, a_units: Sequence[Segment], b_units: Sequence[Seg
     )
 
 
+def relation(confidence: float, equivalent: float) -> str:
+    """``"equivalent"`` (the same claim) from ``equivalent`` up, else ``"related"``."""
+    return "equivalent" if confidence >= equivalent else "related"
+
+
 def build_rows(
     a: Side,
     b: Side,
     pairs: Sequence[Pair],
     scores: MarginScores,
     *,
-    unit: str = "sentence",
-    calibration: Calibration | None = None,
+    unit: str,
+    equivalent: float,
     repair: bool = False,
     document_order: bool = False,
 ) -> list[Row]:
@@ -196,8 +200,8 @@ def build_rows(
         The scores the pairs were chosen from (for each unmatched unit's nearest partner).
     unit : {"sentence", "claim"}
         Rows per sentence (a pair of claims is shown as the pair of their sentences) or per claim.
-    calibration : Calibration or None
-        Grades each pair's relation (default: the shipped calibration).
+    equivalent : float
+        The confidence from which a pair is graded "equivalent" (below: "related").
     repair : bool
         Show Persian text with missing zero-width non-joiners restored.
     document_order : bool
@@ -209,7 +213,6 @@ def build_rows(
         Every unit of both documents appears in at least one row. An exact duplicate (a bullet
         repeating the headline) mirrors its original's rows, flagged "duplicate of ...".
     """
-    calibration = calibration or Calibration.default()
     units_a, units_b = a.units(unit), b.units(unit)
     # claim index -> unit (the claim itself, or its sentence)
     if unit == "claim":
@@ -226,7 +229,7 @@ def build_rows(
         ua = tuple(sorted({of_a[i] for i in p.a}, key=lambda u: u.id))
         ub = tuple(sorted({of_b[j] for j in p.b}, key=lambda u: u.id))
         row = Row(
-            "match", ua, ub, confidence=p.score, relation=calibration.relation(p.score), similarity=p.similarity,
+            "match", ua, ub, confidence=p.score, relation=relation(p.score, equivalent), similarity=p.similarity,
             margin=p.margin,
             a_claim=_claim_text(" ".join(a.claims[i].text for i in p.a), lang_a, repair),
             b_claim=_claim_text(" ".join(b.claims[j].text for j in p.b), lang_b, repair),
@@ -234,7 +237,7 @@ def build_rows(
         key = (row.a_ids, row.b_ids)
         if key not in best or row.confidence > best[key].confidence:
             best[key] = row
-    matches = _drop_covered(best, calibration)
+    matches = _drop_covered(best, equivalent)
     matches += _duplicate_rows(matches, units_a, "a") + _duplicate_rows(matches, units_b, "b")
     people = people_of(a, b)
     rows = [
@@ -266,7 +269,7 @@ def build_rows(
     return rows
 
 
-def _drop_covered(best: dict[tuple, Row], calibration: Calibration) -> list[Row]:
+def _drop_covered(best: dict[tuple, Row], equivalent: float) -> list[Row]:
     """A pair whose units a larger pair holds too (one claim of sentence 4 with 13, another with
     13 and 14 together) is shown once: as the larger pair, with the higher confidence.
     """
@@ -286,7 +289,7 @@ def _drop_covered(best: dict[tuple, Row], calibration: Calibration) -> list[Row]
         if key in covered:
             continue
         if key in raised and raised[key] > row.confidence:
-            row = replace(row, confidence=raised[key], relation=calibration.relation(raised[key]))
+            row = replace(row, confidence=raised[key], relation=relation(raised[key], equivalent))
         out.append(row)
     return out
 

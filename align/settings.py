@@ -183,3 +183,81 @@ class CompareSettings:
         out["langs"] = list(self.langs)
         out.pop("progress")
         return out
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """Which model embedded a comparison's texts: what every export records beside the settings.
+
+    Parameters
+    ----------
+    model : str
+        The model as given ("default", a directory, a model name).
+    fingerprint : str
+        The model's fingerprint (keys the embedding cache; changes when the weights change).
+    precision : str
+        The variant that ran ("int8", "fp32").
+    """
+
+    model: str
+    fingerprint: str
+    precision: str
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """A comparison's settings with every default decided: built once, at the pipeline's entry
+    (``align.calibration.resolve``), passed down as plain values, and recorded in every export.
+
+    Parameters
+    ----------
+    settings : CompareSettings
+        The settings as given (validated).
+    min_score : float
+        Pairs (comparable mode) or steps (parallel mode) are kept from this confidence up.
+    equivalent : float
+        The confidence from which a pair is graded "equivalent".
+    link_score : float
+        Three or more articles: the least confidence of a pairwise link that joins two claims
+        into one group.
+    same_speaker : bool
+        Never pair claims of two different identified people (False in parallel mode).
+    parallel : ParallelSettings or None
+        Parallel mode's alignment settings (None in comparable mode).
+    """
+
+    settings: CompareSettings
+    min_score: float
+    equivalent: float
+    link_score: float
+    same_speaker: bool
+    parallel: ParallelSettings | None
+
+    @property
+    def mode(self) -> str:
+        """"comparable" or "parallel"."""
+        return self.settings.mode
+
+    @property
+    def unit(self) -> str:
+        """"sentence" or "claim": the report's units."""
+        return self.settings.unit
+
+    @property
+    def k(self) -> int:
+        """Neighbourhood size of the margin score."""
+        return self.settings.k
+
+    def record(self, model: ModelRecord) -> dict[str, Any]:
+        """The run record a report keeps and every export shows (the values used, not the
+        options as given).
+        """
+        out = {
+            "model": model.model, "model_fingerprint": model.fingerprint, "precision": model.precision,
+            "k": self.k, "min_score": float(self.min_score), "equivalent": self.equivalent, "unit": self.unit,
+            "same_speaker": self.same_speaker, "repair_zwnj": self.settings.repair_zwnj, "mode": self.mode,
+            "segmented": self.settings.segmented,
+        }
+        if self.parallel is not None:
+            out["parallel"] = {f: getattr(self.parallel, f) for f in ("max_size", "skip", "length_weight", "group_penalty", "search")}
+        return out

@@ -36,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import comparable_data as cd  # noqa: E402
 
 import align  # noqa: E402
+from align.calibration import resolve  # noqa: E402
 from align.parallel import align_texts, read_vecalign, score_alignments  # noqa: E402
-from align.pipeline import compare_sides  # noqa: E402
+from align.pipeline import compare_sides, model_record  # noqa: E402
 from align.scoring import cosine_matrix, margin_matrix  # noqa: E402
 from align.settings import CompareSettings, ParallelSettings  # noqa: E402
 from embeddings import Encoder  # noqa: E402
@@ -120,13 +121,14 @@ def _prf(found: set, right: set) -> tuple[float, float, float]:
 def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int, seed: int,
                      min_score: float | None = None) -> list[dict]:
     """Tatoeba partly overlapping documents (evaluation lines), matched as align.compare does."""
-    settings = CompareSettings(segmented=True, min_score=min_score, progress=False)
+    run = resolve(CompareSettings(segmented=True, min_score=min_score, progress=False))
+    model = model_record(encoder)
     rows = []
     for k, lang in enumerate(langs):
         docs = cd.tatoeba(lang, "evaluation", encoder.encode, n_docs, seed + 100 + k, tatoeba_dir=data)
         found = right = hit = 0
         for d in docs:
-            f = set(_found(compare_sides(d.a, d.b, settings, encoder)))
+            f = set(_found(compare_sides(d.a, d.b, run, encoder.encode, model)))
             found, right, hit = found + len(f), right + len(d.right), hit + len(f & d.right)
         p, r = hit / max(1, found), hit / max(1, right)
         rows.append({"lang": lang, "docs": n_docs, "pairs": right, "reported": found, "precision": p, "recall": r,

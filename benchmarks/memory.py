@@ -22,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from align.calibration import Calibration  # noqa: E402
 from align.matching import select_pairs  # noqa: E402
 from align.scoring import margin_scores  # noqa: E402
 
@@ -35,8 +36,8 @@ def run(n: int, dense: bool, d: int = 384) -> dict:
     b[: n // 2] = a[: n // 2]  # half shared
     tracemalloc.start()
     t0 = time.perf_counter()
-    scores = margin_scores(a, b, max_cells=n * n if dense else 0)
-    pairs = select_pairs(scores)
+    scores = margin_scores(a, b, k=4, max_cells=n * n if dense else 0)
+    pairs = select_pairs(scores, min_score=Calibration.default().threshold)
     seconds = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -45,10 +45,10 @@ import numpy as np
 
 from embeddings import Encoder
 
-from ..calibration import Calibration, EventCalibration
+from ..calibration import Calibration, EventCalibration, resolve
 from ..documents import Document, load_document
 from ..errors import InputError
-from ..pipeline import compare_sides
+from ..pipeline import compare_sides, model_record
 from ..segment import Segment
 from ..settings import CompareSettings
 from ..sides import Side, prepare_side
@@ -194,8 +194,9 @@ def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[
     enc = _encoder(encoder)
     calibration = EventCalibration(**options["calibration"])
     threshold = options["min_pair_score"]
-    settings = CompareSettings(unit="claim", k=options["k"], min_score=options["min_score"],
-                               same_speaker=options["same_speaker"], cache=True, progress=False)
+    run = resolve(CompareSettings(unit="claim", k=options["k"], min_score=options["min_score"],
+                                  same_speaker=options["same_speaker"], cache=True, progress=False))
+    model = model_record(enc)
     sides = {aid: _side(p) for aid, p in job["sides"].items()}
     active = {aid: np.array([c.duplicate_of is None for c in s.claims], bool) for aid, s in sides.items()}
     bgs: dict[tuple[str, str], ev.ClaimBackground] = {}
@@ -216,7 +217,7 @@ def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[
             record = {"a": a_id, "b": b_id, "date_gap_days": gap, **feats, "coverage_a": None, "coverage_b": None,
                       "coverage": None, "score": score, "confirmed": confirmed, "n_matches": None}
             if confirmed:
-                report = compare_sides(a, b, settings, enc)
+                report = compare_sides(a, b, run, enc.encode, model)
                 index_a = {c.label: i for i, c in enumerate(a.claims)}
                 index_b = {c.label: i for i, c in enumerate(b.claims)}
                 matches = report.matches

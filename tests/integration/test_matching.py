@@ -6,13 +6,16 @@ import pytest
 from conftest import AR, FA
 
 import align
+from align.calibration import resolve
 from align.matching import match_claims, merge_beats_parts
+from align.settings import CompareSettings
 from align.sides import prepare_side
 
 
 def test_seed_report_is_the_same_streamed(encoder, seed_report):
     a, b = prepare_side(FA, encoder.encode), prepare_side(AR, encoder.encode)
-    pairs, scores = match_claims(a, b, encode=encoder.encode, max_cells=0)
+    run = resolve(CompareSettings())
+    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=True, encode=encoder.encode, max_cells=0)
     assert scores.margin is None
     assert [(p.a, p.b) for p in pairs] == [(p.a, p.b) for p in seed_report.claim_pairs]
     assert [p.score for p in pairs] == pytest.approx([p.score for p in seed_report.claim_pairs], abs=1e-5)

@@ -172,7 +172,7 @@ def en_ar_pairs() -> list[Pair]:
 @functools.cache
 def _en_ar_rows(unit: str) -> tuple[Side, Side, tuple[Row, ...]]:
     a, b = en_ar_sides()
-    return a, b, tuple(build_rows(a, b, en_ar_pairs(), scores_of(a, b), unit=unit, calibration=calibration()))
+    return a, b, tuple(build_rows(a, b, en_ar_pairs(), scores_of(a, b), unit=unit, equivalent=calibration().equivalent))
 
 
 def en_ar_report(unit: str = "sentence") -> Report:

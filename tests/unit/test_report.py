@@ -248,7 +248,7 @@ EVIL = [
 def test_summary_strips_terminal_control_sequences(evil):
     a = side([f"Talks were held {evil}in Kabul today."], lang="en", name=f"{evil}a.txt", topics=[0])
     b = side([f"جرت محادثات {evil}في كابول اليوم."], lang="ar", topics=[0])
-    rows = build_rows(a, b, [pair(0, 0, 0.9)], scores_of(a, b), calibration=calibration())
+    rows = build_rows(a, b, [pair(0, 0, 0.9)], scores_of(a, b), unit="sentence", equivalent=calibration().equivalent)
     text = report(a, b, rows).summary()
     assert "Talks were held" in text and "a.txt [en]" in text
     assert not any(ch in text for ch in "\x1b\x07\x08\x7f\x9b"), ascii(text)

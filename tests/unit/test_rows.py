@@ -20,7 +20,8 @@ def sides():
 
 def rows_of(sides, pairs=None, **kw):
     a, b = sides
-    kw.setdefault("calibration", calibration())
+    kw.setdefault("equivalent", calibration().equivalent)
+    kw.setdefault("unit", "sentence")
     return build_rows(a, b, en_ar_pairs() if pairs is None else pairs, scores_of(a, b), **kw)
 
 
@@ -133,7 +134,7 @@ def test_nearest_of_an_only_in_row_is_the_closest_unit_of_the_other_document(sid
     (0.95, ["related"] * 4),
 ])
 def test_relation_is_graded_from_the_calibrations_equivalent(sides, equivalent, relations):
-    rows = rows_of(sides, calibration=calibration(equivalent=equivalent))
+    rows = rows_of(sides, equivalent=equivalent)
     assert [r.relation for r in rows if r.is_match] == relations
     assert [r.relation for r in rows if not r.is_match] == [None, None]
 
@@ -146,8 +147,8 @@ def test_flags_of_a_match(sides):
 def test_repair_zwnj_changes_persian_display_only():
     a = side(["کشورهای همسایه میدهد"], lang="fa", topics=[0])
     b = side(["الدول المجاورة"], lang="ar", topics=[0])
-    plain = build_rows(a, b, [pair(0, 0, 0.9)], scores_of(a, b), calibration=calibration())
-    shown = build_rows(a, b, [pair(0, 0, 0.9)], scores_of(a, b), calibration=calibration(), repair=True)
+    plain = build_rows(a, b, [pair(0, 0, 0.9)], scores_of(a, b), unit="sentence", equivalent=calibration().equivalent)
+    shown = build_rows(a, b, [pair(0, 0, 0.9)], scores_of(a, b), unit="sentence", equivalent=calibration().equivalent, repair=True)
     assert plain[0].a_text == "کشورهای همسایه میدهد"
     assert shown[0].a_text == "کشور\u200cهای همسایه می\u200cدهد" and shown[0].a_claim == shown[0].a_text
     assert shown[0].b_text == plain[0].b_text
@@ -168,7 +169,7 @@ def test_document_order_for_parallel_mode():
     a = side(["a one", "a two", "a three", "a four"], split_claims=False)
     b = side(["b one", "b two", "b three", "b four", "b five"], split_claims=False)
     pairs = [pair(0, 0, 0.9), pair(1, (1, 2), 0.8), pair(3, 4, 0.7)]
-    rows = build_rows(a, b, pairs, scores_of(a, b), calibration=calibration(), document_order=True)
+    rows = build_rows(a, b, pairs, scores_of(a, b), unit="sentence", equivalent=calibration().equivalent, document_order=True)
     assert keys(rows) == ["A1|B1", "A2|B2;3", "|B4", "A3|", "A4|B5"]
     assert [i for r in rows for i in r.a_ids] == [1, 2, 3, 4]
     assert [j for r in rows for j in r.b_ids] == [1, 2, 3, 4, 5]
@@ -177,7 +178,7 @@ def test_document_order_for_parallel_mode():
 def test_document_order_key_puts_leading_b_rows_first():
     a = side(["a one", "a two"], split_claims=False)
     b = side(["b one", "b two", "b three"], split_claims=False)
-    rows = build_rows(a, b, [pair(0, 1, 0.9), pair(1, 2, 0.9)], scores_of(a, b), calibration=calibration())
+    rows = build_rows(a, b, [pair(0, 1, 0.9), pair(1, 2, 0.9)], scores_of(a, b), unit="sentence", equivalent=calibration().equivalent)
     assert keys(sorted(rows, key=document_order_key(rows))) == ["|B1", "A1|B2", "A2|B3"]
 
 
