@@ -34,13 +34,13 @@ import logging
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .errors import InputError
 from .params import check
 from .text import detect_language, has_letters
+from .types import Document
 
 MAX_BYTES = 50_000_000
 KINDS = ("auto", "path", "text")
@@ -69,26 +69,6 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class Document:
-    """One article. ``text`` is kept as read (segment offsets index into it): decoded, and for a
-    web page the extracted article text.
-
-    ``encoding``: the codec the file was decoded with (a Python codec name: ``utf-8``,
-    ``utf-8-sig``, ``utf-16``/``utf-32`` with a BOM, ``utf-16-le`` … without, ``cp1256`` …);
-    ``utf-8`` for text given as a string. ``extracted_from``: ``"html"`` when ``text`` was
-    extracted from a web page, else None.
-    """
-
-    text: str
-    name: str
-    lang: str
-    source: Path | None = field(default=None, compare=False)
-    encoding: str = field(default="utf-8", compare=False)
-    extracted_from: str | None = field(default=None, compare=False)
-
-    def __repr__(self) -> str:
-        return f"Document(name={self.name!r}, lang={self.lang!r}, chars={len(self.text)})"
 
 
 # -- decoding ---------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from typing import Any
 
 from .errors import InputError
 from .report import Report
-from .segment import Segment
 from .sides import Side
 from .text import terminal_safe
+from .types import Segment, label_key
 from .writers import html as html_writer
 from .writers.files import atomic_write, csv_text, safe_cell, write_csv
 from .writers.meta import today
@@ -77,10 +77,6 @@ class GroupRow:
         return ",".join(x for k, x in enumerate(letters) if self.units[k])
 
 
-def _label_key(label: str):
-    return tuple(int(p) for p in str(label).split("."))
-
-
 def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: dict[tuple[int, int], Report]) -> list[GroupRow]:
     """Join pairwise matches into groups of units across documents (connected components).
 
@@ -131,7 +127,7 @@ def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: dict[tuple[i
     for root, members in groups.items():
         rs = link_of.get(root, [])
         scores = [r.confidence for r, _, _ in rs if r.confidence is not None]
-        per_doc = [sorted((lab for (a, lab) in members if a == k), key=_label_key) for k in range(len(unit_lists))]
+        per_doc = [sorted((lab for (a, lab) in members if a == k), key=label_key) for k in range(len(unit_lists))]
         rows.append(row(
             "match", per_doc, confidence=min(scores) if scores else None,
             relation="equivalent" if rs and all(r.relation == "equivalent" for r, _, _ in rs) else "related",
@@ -145,7 +141,7 @@ def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: dict[tuple[i
                 rows.append(row(f"only_{letters[k]}", per_doc))
     n = len(unit_lists)
     rows.sort(key=lambda r: (not r.is_match, -sum(1 for us in r.units if us),
-                             *[tuple(_label_key(u.label) for u in r.units[k]) or ((1e9,),) for k in range(n)]))
+                             *[tuple(label_key(u.label) for u in r.units[k]) or ((1e9,),) for k in range(n)]))
     return rows
 
 

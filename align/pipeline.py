@@ -22,7 +22,6 @@ import numpy as np
 from embeddings import Encoder
 
 from .calibration import Calibration, resolve
-from .documents import Document
 from .errors import InputError
 from .matching import Pair, match_claims
 from .multi import MultiReport
@@ -32,6 +31,7 @@ from .rows import build_rows
 from .scoring import margin_scores
 from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
 from .sides import Side, prepare_side
+from .types import Document
 
 Source = str | os.PathLike | Document
 Encode = Callable[[list[str]], np.ndarray]

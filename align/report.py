@@ -26,11 +26,11 @@ from .parallel import Alignment, to_vecalign
 from .params import RELATIONS, STATUSES, Options, check
 from .rows import Row, link_row
 from .scoring import MarginScores
-from .segment import Segment
 from .settings import CompareSettings
 from .sides import Side
 from .speakers import speaker_matches
 from .text import terminal_safe
+from .types import Segment
 from .writers import html as html_writer
 from .writers import jsonl as jsonl_writer
 from .writers import xlsx as xlsx_writer

@@ -19,10 +19,10 @@ import numpy as np
 from .flags import disagreements, known_people
 from .matching import Pair
 from .scoring import MarginScores
-from .segment import Segment
 from .sides import Side
 from .speakers import is_identified
 from .text import repair_zwnj
+from .types import Segment
 
 
 @dataclass(frozen=True)

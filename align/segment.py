@@ -6,11 +6,11 @@ Every Segment keeps character offsets into ``Document.text`` so that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .documents import Document
 from .speakers import mention
 from .text import has_letters, matching_key, segment_language, words
+from .types import Document, Segment
 
 TERMINATORS = ".!?؟…"
 CLOSERS = "\"'»”’)]}›"
@@ -24,32 +24,6 @@ ABBREVIATIONS = {
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A unit of a document. ``id`` is 1-based; ``text == document.text[start:end]``."""
-
-    id: int
-    text: str
-    start: int
-    end: int
-    paragraph: int
-    kind: str  # "headline", "bullet", "sentence" or "claim"
-    lang: str
-    duplicate_of: int | None = None
-    speaker: str | None = None  # as named in the article (see align.speakers)
-    sentence: int | None = None  # for a claim: the id of the sentence it belongs to
-    speaker_key: str | None = None  # canonical key: the same person across scripts
-    part: int = 1  # for a claim: its position within the sentence (1-based)
-
-    @property
-    def label(self) -> str:
-        """"7" for a sentence, "7.2" for the second claim of sentence 7."""
-        return f"{self.sentence}.{self.part}" if self.sentence is not None else str(self.id)
-
-    @property
-    def key(self) -> str:
-        """The text's matching key (letter variants unified, marks dropped; see ``align.text``)."""
-        return matching_key(self.text)
 
 
 def _is_arabic_letter(ch: str) -> bool:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .documents import Document, load_document
+from .documents import load_document
 from .errors import InputError
-from .segment import Segment, claims, segment, segment_lines
+from .segment import claims, segment, segment_lines
 from .speakers import assign_speakers, is_identified
+from .types import Document, Segment
 
 
 @dataclass(frozen=True)

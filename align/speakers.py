@@ -22,14 +22,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from .text import matching_key
 from .text import words as _words
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .documents import Document
-    from .segment import Segment
+from .types import Document, Segment
 
 # -- lexicons (matched on the matching key: ی/ي, ک/ك, hamza forms and diacritics unified) ------
 

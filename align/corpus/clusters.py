@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..speakers import is_identified
+from ..types import label_key
 
 SCOPES = ("several outlets and languages", "one language", "one outlet")
 _KINDS = (("relative day", "day"), ("day", "day"), ("month", "month"), ("number", "numbers"),
@@ -41,10 +42,6 @@ def flag_kind(flag: str) -> str:
         if head.startswith(prefix):
             return kind
     return head
-
-
-def _label_key(label: str):
-    return tuple(int(p) if p.isdigit() else p for p in str(label).split("."))
 
 
 def build_clusters(
@@ -128,7 +125,7 @@ def build_clusters(
 
     records = []
     for root, members in groups.items():
-        members = sorted(members, key=lambda m: (m[0], _label_key(m[1])))
+        members = sorted(members, key=lambda m: (m[0], label_key(m[1])))
         arts = sorted({m[0] for m in members})
         sources = sorted({articles[a]["source"] for a in arts})
         langs = sorted({articles[a]["lang"] for a in arts})
@@ -165,7 +162,7 @@ def build_clusters(
             "flags": flags, "flag_kinds": kinds, "disagreement": bool(flags), "_members": members,
         })
     records.sort(key=lambda c: (c["event"] or "", c["n_outlets"] < 2, -c["n_outlets"], -c["n_articles"],
-                                c["first_date"] or "9999", c["_members"][0][0], _label_key(c["_members"][0][1])))
+                                c["first_date"] or "9999", c["_members"][0][0], label_key(c["_members"][0][1])))
     of_claim: dict[tuple[str, str], str] = {}
     for n, c in enumerate(records, start=1):
         c["cluster"] = f"C{n:06d}"

@@ -46,18 +46,18 @@ import numpy as np
 from embeddings import Encoder
 
 from ..calibration import Calibration, EventCalibration, resolve
-from ..documents import Document, load_document
+from ..documents import load_document
 from ..errors import InputError
 from ..pipeline import compare_sides, model_record
-from ..segment import Segment
 from ..settings import CompareSettings
 from ..sides import Side, prepare_side
+from ..types import Document, segment_from_record, segment_record
 from ..writers.files import atomic_write
 from . import events as ev
 from .inputs import Article, BadRow, bad_rows_message
 from .settings import CorpusSettings
 
-FORMAT = 1  # partition format; part of every partition's key
+FORMAT = 2  # partition format; part of every partition's key (2: segments carry their label)
 SMALL_CORPUS = 200  # below this many articles the run record carries a note on the score's calibration
 _ENCODERS: dict[str, Encoder] = {}  # per worker process: encoders built from a spec
 
@@ -151,7 +151,7 @@ def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> d
         segments.append({"article": it["id"], "unit": "document", "text": doc.text, "lang": doc.lang})
         for unit, segs in (("sentence", side.sentences), ("claim", side.claims)):
             for s in segs:
-                segments.append({"article": it["id"], "unit": unit, **dataclasses.asdict(s)})
+                segments.append({"article": it["id"], "unit": unit, **segment_record(s), "lang": s.lang})
     empty = np.zeros((0, dim), np.float32)
     return {"articles": articles, "segments": segments, "bad": bad, "claims": claim_vectors.astype(np.float32),
             "mean": np.array(means, np.float32) if means else empty, "lead": np.array(leads, np.float32) if leads else empty}
@@ -161,8 +161,8 @@ def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> d
 
 def _side(payload: dict[str, Any]) -> Side:
     doc = Document(payload["text"], payload["id"], payload["lang"])
-    sentences = [Segment(**s) for s in payload["sentences"]]
-    claims = [Segment(**s) for s in payload["claims"]]
+    sentences = [segment_from_record(s, s["lang"]) for s in payload["sentences"]]
+    claims = [segment_from_record(s, s["lang"]) for s in payload["claims"]]
     return Side(doc, sentences, claims, np.asarray(payload["embeddings"], np.float32))
 
 
@@ -630,7 +630,7 @@ def _background(paths: list[Path], size: int) -> dict[str, ev.Background]:
         for s, vec in zip(claims, data["claims"], strict=True):
             if s["duplicate_of"] is not None:
                 continue
-            key = -int.from_bytes(ev.sample_key(s["article"], s["sentence"] and f"{s['sentence']}.{s['part']}" or str(s["id"])), "big")
+            key = -int.from_bytes(ev.sample_key(s["article"], s["label"]), "big")
             heap = heaps.setdefault(langs[s["article"]], [])
             item = (key, s["article"], vec)
             if len(heap) < size:

@@ -31,6 +31,7 @@ from ..errors import InputError
 from ..params import Options, check
 from ..speakers import speaker_matches
 from ..text import terminal_safe
+from ..types import label_key
 from . import outputs
 from .clusters import SCOPES, build_clusters
 from .events import events_from_pairs
@@ -69,9 +70,9 @@ def build_records(out: dict[str, Any]) -> dict[str, list[dict]]:
     claims = {}
     for s in out["segments"]:
         if s["unit"] == "claim" and s["article"] in event_of:
-            claims[s["article"], f"{s['sentence']}.{s['part']}"] = {
+            claims[s["article"], s["label"]] = {
                 "text": s["text"], "speaker": s["speaker"], "speaker_key": s["speaker_key"], "lang": s["lang"]}
-    alignments = sorted(out["alignments"], key=lambda r: (r["a"], r["b"], [_lk(x) for x in r["a_claims"]], [_lk(x) for x in r["b_claims"]]))
+    alignments = sorted(out["alignments"], key=lambda r: (r["a"], r["b"], [label_key(x) for x in r["a_claims"]], [label_key(x) for x in r["b_claims"]]))
     clusters, of_claim, of_alignment = build_clusters(alignments, claims, info, event_of)
     for c in clusters:
         c["confidence"] = _r(c["confidence"])
@@ -81,7 +82,7 @@ def build_records(out: dict[str, Any]) -> dict[str, list[dict]]:
                  "chars": meta[i]["chars"], "event": event_of.get(i), "where": by_id[i].where} for i in sorted(meta)]
     segments = []
     for s in sorted(out["segments"], key=lambda s: (s["article"], s["unit"] != "sentence", s["id"])):
-        label = f"{s['sentence']}.{s['part']}" if s["unit"] == "claim" else str(s["id"])
+        label = s["label"]
         segments.append({
             "article": s["article"], "unit": s["unit"], "label": label, "id": s["id"],
             "sentence": s["sentence"] if s["unit"] == "claim" else None, "part": s["part"] if s["unit"] == "claim" else None,
@@ -108,10 +109,6 @@ def build_records(out: dict[str, Any]) -> dict[str, list[dict]]:
     events = _events(articles, clusters, by_id)
     return {"articles": articles, "segments": segments, "article_pairs": pairs, "alignments": rows, "clusters": clusters,
             "events": events, "bad_rows": bad}
-
-
-def _lk(label: str):
-    return tuple(int(x) for x in str(label).split("."))
 
 
 def _events(articles: list[dict], clusters: list[dict], by_id) -> list[dict]:

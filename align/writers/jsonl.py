@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..documents import Document
 from ..errors import InputError
 from ..params import RELATIONS, STATUSES
 from ..rows import Row
-from ..segment import Segment
+from ..types import SEGMENT_FIELDS, Document, Segment, segment_from_record, segment_record
 from .meta import metadata
 from .table import COLUMNS
 
@@ -30,8 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..report import Report
 
 FORMAT = 2  # the version written; every version up to it loads
-_SEGMENT_FIELDS = ("id", "label", "text", "start", "end", "kind", "speaker", "speaker_key", "duplicate_of",
-                   "sentence", "part", "paragraph")
 
 
 def report_jsonl(report: Report) -> str:
@@ -40,7 +37,7 @@ def report_jsonl(report: Report) -> str:
     for side, s in (("A", report.a), ("B", report.b)):
         docs[side] = {
             "name": s.document.name, "lang": s.document.lang, "text": s.document.text,
-            "segments": [{f: getattr(u, f) for f in _SEGMENT_FIELDS} for u in report.units(side)],
+            "segments": [segment_record(u) for u in report.units(side)],
         }
     meta = {"type": "meta", **metadata(report), "date": None, "documents": docs, "options": report.options,
             "format": FORMAT}
@@ -88,7 +85,7 @@ def _segments(path: Path, side: str, d: Any, lang: str) -> list[Segment]:
     _need(isinstance(d, list), path, f"document {side}: segments is not a list")
     out = []
     for s in d:
-        _need(isinstance(s, dict) and all(f in s for f in _SEGMENT_FIELDS if f != "label"), path,
+        _need(isinstance(s, dict) and all(f in s for f in SEGMENT_FIELDS if f != "label"), path,
               f"document {side}: a segment lacks a field")
         _need(all(_is_int(s[f]) for f in ("id", "start", "end", "paragraph", "part")), path,
               f"document {side}: a segment's id/offsets are not integers")
@@ -97,8 +94,7 @@ def _segments(path: Path, side: str, d: Any, lang: str) -> list[Segment]:
         _need(all(isinstance(s[f], str) for f in ("text", "kind")), path, f"document {side}: a segment's text is not text")
         _need(all(s[f] is None or isinstance(s[f], str) for f in ("speaker", "speaker_key")), path,
               f"document {side}: a segment's speaker is not text")
-        out.append(Segment(s["id"], s["text"], s["start"], s["end"], s["paragraph"], s["kind"], lang, s["duplicate_of"],
-                           s["speaker"], s["sentence"], s["speaker_key"], s["part"]))
+        out.append(segment_from_record(s, lang))
     return out
 
 
