@@ -93,12 +93,16 @@ def neighbourhood(x: np.ndarray, sample: np.ndarray | None, k: int = K, chunk: i
     x = np.asarray(x, np.float32)
     if sample is None or len(sample) == 0 or len(x) == 0:
         return np.zeros(len(x), np.float32)
-    k = max(1, min(k, len(sample)))
     out = np.empty(len(x), np.float32)
     for s in range(0, len(x), chunk):
-        sims = product(x[s : s + chunk], sample.T)
-        out[s : s + chunk] = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+        out[s : s + chunk] = top_mean(product(x[s : s + chunk], sample.T), k)
     return out
+
+
+def top_mean(sims: np.ndarray, k: int) -> np.ndarray:
+    """The mean of the ``k`` largest values of each row of ``sims`` (k capped at the row length)."""
+    k = max(1, min(k, sims.shape[1]))
+    return np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
 
 
 def write(path: Path, samples: dict[str, list[str]], encode: Encode, model: str = "") -> None:

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from ..graphs import UnionFind
 from ..speakers import is_identified
 from ..types import label_key
 
@@ -75,17 +76,13 @@ def build_clusters(
     of_alignment : list of str or None
         The cluster of each alignment row (None: the link was refused).
     """
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
+    uf: UnionFind[tuple[str, str]] = UnionFind()
     members_of: dict[tuple[str, str], dict[str, set[str]]] = {}  # root -> article -> labels
 
     def find(x):
-        if x not in parent:
-            parent[x] = x
+        if x not in uf:
             members_of[x] = {x[0]: {x[1]}}
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return uf.find(x)
 
     def join(nodes: list[tuple[str, str]]) -> bool:
         roots = sorted({find(n) for n in nodes})
@@ -102,7 +99,7 @@ def build_clusters(
                 owner[art] = r
         keep = roots[0]
         for r in roots[1:]:
-            parent[r] = keep
+            uf.link(keep, r)
             for art, labs in members_of.pop(r).items():
                 members_of[keep].setdefault(art, set()).update(labs)
         return True
@@ -115,9 +112,7 @@ def build_clusters(
     for n in order:
         r = alignments[n]
         used[n] = join([(r["a"], lab) for lab in r["a_claims"]] + [(r["b"], lab) for lab in r["b_claims"]])
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for node in list(parent):
-        groups.setdefault(find(node), []).append(node)
+    groups = uf.groups()
     links: dict[tuple[str, str], list[dict]] = {}
     for n, r in enumerate(alignments):
         if used[n]:

@@ -45,6 +45,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..background import top_mean
+from ..graphs import components
 from ..linalg import product
 
 LEAD = 3  # claims in an article's lead
@@ -219,8 +221,7 @@ def background(claims: np.ndarray, article: str, sample: Background | None, k: i
         nan = np.full(n, np.nan, np.float32)
         return ClaimBackground(nan, nan, nan)
     sims = sims[:, ~mine]
-    kk = min(k, sims.shape[1])
-    top = -np.partition(-sims, kk - 1, axis=1)[:, :kk].mean(1)
+    top = top_mean(sims, k)
     return ClaimBackground(top.astype(np.float32), sims.mean(1).astype(np.float32), sims.std(1).astype(np.float32))
 
 
@@ -290,23 +291,8 @@ def events_from_pairs(ids: Sequence[str], confirmed: Sequence[tuple[str, str]], 
     """Article id -> event id ("E0001", ...) for articles in at least one confirmed pair:
     connected components, numbered by (first date, first article id); undated events last.
     """
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in confirmed:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    members: dict[str, list[str]] = {}
-    for a, b in confirmed:
-        for x in (a, b):
-            members.setdefault(find(x), []).append(x)
-    groups = [sorted(set(m)) for m in members.values()]
+    linked = sorted({x for pair in confirmed for x in pair})
+    groups = [sorted(g) for g in components(linked, confirmed)]
 
     def order(g: list[str]):
         ds = sorted(d for d in (dates.get(x) for x in g) if d)

@@ -1,4 +1,4 @@
-"""align.multi.build_groups: pairwise matches of three documents joined into groups (connected
+"""align.groups.build_groups: pairwise matches of three documents joined into groups (connected
 components), on hand-made pairwise reports; and the MultiReport's tables."""
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from factories import report, side
 
 from align import InputError
-from align.multi import GroupRow, MultiReport, build_groups
+from align.groups import GroupRow, build_groups
+from align.multi import MultiReport
 from align.rows import Row
 
 A = side(["Alpha one here.", "Alpha two here.", "Alpha three here."], name="a.txt")
@@ -22,6 +23,11 @@ def match(x, y, xs, ys, confidence, relation="equivalent", flags=()) -> Row:
     """A match of units ``xs`` of side x (1-based ids) with units ``ys`` of side y."""
     return Row("match", tuple(x.sentences[i - 1] for i in xs), tuple(y.sentences[j - 1] for j in ys),
                confidence=confidence, relation=relation, flags=tuple(flags))
+
+
+def _matches(pw: dict) -> dict:
+    """The pairwise reports' matched rows as they read now (what MultiReport passes on)."""
+    return {k: rep.matches for k, rep in pw.items()}
 
 
 def only_in(x, i) -> Row:
@@ -49,7 +55,7 @@ def labels(row: GroupRow) -> tuple:
 
 @pytest.fixture(scope="module")
 def groups() -> list[GroupRow]:
-    return build_groups(units(), pairwise())
+    return build_groups(units(), _matches(pairwise()))
 
 
 def test_chains_of_matches_join_into_one_group(groups):
@@ -85,42 +91,42 @@ def test_unmatched_units_are_only_in_their_document_groups_first(groups):
 def test_groups_with_more_documents_come_first():
     pw = {(0, 1): report(A, B, [match(A, B, [3], [3], 0.7)]), (0, 2): report(A, C, [match(A, C, [1], [1], 0.7)]),
           (1, 2): report(B, C, [match(B, C, [1], [1], 0.7)])}
-    rows = build_groups(units(), pw)
+    rows = build_groups(units(), _matches(pw))
     assert [labels(r) for r in rows if r.is_match] == [(("1",), ("1",), ("1",)), (("3",), ("3",), ())]
     assert rows[1].articles(["A", "B", "C"]) == "A,B"
 
 
 def test_a_match_of_several_units_puts_them_all_in_the_group():
     pw = {(0, 1): report(A, B, [match(A, B, [1, 2], [3], 0.7)]), (0, 2): report(A, C, []), (1, 2): report(B, C, [])}
-    rows = build_groups(units(), pw)
+    rows = build_groups(units(), _matches(pw))
     assert labels(rows[0]) == (("1", "2"), ("3",), ()) and rows[0].texts[0] == "Alpha one here. Alpha two here."
 
 
 def test_a_group_linked_only_by_hand_has_no_confidence():
     linked = Row("match", (A.sentences[0],), (B.sentences[0],), relation="related", reviewed="re-linked")
     pw = {(0, 1): report(A, B, [linked]), (0, 2): report(A, C, []), (1, 2): report(B, C, [])}
-    rows = build_groups(units(), pw)
+    rows = build_groups(units(), _matches(pw))
     assert rows[0].is_match and rows[0].confidence is None and rows[0].relation == "related"
 
 
 def test_a_relink_in_a_pairwise_report_makes_a_group():
     pw = pairwise()
     pw[0, 1].relink(3, 3)
-    rows = build_groups(units(), pw)
+    rows = build_groups(units(), _matches(pw))
     assert (("3",), ("3",), ()) in [labels(r) for r in rows if r.is_match]
 
 
 def test_a_rejected_match_does_not_link_a_group():
     pw = pairwise()
     pw[0, 1].relink(1, 2)  # A1 now goes with B2; the machine's A1-B1 is "rejected (re-linked)"
-    rows = build_groups(units(), pw)
+    rows = build_groups(units(), _matches(pw))
     group_of_a1 = next(r for r in rows if "1" in r.labels(0))
     assert "1" not in group_of_a1.labels(1)
 
 
 def test_no_matches_at_all():
     pw = {(0, 1): report(A, B, []), (0, 2): report(A, C, []), (1, 2): report(B, C, [])}
-    rows = build_groups(units(), pw)
+    rows = build_groups(units(), _matches(pw))
     assert [r.status for r in rows] == ["only_A"] * 3 + ["only_B"] * 3 + ["only_C"] * 4
 
 
