@@ -14,8 +14,7 @@ from .errors import ClaimalignError, InputError, ModelError
 from .settings import CompareSettings
 from .text import terminal_safe
 from .version import __version__
-
-WRITERS = {"csv": "to_csv", "xlsx": "to_xlsx", "html": "to_html", "jsonl": "to_jsonl", "vecalign": "write_vecalign"}
+from .writers.files import output_format
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,14 +121,13 @@ def _settings(args) -> CompareSettings:
 
 
 def _compare(args) -> int:
-    fmt = Path(args.output).suffix.lower().lstrip(".")
-    if fmt not in WRITERS:
-        raise InputError(f"output {args.output!r}: unknown report format; use one of {', '.join('.' + f for f in WRITERS)}")
+    fmt = output_format(args.output)
     settings = _settings(args)
     if fmt == "vecalign" and settings.mode != "parallel":
         raise InputError("a .vecalign output needs --mode parallel")
     # lazy for speed, not for a cycle: --help and option errors stay instant
     from .pipeline import run
+    from .writers.dispatch import write
     from .writers.files import check_output
     from .writers.table import truncated_cells
 
@@ -139,11 +137,11 @@ def _compare(args) -> int:
     check_output(args.output, inputs, force=args.force)  # before any work
     t0 = time.perf_counter()
     report = run(inputs, settings)
-    path = getattr(report, WRITERS[fmt])(args.output)
+    path = write(report, args.output)
     if not args.quiet:
         _say(report.summary())
         if fmt == "xlsx":
-            cut = truncated_cells(report)
+            cut = sum(truncated_cells(t) for t in report.sheets())
             if cut:
                 _say(f"note: {cut} cell(s) longer than Excel's 32,767 characters were cut in the XLSX (marked in the cell); the CSV and JSONL keep them whole")
     _say(f"report written to {path} ({len(report.rows)} rows, {time.perf_counter() - t0:.1f} s)")

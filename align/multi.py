@@ -9,7 +9,6 @@ strong as its weakest link); its relation is "equivalent" only when every link i
 """
 from __future__ import annotations
 
-import json
 import os
 import string
 from pathlib import Path
@@ -21,9 +20,12 @@ from .report import Report
 from .sides import Side
 from .text import terminal_safe
 from .writers import html as html_writer
-from .writers.files import atomic_write, csv_text, safe_cell, write_csv
+from .writers.dispatch import write
+from .writers.files import atomic_write
+from .writers.formats import table_csv, table_jsonl, write_table_csv
 from .writers.meta import today
-from .writers.xlsx import xlsx_workbook
+from .writers.table import Column, Table
+from .writers.xlsx import tables_xlsx
 
 
 class MultiReport:
@@ -56,10 +58,48 @@ class MultiReport:
     @property
     def columns(self) -> list[str]:
         """Columns of the CSV/XLSX/DataFrame views."""
-        cols = ["status", "articles", "score", "relation"]
+        return self.table().names
+
+    def _columns(self) -> tuple[Column, ...]:
+        cols = [Column("status"), Column("articles"), Column("score", "float", 3), Column("relation")]
         for x in self.letters:
-            cols += [f"{x}_ids", f"{x}_text", f"{x}_speaker"]
-        return cols + ["flags"]
+            cols += [Column(f"{x}_ids"), Column(f"{x}_text"), Column(f"{x}_speaker")]
+        return (*cols, Column("flags", "list"))
+
+    def record(self, r: GroupRow) -> dict[str, Any]:
+        """One row as a record of :meth:`table` (the score as shown: three decimals)."""
+        out: dict[str, Any] = {"status": r.status, "articles": r.articles(self.letters),
+                               "score": None if r.confidence is None else round(r.confidence, 3), "relation": r.relation or ""}
+        for k, x in enumerate(self.letters):
+            out.update({f"{x}_ids": ";".join(r.labels(k)), f"{x}_text": r.texts[k], f"{x}_speaker": r.speaker(k)})
+        out["flags"] = list(r.flags)
+        return out
+
+    def table(self) -> Table:
+        """The groups as a :class:`~align.writers.table.Table` (what every writer reads)."""
+        return Table("groups", self._columns(), [self.record(r) for r in self.rows], self.options)
+
+    def sheets(self) -> list[Table]:
+        """The XLSX sheets: the groups."""
+        return [self.table()]
+
+    def run_metadata(self) -> dict[str, Any]:
+        """The XLSX run sheet: date, articles, run record."""
+        return {"date": today(), "articles": {x: s.document.name for x, s in zip(self.letters, self.sides, strict=True)},
+                **self.options}
+
+    def jsonl_meta(self) -> dict[str, Any]:
+        """The JSONL meta line: the articles and the run record."""
+        return {"articles": {x: {"name": s.document.name, "lang": s.document.lang} for x, s in zip(self.letters, self.sides, strict=True)},
+                "options": self.options}
+
+    def html_page(self, *, standalone: bool = True) -> str:
+        """The n-column view as HTML (a standalone page, or a fragment for Jupyter)."""
+        return html_writer.render_multi_html(self.rows, [s.document for s in self.sides], self.letters, standalone=standalone)
+
+    def write(self, path: str | os.PathLike) -> Path:
+        """Write the groups in the format ``path``'s suffix names (.csv, .xlsx, .html, .jsonl)."""
+        return write(self, path)
 
     def report(self, i: int | str, j: int | str) -> Report:
         """The pairwise Report of two documents (by index or letter, i before j)."""
@@ -76,56 +116,34 @@ class MultiReport:
             out[r.status] = out.get(r.status, 0) + 1
         return out
 
-    def flat_row(self, r: GroupRow, *, safe: bool) -> dict[str, Any]:
-        """One row as scalar cells keyed by ``columns`` (``safe``: for files)."""
-        out: dict[str, Any] = {"status": r.status, "articles": r.articles(self.letters)}
-        out["score"] = None if r.confidence is None else (f"{r.confidence:.3f}" if safe else round(r.confidence, 3))
-        out["relation"] = r.relation or ""
-        for k, x in enumerate(self.letters):
-            out[f"{x}_ids"] = ";".join(r.labels(k))
-            out[f"{x}_text"] = r.texts[k]
-            out[f"{x}_speaker"] = r.speaker(k)
-        out["flags"] = "; ".join(r.flags)
-        out = {c: out[c] for c in self.columns}
-        return {c: safe_cell(v) for c, v in out.items()} if safe else out
-
     def to_frame(self):
         """All rows as a pandas DataFrame."""
-        import pandas as pd
-
-        return pd.DataFrame([self.flat_row(r, safe=False) for r in self.rows], columns=self.columns)
+        return self.table().to_frame()
 
     def to_csv_string(self) -> str:
         """The CSV text (formula-safe)."""
-        return csv_text(self.columns, [self.flat_row(r, safe=True) for r in self.rows])
+        return table_csv(self.table())
 
     def to_csv(self, path: str | os.PathLike) -> Path:
         """Write CSV (UTF-8 with BOM), atomically."""
-        return write_csv(path, self.to_csv_string())
+        return write_table_csv(path, self.table())
 
     def to_jsonl(self, path: str | os.PathLike | None = None) -> str | Path:
         """JSON Lines: a meta line (documents, options), then one object per row."""
-        articles = {x: {"name": s.document.name, "lang": s.document.lang} for x, s in zip(self.letters, self.sides, strict=True)}
-        lines = [json.dumps({"type": "meta", "articles": articles, "options": self.options},
-                            ensure_ascii=False, sort_keys=True)]
-        lines += [json.dumps({"type": "row", **self.flat_row(r, safe=False), "flags": list(r.flags)},
-                             ensure_ascii=False, sort_keys=True) for r in self.rows]
-        text = "\n".join(lines) + "\n"
+        text = table_jsonl(self.table(), self.jsonl_meta())
         return text if path is None else atomic_write(path, text.encode("utf-8"))
 
     def to_xlsx(self, path: str | os.PathLike) -> Path:
         """Excel workbook: the groups and the run metadata."""
-        run = {"date": today(), "articles": {x: s.document.name for x, s in zip(self.letters, self.sides, strict=True)}, **self.options}
-        rows = [self.flat_row(r, safe=False) for r in self.rows]
-        return atomic_write(path, xlsx_workbook([("groups", self.columns, rows)], run))
+        return atomic_write(path, tables_xlsx(self.sheets(), self.run_metadata()))
 
     def to_html(self, path: str | os.PathLike | None = None) -> str | Path:
         """A standalone n-column HTML page; written atomically to ``path`` when given."""
-        page = html_writer.render_multi_html(self, standalone=True)
+        page = self.html_page()
         return page if path is None else atomic_write(path, page.encode("utf-8"))
 
     def _repr_html_(self) -> str:
-        return html_writer.render_multi_html(self, standalone=False)
+        return self.html_page(standalone=False)
 
     def summary(self, width: int = 40) -> str:
         """A plain-text summary for the terminal."""

@@ -31,11 +31,15 @@ from .sides import Side
 from .speakers import speaker_matches
 from .text import terminal_safe
 from .types import Segment
+from .views import Condition, View
 from .writers import html as html_writer
 from .writers import jsonl as jsonl_writer
-from .writers import xlsx as xlsx_writer
-from .writers.files import atomic_write, csv_text, write_csv
-from .writers.table import COLUMNS, flat_row
+from .writers.dispatch import write
+from .writers.files import atomic_write
+from .writers.formats import table_csv, table_jsonl, write_table_csv
+from .writers.meta import metadata
+from .writers.table import COLUMNS, Table, flat_row, report_table
+from .writers.xlsx import tables_xlsx
 
 _RELATION = Options(choices=RELATIONS)
 
@@ -49,26 +53,19 @@ class _ReviewLog:
     events: list[tuple] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Filter:
-    speaker: str | None = None
-    status: str | None = None
-    min_score: float | None = None
-    relation: str | None = None
-    flag: str | None = None
+FILTERS = ("speaker", "status", "min_score", "relation", "flag")
 
-    def keeps(self, r: Row) -> bool:
-        if self.speaker is not None and not any(
-            speaker_matches(self.speaker, u.speaker, u.speaker_key) for u in (*r.a, *r.b)
-        ):
-            return False
-        if self.status is not None and r.status != self.status:
-            return False
-        if self.min_score is not None and (r.confidence is None or r.confidence < self.min_score):
-            return False
-        if self.relation is not None and r.relation != self.relation:
-            return False
-        return self.flag is None or any(self.flag.lower() in f.lower() for f in r.flags)
+
+def row_condition(option: str, value: Any) -> Condition[Row]:
+    """The condition a report's ``filter(option=value)`` puts on its rows."""
+    tests = {
+        "speaker": lambda r: any(speaker_matches(value, u.speaker, u.speaker_key) for u in (*r.a, *r.b)),
+        "status": lambda r: r.status == value,
+        "min_score": lambda r: r.confidence is not None and r.confidence >= value,
+        "relation": lambda r: r.relation == value,
+        "flag": lambda r: any(value.lower() in f.lower() for f in r.flags),
+    }
+    return Condition(option, value, tests[option])
 
 
 class Report:
@@ -109,8 +106,7 @@ class Report:
         self.alignments = None if alignments is None else list(alignments)
         self._machine_rows = tuple(rows)
         self._log = _ReviewLog()
-        self._filters: tuple[_Filter, ...] = ()
-        self._order: tuple[str, bool] | None = None
+        self._view: View[Row] = View()
         self._cache: tuple[int, list[Row]] | None = None
 
     # -- construction ------------------------------------------------------------------------
@@ -128,14 +124,11 @@ class Report:
             settings = CompareSettings()
         return cls(sides["A"], sides["B"], saved.rows, settings=settings, options=saved.options)
 
-    def _view(self, *, filters: tuple[_Filter, ...] | None = None, order: tuple[str, bool] | None = None) -> Report:
+    def _seen_through(self, view: View[Row]) -> Report:
         new = object.__new__(Report)
         new.__dict__.update(self.__dict__)
         new._cache = None
-        if filters is not None:
-            new._filters = filters
-        if order is not None:
-            new._order = order
+        new._view = view
         return new
 
     # -- rows --------------------------------------------------------------------------------
@@ -170,10 +163,7 @@ class Report:
         """The rows of this view: reviews applied, filtered, sorted."""
         n = len(self._log.events)
         if self._cache is None or self._cache[0] != n:
-            rows = [r for r in self._all_rows() if all(f.keeps(r) for f in self._filters)]
-            if self._order is not None:
-                rows = _sorted(rows, *self._order)
-            self._cache = (n, rows)
+            self._cache = (n, self._view.apply(self._all_rows(), _sort_value))
         return list(self._cache[1])
 
     def __len__(self) -> int:
@@ -317,10 +307,9 @@ class Report:
         speaker, status, min_score, relation, flag = (
             check(name, value) for name, value in (("speaker", speaker), ("status", status), ("min_score", min_score),
                                                    ("relation", relation), ("flag", flag)))
-        f = _Filter(speaker, status, min_score, relation, flag)
-        view = self._view(filters=(*self._filters, f))
-        view.options = {**self.options, "filter": {"speaker": speaker, "status": status, "min_score": min_score,
-                                                   "relation": relation, "flag": flag}}
+        given = {"speaker": speaker, "status": status, "min_score": min_score, "relation": relation, "flag": flag}
+        view = self._seen_through(self._view.narrowed(row_condition(k, v) for k, v in given.items() if v is not None))
+        view.options = {**self.options, "filter": view._view.given(FILTERS)}
         return view
 
     def sort(self, by: str = "score", ascending: bool = False) -> Report:
@@ -329,37 +318,68 @@ class Report:
         """
         if by not in COLUMNS:
             raise InputError(f"cannot sort by {by!r}; columns: {', '.join(COLUMNS)}")
-        return self._view(order=(by, bool(ascending)))
+        return self._seen_through(self._view.sorted_by(by, ascending))
 
-    # -- exports -----------------------------------------------------------------------------
+    # -- tables and exports ------------------------------------------------------------------
+    def _summary_of_documents(self) -> dict[str, dict[str, Any]]:
+        return {side: {"name": x.document.name, "lang": x.document.lang, "sentences": len(x.sentences)}
+                for side, x in (("A", self.a), ("B", self.b))}
+
+    def run_metadata(self) -> dict[str, Any]:
+        """Version, date, documents and the run record (the XLSX run sheet, the HTML page)."""
+        return metadata(self._summary_of_documents(), self.options)
+
+    def table(self) -> Table:
+        """The rows of this view as a :class:`~align.writers.table.Table` (what every writer reads)."""
+        return report_table(self.rows, self.options)
+
+    def sheets(self) -> list[Table]:
+        """The XLSX sheets: the pairs, then what is only in A and only in B."""
+        t = self.table()
+        return [t.where(name, lambda r, s=status: r["status"] == s)
+                for name, status in (("pairs", "match"), ("only in A", "only_a"), ("only in B", "only_b"))]
+
+    def jsonl_meta(self) -> dict[str, Any]:
+        """The JSONL meta line: run metadata and both documents with their text and units."""
+        docs = {side: (x.document, x.units(self.unit)) for side, x in (("A", self.a), ("B", self.b))}
+        return jsonl_writer.report_meta(docs, self.options, self._summary_of_documents())
+
+    def html_page(self, *, standalone: bool = True, max_rows: int | None = None) -> str:
+        """The side-by-side view as HTML (a standalone page, or a fragment for Jupyter)."""
+        meta = self.run_metadata() if standalone else None
+        return html_writer.render_html(self.rows, self.a.document, self.b.document, self.options, meta,
+                                       standalone=standalone, max_rows=max_rows)
+
+    def write(self, path: str | os.PathLike) -> Path:
+        """Write the report in the format ``path``'s suffix names (.csv, .xlsx, .html, .jsonl, .vecalign)."""
+        return write(self, path)
+
     def to_frame(self):
         """All rows of this view as a pandas DataFrame (ids and flags as joined text)."""
-        import pandas as pd
-
-        return pd.DataFrame([flat_row(r, safe=False) for r in self.rows], columns=COLUMNS)
+        return self.table().to_frame()
 
     def to_csv_string(self) -> str:
         """The CSV text (formula-safe cells, CRLF line ends, no byte-order mark)."""
-        return csv_text(COLUMNS, [flat_row(r, safe=True) for r in self.rows])
+        return table_csv(self.table())
 
     def to_csv(self, path: str | os.PathLike) -> Path:
         """Write the report as CSV: UTF-8 with BOM (Excel shows Arabic script), atomically."""
-        return write_csv(path, self.to_csv_string())
+        return write_table_csv(path, self.table())
 
     def to_xlsx(self, path: str | os.PathLike) -> Path:
         """Excel workbook: pairs, unmatched per document, run metadata; deterministic bytes."""
-        return atomic_write(path, xlsx_writer.report_xlsx(self))
+        return atomic_write(path, tables_xlsx(self.sheets(), self.run_metadata()))
 
     def to_html(self, path: str | os.PathLike | None = None) -> str | Path:
         """The side-by-side view as a standalone HTML page (no network resources, no script,
         every text escaped); written atomically to ``path`` when given, else returned.
         """
-        page = html_writer.render_html(self, standalone=True)
+        page = self.html_page()
         return page if path is None else atomic_write(path, page.encode("utf-8"))
 
     def to_jsonl(self, path: str | os.PathLike | None = None) -> str | Path:
         """JSON Lines (see ``align.writers.jsonl``); ``align.load_report(path)`` reads it back."""
-        text = jsonl_writer.report_jsonl(self)
+        text = table_jsonl(self.table(), self.jsonl_meta())
         return text if path is None else atomic_write(path, text.encode("utf-8"))
 
     save = to_jsonl
@@ -407,7 +427,7 @@ class Report:
         return terminal_safe("\n".join(lines))
 
     def _repr_html_(self) -> str:
-        return html_writer.render_html(self, max_rows=50)
+        return self.html_page(standalone=False, max_rows=50)
 
     def heatmap(self, ax=None, *, max_labels: int = 60):
         """Matplotlib heatmap of the claim x claim margin scores, chosen pairs boxed. Axis
@@ -427,17 +447,12 @@ class Report:
 
 
 def _sort_value(r: Row, by: str):
-    v = flat_row(r, safe=False)[by] if by not in ("score", "similarity", "margin") else {
-        "score": r.confidence, "similarity": r.similarity, "margin": r.margin}[by]
+    if by in ("score", "similarity", "margin"):
+        return {"score": r.confidence, "similarity": r.similarity, "margin": r.margin}[by]
     if by in ("a_ids", "b_ids"):
         return len(r.a if by == "a_ids" else r.b) or None
+    v = flat_row(r, safe=False)[by]
     return None if v in (None, "") else v
-
-
-def _sorted(rows: list[Row], by: str, ascending: bool) -> list[Row]:
-    present = [r for r in rows if _sort_value(r, by) is not None]
-    missing = [r for r in rows if _sort_value(r, by) is None]
-    return sorted(present, key=lambda r: _sort_value(r, by), reverse=not ascending) + missing
 
 
 def _how_read(doc) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..text import RTL_LANGUAGES, is_rtl
 from ..writers.files import atomic_write
-from ..writers.html import CSS, _esc, _text_cell
+from ..writers.html import CSS, esc, text_cell
 from ..writers.xlsx import xlsx_workbook
 
 _STRING_LISTS = {"articles", "outlets", "langs", "members", "flags", "flag_kinds", "a_claims", "b_claims"}
@@ -125,9 +125,9 @@ _CORPUS_CSS = """
 def _cell(text: str, lang: str, label: str = "", speaker: str = "") -> str:
     """A text cell, right-to-left for Persian/Arabic; with a label (and speaker) as the report's cells."""
     if label:
-        return _text_cell((label,), text, lang, speaker, 240)
+        return text_cell((label,), text, lang, speaker, 240)
     d = _dir(text, lang)
-    return f'<td class="{d}" dir="{d}" lang="{_esc(lang)}">{_esc(text)}</td>'
+    return f'<td class="{d}" dir="{d}" lang="{esc(lang)}">{esc(text)}</td>'
 
 
 def _dir(text: str, lang: str | None) -> str:
@@ -149,10 +149,10 @@ def render_html(tables: dict[str, list[dict]], run: dict[str, Any], *, standalon
     for a in tables["articles"]:
         langs[a["lang"]] = langs.get(a["lang"], 0) + 1
     parts = [
-        f"<p class='meta'>{len(arts)} articles ({_esc(', '.join(f'{k} {v}' for k, v in sorted(langs.items())))}) · "
+        f"<p class='meta'>{len(arts)} articles ({esc(', '.join(f'{k} {v}' for k, v in sorted(langs.items())))}) · "
         f"{len(tables['bad_rows'])} bad rows skipped · {len(tables['article_pairs'])} candidate pairs · {confirmed} same-event "
         f"pairs (score ≥ {float(run.get('min_pair_score') or 0):.2f}) · {len(events)} events · {len(tables['clusters'])} claim "
-        f"clusters · model {_esc(run.get('model'))}</p>"
+        f"clusters · model {esc(run.get('model'))}</p>"
     ]
     shown = events if max_events is None else events[:max_events]
     head = ("<tr><th style='width:7%'>event</th><th style='width:8%'>first date</th><th>first report</th>"
@@ -162,8 +162,8 @@ def render_html(tables: dict[str, list[dict]], run: dict[str, Any], *, standalon
     for e in shown:
         first = min(e["articles"], key=lambda i: (arts[i]["date"] is None, arts[i]["date"] or "", i))
         lang = arts[first]["lang"]
-        body.append(f"<tr><td><a href='#{_esc(e['event'])}'>{_esc(e['event'])}</a></td><td>{_esc(e['first_date'] or '')}</td>"
-                    f"{_cell(e['title'] or '', lang)}<td>{e['n_articles']}</td><td>{_esc(', '.join(e['langs']))}</td>"
+        body.append(f"<tr><td><a href='#{esc(e['event'])}'>{esc(e['event'])}</a></td><td>{esc(e['first_date'] or '')}</td>"
+                    f"{_cell(e['title'] or '', lang)}<td>{e['n_articles']}</td><td>{esc(', '.join(e['langs']))}</td>"
                     f"<td>{e['n_shared']}</td><td>{e['n_flagged']}</td></tr>")
     parts.append(f"<h3>Events ({len(events)})</h3><table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>")
     if max_events is not None and len(events) > max_events:
@@ -171,7 +171,7 @@ def render_html(tables: dict[str, list[dict]], run: dict[str, Any], *, standalon
     for e in shown:
         parts.append(_event_matrix(e, clusters_of.get(e["event"], []), arts, max_rows))
     if tables["bad_rows"]:
-        rows = "".join(f"<tr><td>{_esc(b['id'])}</td><td>{_esc(b['where'])}</td><td>{_esc(b['reason'])}</td><td>{_esc(b['action'])}</td></tr>"
+        rows = "".join(f"<tr><td>{esc(b['id'])}</td><td>{esc(b['where'])}</td><td>{esc(b['reason'])}</td><td>{esc(b['action'])}</td></tr>"
                        for b in tables["bad_rows"])
         parts.append(f"<h3>Bad rows ({len(tables['bad_rows'])})</h3><table><thead><tr><th style='width:20%'>id</th>"
                      f"<th style='width:20%'>where</th><th>reason</th><th style='width:8%'>action</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -179,7 +179,7 @@ def render_html(tables: dict[str, list[dict]], run: dict[str, Any], *, standalon
     style = f"<style>{CSS}\n{_CORPUS_CSS}</style>"
     if not standalone:
         return style + inner
-    run_rows = "".join(f"<tr><th style='width:18%'>{_esc(k)}</th><td>{_esc(json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)}</td></tr>"
+    run_rows = "".join(f"<tr><th style='width:18%'>{esc(k)}</th><td>{esc(json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)}</td></tr>"
                        for k, v in run.items())
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -196,8 +196,8 @@ def _event_matrix(e: dict, clusters: list[dict], arts: dict[str, dict], max_rows
         outlets.setdefault(a["outlet"] or a["id"], []).append(a)
     cols = sorted(outlets, key=lambda o: (min(a["lang"] for a in outlets[o]), o))
     heads = "".join(
-        f"<th class='outlet'>{_esc(o)}<br><span class='scope'>{_esc('/'.join(sorted({a['lang'] for a in outlets[o]})))} "
-        f"{_esc(min((a['date'] or '' for a in outlets[o]), default=''))}</span></th>" for o in cols)
+        f"<th class='outlet'>{esc(o)}<br><span class='scope'>{esc('/'.join(sorted({a['lang'] for a in outlets[o]})))} "
+        f"{esc(min((a['date'] or '' for a in outlets[o]), default=''))}</span></th>" for o in cols)
     rows = []
     for c in clusters[:max_rows]:
         labels: dict[str, list[str]] = {}
@@ -207,19 +207,19 @@ def _event_matrix(e: dict, clusters: list[dict], arts: dict[str, dict], max_rows
             if a is not None:
                 labels.setdefault(a["outlet"] or a["id"], []).append(lab if len(outlets[a["outlet"] or a["id"]]) == 1 else f"{aid}:{lab}")
         marks = "".join(
-            f"<td class='mark'><b>●</b> <span class='id'>{_esc(';'.join(labels[o]))}</span></td>" if o in labels else "<td class='mark'></td>"
+            f"<td class='mark'><b>●</b> <span class='id'>{esc(';'.join(labels[o]))}</span></td>" if o in labels else "<td class='mark'></td>"
             for o in cols)
-        flags = "".join(f'<span class="flag">{_esc(f)}</span>' for f in c["flags"])
+        flags = "".join(f'<span class="flag">{esc(f)}</span>' for f in c["flags"])
         conf = "" if c["confidence"] is None else f"{c['confidence']:.2f}"
-        rows.append(f"<tr>{_cell(c['text'], c['lang'], c['cluster'], c['speaker'] or '')}<td>{_esc(c['first_date'] or '')}"
-                    f"<br><span class='scope'>{_esc(c['scope'])}</span></td><td>{conf}</td>{marks}<td>{flags}</td></tr>")
+        rows.append(f"<tr>{_cell(c['text'], c['lang'], c['cluster'], c['speaker'] or '')}<td>{esc(c['first_date'] or '')}"
+                    f"<br><span class='scope'>{esc(c['scope'])}</span></td><td>{conf}</td>{marks}<td>{flags}</td></tr>")
     more = (f"<p class='meta'>… {len(clusters) - max_rows} more claims of this event (clusters.parquet, "
             "corpus.filter(event=…).to_frame())</p>") if len(clusters) > max_rows else ""
     title = e["title"] or ""
     d = _dir(title, None)
     articles = "; ".join(f"{a['id']} ({a['outlet'] or '?'}, {a['lang']}, {a['date'] or 'no date'})"
                          for i in e["articles"] for a in [arts[i]])
-    return (f"<h3 class='event' id='{_esc(e['event'])}'>{_esc(e['event'])} · {_esc(e['first_date'] or 'no date')} · "
-            f"<span dir='{d}'>{_esc(title[:160])}</span></h3><p class='meta'>{_esc(articles)}</p>"
+    return (f"<h3 class='event' id='{esc(e['event'])}'>{esc(e['event'])} · {esc(e['first_date'] or 'no date')} · "
+            f"<span dir='{d}'>{esc(title[:160])}</span></h3><p class='meta'>{esc(articles)}</p>"
             f"<table class='matrix'><thead><tr><th style='min-width:320px'>claim (as first reported)</th><th>first date</th>"
             f"<th>confidence</th>{heads}<th>flags between versions</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}")

@@ -1,8 +1,10 @@
-"""Writers: a report's rows to CSV, XLSX, HTML, JSONL and Vecalign files (and back from JSONL).
+"""Writers: tables to CSV, XLSX, JSONL and Parquet files, HTML views, and the one place where an
+output's suffix chooses its writer (``align.writers.dispatch.write``).
 
-Every writer is a function of a report's data; files are written atomically
-(:func:`~align.writers.files.atomic_write`) and are deterministic for the same report, apart from
-the run date in XLSX/HTML metadata. Every text cell is safe from spreadsheet formula injection.
-The report calls its writers (``report.to_csv``); a writer never imports the report at run time
-(only for type hints), so the dependency goes one way.
+Every result (``Report``, ``MultiReport``, ``Corpus``) hands the writers tables
+(:class:`~align.writers.table.Table`: typed columns, records, metadata) and plain data for its HTML
+view; a writer never imports a result, so the dependency goes one way. Files are written
+atomically (:func:`~align.writers.files.atomic_write`) and are deterministic for the same input,
+apart from the run date in XLSX/HTML metadata. Every text cell is safe from spreadsheet formula
+injection.
 """

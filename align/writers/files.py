@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
+from ..errors import InputError, OutputError
+
+#: The report formats, by file suffix.
+SUFFIXES = (".csv", ".xlsx", ".html", ".jsonl", ".vecalign")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -154,3 +157,11 @@ def csv_text(columns: list[str], flat_rows: list[dict]) -> str:
 def write_csv(path: str | os.PathLike, text: str) -> Path:
     """Write CSV text as UTF-8 with a byte-order mark (so Excel shows Arabic script), atomically."""
     return atomic_write(path, ("\ufeff" + text).encode("utf-8"))
+
+
+def output_format(path: str | os.PathLike) -> str:
+    """The report format that ``path``'s suffix asks for ("csv", ...), or an InputError."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"output {os.fspath(path)!r}: unknown report format; use one of {', '.join(SUFFIXES)}")
+    return suffix[1:]

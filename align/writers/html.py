@@ -7,37 +7,38 @@ from __future__ import annotations
 
 import html
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from ..groups import GroupRow
+from ..rows import Row
 from ..text import RTL_LANGUAGES, is_rtl
-from .meta import metadata
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..multi import MultiReport
-    from ..report import Report
+from ..types import Document
 
 TRUNCATE = 240  # characters shown before "more"
 
 
-def render_multi_html(multi: MultiReport, *, standalone: bool = False, truncate: int = TRUNCATE) -> str:
-    """n-column view of a MultiReport: one row per claim group, then claims only in one article."""
-    docs = [s.document for s in multi.sides]
+def render_multi_html(rows: Sequence[GroupRow], docs: Sequence[Document], letters: Sequence[str], *, standalone: bool = False,
+                      truncate: int = TRUNCATE) -> str:
+    """n-column view of three or more documents: one row per claim group, then claims only in
+    one article.
+    """
     head = "<tr><th style='width:8%'>confidence</th><th style='width:7%'>relation</th>" + "".join(
-        f"<th>{x}: {_esc(d.name)} [{_esc(d.lang)}]</th>" for x, d in zip(multi.letters, docs, strict=True)) + "<th style='width:14%'>flags</th></tr>"
+        f"<th>{x}: {esc(d.name)} [{esc(d.lang)}]</th>" for x, d in zip(letters, docs, strict=True)) + "<th style='width:14%'>flags</th></tr>"
     body = []
-    for r in multi.rows:
-        cells = "".join(_text_cell(r.labels(k), r.text(k), d.lang, r.speaker(k), truncate) for k, d in enumerate(docs))
-        flags = "".join(f'<span class="flag">{_esc(f)}</span>' for f in r.flags)
+    for r in rows:
+        cells = "".join(text_cell(r.labels(k), r.text(k), d.lang, r.speaker(k), truncate) for k, d in enumerate(docs))
+        flags = "".join(f'<span class="flag">{esc(f)}</span>' for f in r.flags)
         rel = r.relation or ""
-        body.append(f"<tr>{_conf(r.confidence)}<td class='{_esc(rel)}'>{_esc(rel)}</td>{cells}<td>{flags}</td></tr>")
-    groups = sum(1 for r in multi.rows if r.is_match)
+        body.append(f"<tr>{_conf(r.confidence)}<td class='{esc(rel)}'>{esc(rel)}</td>{cells}<td>{flags}</td></tr>")
+    groups = sum(1 for r in rows if r.is_match)
     inner = (f'<div class="claimalign"><p class="meta">{groups} groups of matching claims across {len(docs)} articles; '
              f'rows with one article filled are only in that article</p><table><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
     if not standalone:
         return f"<style>{CSS}</style>{inner}"
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            f"<title>claimalign: {_esc(' vs '.join(d.name for d in docs))}</title><style>{CSS}</style></head><body>{inner}</body></html>\n")
+            f"<title>claimalign: {esc(' vs '.join(d.name for d in docs))}</title><style>{CSS}</style></head><body>{inner}</body></html>\n")
 
 
 # -- HTML ---------------------------------------------------------------------------------------
@@ -62,22 +63,26 @@ CSS = """
 """.strip()
 
 
-def _esc(x) -> str:
+def esc(x) -> str:
+    """``x`` as text escaped for HTML (quotes included; None as "")."""
     return html.escape("" if x is None else str(x), quote=True)
 
 
-def _text_cell(ids, text: str, lang: str, speaker: str, truncate: int) -> str:
+def text_cell(ids, text: str, lang: str, speaker: str, truncate: int) -> str:
+    """A ``<td>`` of text in its direction (RTL for Persian/Arabic), with its ids and speaker;
+    text longer than ``truncate`` collapses behind a ``<details>``.
+    """
     if not ids:
         return '<td class="ltr"></td>'
     rtl = lang in RTL_LANGUAGES or is_rtl(text)
     d = "rtl" if rtl else "ltr"
-    who = f'<span class="who">{_esc(speaker)}</span>' if speaker else ""
-    label = f'<span class="id">{_esc(";".join(map(str, ids)))}</span> '
+    who = f'<span class="who">{esc(speaker)}</span>' if speaker else ""
+    label = f'<span class="id">{esc(";".join(map(str, ids)))}</span> '
     if truncate and len(text) > truncate:
-        body = f"<details><summary>{label}{_esc(text[:truncate])}…</summary>{_esc(text[truncate:])}</details>"
+        body = f"<details><summary>{label}{esc(text[:truncate])}…</summary>{esc(text[truncate:])}</details>"
     else:
-        body = f"{label}{_esc(text)}"
-    return f'<td class="{d}" dir="{d}" lang="{_esc(lang)}">{who}{body}</td>'
+        body = f"{label}{esc(text)}"
+    return f'<td class="{d}" dir="{d}" lang="{esc(lang)}">{who}{body}</td>'
 
 
 def _conf(score) -> str:
@@ -86,22 +91,24 @@ def _conf(score) -> str:
     return f'<td><span class="bar"><span style="width:{float(score) * 100:.0f}%"></span></span> {float(score):.2f}</td>'
 
 
-def render_html(report: Report, *, standalone: bool = False, truncate: int = TRUNCATE, max_rows: int | None = None) -> str:
-    """The side-by-side view: matched pairs, then each article's unmatched segments.
+def render_html(rows: Sequence[Row], A: Document, B: Document, options: Mapping[str, Any], meta: Mapping[str, Any] | None = None,
+                *, standalone: bool = False, truncate: int = TRUNCATE, max_rows: int | None = None) -> str:
+    """The side-by-side view of two documents' rows: matched pairs, then each article's
+    unmatched segments.
 
-    ``standalone``: a complete page (inline CSS, no network resources, no script).
-    ``max_rows``: rows shown per section (the rest counted, for long articles in Jupyter).
+    ``options``: the run record (mode, threshold, model); ``meta``: the run metadata listed at the
+    end of a ``standalone`` page (inline CSS, no network resources, no script). ``max_rows``:
+    rows shown per section (the rest counted, for long articles in Jupyter).
     """
-    A, B = report.a.document, report.b.document
-    c = report.counts
+    c = {status: sum(1 for r in rows if r.status == status) for status in ("match", "only_a", "only_b")}
     sections = []
     head_pairs = (
         "<tr><th style='width:9%'>confidence</th><th style='width:8%'>relation</th>"
-        f"<th>A: {_esc(A.name)} [{_esc(A.lang)}]</th><th>B: {_esc(B.name)} [{_esc(B.lang)}]</th>"
+        f"<th>A: {esc(A.name)} [{esc(A.lang)}]</th><th>B: {esc(B.name)} [{esc(B.lang)}]</th>"
         "<th style='width:18%'>flags</th><th style='width:8%'>reviewed</th></tr>"
     )
     parts = {"match": [], "only_a": [], "only_b": []}
-    for r in report.rows:
+    for r in rows:
         parts[r.status].append(r)
 
     def limited(rows):
@@ -112,13 +119,13 @@ def render_html(report: Report, *, standalone: bool = False, truncate: int = TRU
     rows, hidden = limited(parts["match"])
     body = []
     for r in rows:
-        flags = "".join(f'<span class="flag">{_esc(f)}</span>' for f in r.flags)
+        flags = "".join(f'<span class="flag">{esc(f)}</span>' for f in r.flags)
         rel = r.relation or ""
         body.append(
-            f"<tr>{_conf(r.confidence)}<td class='{_esc(rel)}'>{_esc(rel)}</td>"
-            f"{_text_cell(r.a_labels, r.a_text, A.lang, r.a_speaker, truncate)}"
-            f"{_text_cell(r.b_labels, r.b_text, B.lang, r.b_speaker, truncate)}"
-            f"<td>{flags}</td><td>{_esc(r.reviewed)}</td></tr>"
+            f"<tr>{_conf(r.confidence)}<td class='{esc(rel)}'>{esc(rel)}</td>"
+            f"{text_cell(r.a_labels, r.a_text, A.lang, r.a_speaker, truncate)}"
+            f"{text_cell(r.b_labels, r.b_text, B.lang, r.b_speaker, truncate)}"
+            f"<td>{flags}</td><td>{esc(r.reviewed)}</td></tr>"
         )
     more = f"<p class='meta'>… {hidden} more pairs (report.to_frame() or report.to_html() shows all)</p>" if hidden else ""
     sections.append(f"<h3>Matched pairs ({c['match']})</h3><table><thead>{head_pairs}</thead><tbody>{''.join(body)}</tbody></table>{more}")
@@ -126,29 +133,28 @@ def render_html(report: Report, *, standalone: bool = False, truncate: int = TRU
         rows, hidden = limited(parts[status])
         a = side == "A"
         body = "".join(
-            f"<tr>{_text_cell(r.a_labels if a else r.b_labels, r.a_text if a else r.b_text, doc.lang, r.a_speaker if a else r.b_speaker, truncate)}"
-            f"<td>{_esc(r.nearest or '')}</td><td>{''.join(f'<span class=flag>{_esc(f)}</span>' for f in r.flags)}</td></tr>"
+            f"<tr>{text_cell(r.a_labels if a else r.b_labels, r.a_text if a else r.b_text, doc.lang, r.a_speaker if a else r.b_speaker, truncate)}"
+            f"<td>{esc(r.nearest or '')}</td><td>{''.join(f'<span class=flag>{esc(f)}</span>' for f in r.flags)}</td></tr>"
             for r in rows
         )
         more = f"<p class='meta'>… {hidden} more</p>" if hidden else ""
         sections.append(
-            f"<h3>Only in {side}: {_esc(doc.name)} ({len(parts[status])})</h3><table><thead><tr><th>{_esc(doc.name)} [{_esc(doc.lang)}]</th>"
+            f"<h3>Only in {side}: {esc(doc.name)} ({len(parts[status])})</h3><table><thead><tr><th>{esc(doc.name)} [{esc(doc.lang)}]</th>"
             f"<th style='width:12%'>nearest in {'B' if side == 'A' else 'A'}</th><th style='width:18%'>flags</th></tr></thead><tbody>{body}</tbody></table>{more}"
         )
     summary = (
         f"<p class='meta'>{c['match']} matched pairs, {c['only_a']} only in A, {c['only_b']} only in B · "
-        f"mode {_esc(report.options.get('mode', 'comparable'))} · confidence ≥ {float(report.options.get('min_score') or 0):.2f} · "
-        f"model {_esc(report.options.get('model'))}</p>"
+        f"mode {esc(options.get('mode', 'comparable'))} · confidence ≥ {float(options.get('min_score') or 0):.2f} · "
+        f"model {esc(options.get('model'))}</p>"
     )
     inner = f'<div class="claimalign">{summary}{"".join(sections)}</div>'
     if not standalone:
         return f"<style>{CSS}</style>{inner}"
-    meta = metadata(report)
-    meta_rows = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)}</td></tr>" for k, v in meta.items())
+    meta_rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)}</td></tr>" for k, v in (meta or {}).items())
     return (
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        f"<title>claimalign: {_esc(A.name)} vs {_esc(B.name)}</title><style>{CSS}</style></head><body>"
-        f"<h2 class='claimalign'>claimalign: {_esc(A.name)} vs {_esc(B.name)}</h2>{inner}"
+        f"<title>claimalign: {esc(A.name)} vs {esc(B.name)}</title><style>{CSS}</style></head><body>"
+        f"<h2 class='claimalign'>claimalign: {esc(A.name)} vs {esc(B.name)}</h2>{inner}"
         f"<details class='claimalign'><summary>run</summary><table>{meta_rows}</table></details></body></html>\n"
     )

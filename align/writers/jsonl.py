@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import InputError
 from ..params import RELATIONS, STATUSES
@@ -25,35 +26,25 @@ from ..types import SEGMENT_FIELDS, Document, Segment, segment_from_record, segm
 from .meta import metadata
 from .table import COLUMNS
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..report import Report
-
 FORMAT = 2  # the version written; every version up to it loads
 
 
-def report_jsonl(report: Report) -> str:
-    """The JSON Lines text of a two-document report (see the module docstring)."""
-    docs = {}
-    for side, s in (("A", report.a), ("B", report.b)):
-        docs[side] = {
-            "name": s.document.name, "lang": s.document.lang, "text": s.document.text,
-            "segments": [segment_record(u) for u in report.units(side)],
-        }
-    meta = {"type": "meta", **metadata(report), "date": None, "documents": docs, "options": report.options,
-            "format": FORMAT}
-    lines = [json.dumps(meta, ensure_ascii=False, sort_keys=True)]
-    for r in report.rows:
-        row = {
-            "type": "row", "status": r.status, "score": r.confidence, "relation": r.relation,
-            "similarity": r.similarity, "a_ids": list(r.a_labels), "b_ids": list(r.b_labels),
-            "a_text": r.a_text, "b_text": r.b_text, "a_speaker": r.a_speaker, "b_speaker": r.b_speaker,
-            "flags": list(r.flags), "reviewed": r.reviewed, "margin": r.margin, "a_claim": r.a_claim,
-            "b_claim": r.b_claim, "nearest": r.nearest, "a_speaker_key": r.a_speaker_key,
-            "b_speaker_key": r.b_speaker_key,
-            "a_spans": [[u.start, u.end] for u in r.a], "b_spans": [[u.start, u.end] for u in r.b],
-        }
-        lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
-    return "\n".join(lines) + "\n"
+def report_meta(documents: Mapping[str, tuple[Document, Sequence[Segment]]], options: Mapping[str, Any],
+                summary: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The meta line of a two-document report (see the module docstring).
+
+    Parameters
+    ----------
+    documents : mapping
+        "A"/"B" -> (document, its report units).
+    options : mapping
+        The run record.
+    summary : mapping
+        "A"/"B" -> name, language, sentence count (``align.writers.meta.metadata``).
+    """
+    docs = {side: {"name": doc.name, "lang": doc.lang, "text": doc.text, "segments": [segment_record(u) for u in units]}
+            for side, (doc, units) in documents.items()}
+    return {**metadata(summary, options), "date": None, "documents": docs, "options": dict(options), "format": FORMAT}
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from ..version import __version__
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..report import Report
 
 
 def today() -> str:
@@ -15,10 +13,10 @@ def today() -> str:
     return _dt.date.today().isoformat()
 
 
-def metadata(report: Report) -> dict[str, Any]:
-    """Run metadata of a two-document report: version, date, documents, options."""
-    docs = {side: {"name": s.document.name, "lang": s.document.lang, "sentences": len(s.sentences)}
-            for side, s in (("A", report.a), ("B", report.b))}
-    return {"claimalign": __version__, "date": today(), "documents": docs,
-            **{k: v for k, v in report.options.items() if k != "model_fingerprint"},
-            "model_fingerprint": report.options.get("model_fingerprint")}
+def metadata(documents: Mapping[str, Mapping[str, Any]], options: Mapping[str, Any]) -> dict[str, Any]:
+    """Run metadata: version, date, ``documents`` (letter -> name, language, sentences) and the
+    run record ``options`` (the model's fingerprint last).
+    """
+    return {"claimalign": __version__, "date": today(), "documents": dict(documents),
+            **{k: v for k, v in options.items() if k != "model_fingerprint"},
+            "model_fingerprint": options.get("model_fingerprint")}

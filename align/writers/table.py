@@ -1,48 +1,159 @@
-"""The report as a table: its columns and one flat (scalar) record per row."""
+"""Tables: what every result hands the writers.
+
+A :class:`Table` is typed columns, records (one mapping per row, values in their natural Python
+types: numbers, lists, None) and metadata. Each result (a two-article ``Report``, a
+``MultiReport``, a ``Corpus``) builds its tables; the writers (CSV, XLSX, JSONL, Parquet) and
+``to_frame`` read only tables, so a result never formats a cell itself and every format of every
+result follows the same rules:
+
+- *flat* cells (CSV, XLSX, DataFrame): a list is joined with its column's ``joiner``, a missing
+  text is ``""``, a number keeps ``digits`` decimals (fixed-point text in CSV, a rounded float in
+  XLSX and the DataFrame); in files every text cell is formula-safe;
+- *raw* values (JSONL, Parquet): as they are; columns with ``flat=False`` (character spans) only
+  appear there.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..rows import Row
 from .files import safe_cell
 
-#: Columns of the CSV/XLSX/DataFrame views. ``score`` is the pair's confidence (the column keeps
-#: its first name so that existing spreadsheets and scripts go on working).
-COLUMNS = [
-    "status", "score", "relation", "similarity", "a_ids", "a_text", "b_ids", "b_text",
-    "a_speaker", "b_speaker", "flags", "reviewed", "margin", "a_claim", "b_claim", "nearest",
-    "a_speaker_key", "b_speaker_key",
-]
-_NUMBERS = {"score": ("confidence", 3), "similarity": ("similarity", 3), "margin": ("margin", 4)}
+KINDS = ("text", "int", "float", "bool", "list")
 
 
-def flat_row(row: Row, *, safe: bool) -> dict[str, Any]:
-    """One row as scalar cells, keyed by :data:`COLUMNS`.
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
 
     Parameters
     ----------
-    row : Row
-    safe : bool
-        For files: numbers as fixed-point text, text cells formula-safe. Otherwise numbers are
-        rounded floats (None when missing), for pandas.
+    name : str
+    kind : {"text", "int", "float", "bool", "list"}
+        "list": a list of text (or of pairs of offsets, for spans).
+    digits : int or None
+        "float": decimals kept in flat cells.
+    joiner : str
+        "list": how a flat cell joins the items.
+    flat : bool
+        False: only in the raw formats (JSONL, Parquet).
     """
-    out: dict[str, Any] = {}
-    for c in COLUMNS:
-        if c in _NUMBERS:
-            attr, digits = _NUMBERS[c]
-            v = getattr(row, attr)
-            v = None if v is None else (f"{float(v):.{digits}f}" if safe else round(float(v), digits))
-        elif c == "a_ids":
-            v = ";".join(row.a_labels)
-        elif c == "b_ids":
-            v = ";".join(row.b_labels)
-        elif c == "flags":
-            v = "; ".join(row.flags)
-        else:
-            v = getattr(row, c)
-            v = "" if v is None else v
-        out[c] = safe_cell(v) if safe and c not in _NUMBERS else v  # a number ("-0.04") is not a formula
-    return out
+
+    name: str
+    kind: str = "text"
+    digits: int | None = None
+    joiner: str = "; "
+    flat: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:  # pragma: no cover - a programming error
+            raise ValueError(f"column {self.name}: unknown kind {self.kind!r}")
+
+    def cell(self, value: Any, *, safe: bool) -> Any:
+        """``value`` as a flat cell (``safe``: for a file, as text that no spreadsheet runs)."""
+        if self.kind == "float":
+            if value is None:
+                return None
+            if self.digits is None:
+                return float(value)
+            return f"{float(value):.{self.digits}f}" if safe else round(float(value), self.digits)
+        if self.kind == "list":
+            value = "" if value is None else self.joiner.join(str(x) for x in value)
+        elif self.kind == "text" and value is None:
+            value = ""
+        return safe_cell(value) if safe and self.kind in ("text", "list") else value
+
+
+@dataclass(frozen=True)
+class Table:
+    """A result's table: typed columns, records and metadata.
+
+    Parameters
+    ----------
+    name : str
+        The table's name (an XLSX sheet, a Parquet file).
+    columns : tuple of Column
+    records : sequence of mapping
+        One mapping per row, keyed by column name (a missing key is None).
+    meta : mapping
+        The run record written with the table (JSONL meta line, XLSX run sheet).
+    widths : mapping
+        XLSX column widths by column name.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    records: Sequence[Mapping[str, Any]]
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    widths: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        """The names of the flat columns (CSV, XLSX, DataFrame), in order."""
+        return [c.name for c in self.columns if c.flat]
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+    def flat(self, record: Mapping[str, Any], *, safe: bool) -> dict[str, Any]:
+        """One record as flat cells, keyed by :attr:`names`."""
+        return {c.name: c.cell(record.get(c.name), safe=safe) for c in self.columns if c.flat}
+
+    def raw(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """One record with every column, values as they are."""
+        return {c.name: record.get(c.name) for c in self.columns}
+
+    def where(self, name: str, keep: Callable[[Mapping[str, Any]], bool]) -> Table:
+        """The table of the records that ``keep`` accepts, called ``name``."""
+        return replace(self, name=name, records=[r for r in self.records if keep(r)])
+
+    def head(self, n: int) -> Table:
+        """The first ``n`` records."""
+        return replace(self, records=list(self.records[:n]))
+
+    def to_frame(self):
+        """The flat table as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame([self.flat(r, safe=False) for r in self.records], columns=self.names)
+
+
+#: The columns of a two-article report. ``score`` is the pair's confidence (the column keeps its
+#: first name so that existing spreadsheets and scripts go on working).
+REPORT_COLUMNS = (
+    Column("status"), Column("score", "float", 3), Column("relation"), Column("similarity", "float", 3),
+    Column("a_ids", "list", joiner=";"), Column("a_text"), Column("b_ids", "list", joiner=";"), Column("b_text"),
+    Column("a_speaker"), Column("b_speaker"), Column("flags", "list"), Column("reviewed"), Column("margin", "float", 4),
+    Column("a_claim"), Column("b_claim"), Column("nearest"), Column("a_speaker_key"), Column("b_speaker_key"),
+    Column("a_spans", "list", flat=False), Column("b_spans", "list", flat=False),
+)
+COLUMNS = [c.name for c in REPORT_COLUMNS if c.flat]
+REPORT_WIDTHS = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18}
+
+
+def row_record(row: Row) -> dict[str, Any]:
+    """One report row as a record of :data:`REPORT_COLUMNS`."""
+    return {
+        "status": row.status, "score": row.confidence, "relation": row.relation, "similarity": row.similarity,
+        "a_ids": list(row.a_labels), "a_text": row.a_text, "b_ids": list(row.b_labels), "b_text": row.b_text,
+        "a_speaker": row.a_speaker, "b_speaker": row.b_speaker, "flags": list(row.flags), "reviewed": row.reviewed,
+        "margin": row.margin, "a_claim": row.a_claim, "b_claim": row.b_claim, "nearest": row.nearest,
+        "a_speaker_key": row.a_speaker_key, "b_speaker_key": row.b_speaker_key,
+        "a_spans": [[u.start, u.end] for u in row.a], "b_spans": [[u.start, u.end] for u in row.b],
+    }
+
+
+def report_table(rows: Sequence[Row], meta: Mapping[str, Any]) -> Table:
+    """The table of a two-article report's rows."""
+    return Table("pairs", REPORT_COLUMNS, [row_record(r) for r in rows], meta, REPORT_WIDTHS)
+
+
+def flat_row(row: Row, *, safe: bool) -> dict[str, Any]:
+    """One report row as flat cells keyed by :data:`COLUMNS` (``safe``: for files)."""
+    return Table("pairs", REPORT_COLUMNS, ()).flat(row_record(row), safe=safe)
 
 
 #: The most characters Excel keeps in one cell.
@@ -57,7 +168,7 @@ def fit_cell(text: str, limit: int = EXCEL_CELL_LIMIT) -> str:
     return text[: limit - len(note)] + note
 
 
-def truncated_cells(report) -> int:
-    """How many text cells of ``report``'s rows are longer than one spreadsheet cell holds."""
-    return sum(1 for r in report.rows for v in flat_row(r, safe=False).values()
+def truncated_cells(table: Table) -> int:
+    """How many text cells of ``table`` are longer than one spreadsheet cell holds."""
+    return sum(1 for r in table.records for v in table.flat(r, safe=False).values()
                if isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT)

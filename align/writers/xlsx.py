@@ -1,4 +1,4 @@
-"""XLSX workbooks: pairs, unmatched units per document, run metadata (deterministic bytes)."""
+"""XLSX workbooks of tables and run metadata (deterministic bytes)."""
 from __future__ import annotations
 
 import datetime
@@ -6,28 +6,21 @@ import io
 import json
 import re
 import zipfile
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..text import is_rtl
-from .meta import metadata
-from .table import COLUMNS, fit_cell, flat_row
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..report import Report
+from .table import Table, fit_cell
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def report_xlsx(report: Report) -> bytes:
-    """Workbook: 'pairs' (matches), one sheet per article for its unmatched segments, 'run'
-    (metadata).
+def tables_xlsx(sheets: Sequence[Table], run: Mapping[str, Any]) -> bytes:
+    """A workbook of one sheet per table (its name; its flat cells, widths from the table) and a
+    'run' sheet of ``run``.
     """
-    def flat(status: str) -> list[dict]:
-        return [flat_row(r, safe=False) for r in report.rows if r.status == status]
-
-    sheets = [("pairs", COLUMNS, flat("match")), ("only in A", COLUMNS, flat("only_a")), ("only in B", COLUMNS, flat("only_b"))]
-    widths = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18}
-    return xlsx_workbook(sheets, metadata(report), widths)
+    return xlsx_workbook([(t.name, t.names, [t.flat(r, safe=False) for r in t.records]) for t in sheets], dict(run),
+                         {k: v for t in sheets for k, v in t.widths.items()})
 
 
 def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, widths: dict[str, int] | None = None) -> bytes:

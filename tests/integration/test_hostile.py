@@ -229,7 +229,7 @@ def test_12_an_over_long_cell_is_cut_visibly_in_xlsx_and_whole_elsewhere(encoder
     assert long in report.to_csv_string()
     from align.writers.table import truncated_cells
 
-    assert truncated_cells(report) >= 1
+    assert truncated_cells(report.table()) >= 1
 
 
 # -- fuzz: random option values, random JSONL mutations, random mixes of scripts ------------------
