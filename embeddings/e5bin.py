@@ -148,6 +148,22 @@ class E5File:
             return dequantise_q4_0(raw, t.count).reshape(shape)
         raise E5FormatError(f"{name}: unknown dtype code {t.dtype}")
 
+    def q4_table(self, name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+        """A Q4_0 tensor kept in its 4-bit blocks: (nibbles uint8 [rows, cols/32, 16], scales
+        float16 [rows, cols/32, 1]); byte ``j`` of a block holds weight ``j`` (low nibble) and
+        weight ``j + 16`` (high nibble).
+        """
+        t = self._tensors.get(name)
+        if t is None:
+            raise E5FormatError(f"{self.path}: missing tensor {name!r}")
+        if t.dtype != DTYPE_Q4_0 or t.count != rows * cols or cols % 32:
+            raise E5FormatError(f"{name}: expected a Q4_0 tensor of {rows}x{cols}")
+        blocks = np.frombuffer(self._buf[t.offset : t.offset + t.nbytes], dtype=Q4_BLOCK)
+        nb = cols // 32
+        qs = np.ascontiguousarray(blocks["qs"]).reshape(rows, nb, 16)
+        d = np.ascontiguousarray(blocks["d"]).reshape(rows, nb, 1)
+        return qs, d
+
 
 def dequantise_q4_0(raw: np.ndarray, count: int) -> np.ndarray:
     """Expand Q4_0 blocks (fp16 scale + 16 bytes of nibbles) into ``count`` float32 values."""

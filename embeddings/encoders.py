@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from .cache import EmbeddingCache
-from .convert import MANIFEST, ONNX_FILES, TOKENIZER_FILE, ensure_default_model, expected_sha256, read_manifest
+from .convert import ensure_default_model
 from .errors import ModelError, ModelFileMismatch
+from .integrity import MANIFEST, ONNX_FILES, TOKENIZER_FILE, expected_sha256, read_manifest
 from .onnx_encoder import OnnxEncoder
 
 DEFAULT_MODEL = "default"

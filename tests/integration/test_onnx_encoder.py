@@ -17,8 +17,8 @@ import pytest
 from conftest import AR, EXAMPLES, FA, ROOT, tatoeba
 
 from embeddings import EmbeddingCache, Encoder, ModelIntegrityWarning, convert
-from embeddings.convert import MANIFEST, ONNX_FILES, TOKENIZER_FILE
 from embeddings.e5tok import E5Tokenizer
+from embeddings.integrity import MANIFEST, ONNX_FILES, TOKENIZER_FILE, damaged_files, file_sha256
 
 EN = EXAMPLES / "shamkhani_mohib_en.txt"
 
@@ -231,14 +231,14 @@ def test_a_damaged_onnx_file_is_rebuilt(encoder, int8, tmp_path):
     # 4 KB in the middle, modification time put back: the cheap checks see nothing, the loader's
     # hash does
     _overwrite_middle(model / ONNX_FILES["int8"], keep_time=True)
-    assert convert.damaged_files(model, json.loads((model / MANIFEST).read_text())) == []
+    assert damaged_files(model, json.loads((model / MANIFEST).read_text())) == []
     enc = Encoder(home=home, cache=False)
     assert enc.model_path == model
     with pytest.warns(ModelIntegrityWarning, match="int8.onnx"):
         got = enc.encode(texts)
     np.testing.assert_array_equal(got, good)  # the rebuilt model is the same model
     manifest = json.loads((model / MANIFEST).read_text())
-    assert convert.file_sha256(model / ONNX_FILES["int8"]) == manifest["files"][ONNX_FILES["int8"]]["sha256"]
+    assert file_sha256(model / ONNX_FILES["int8"]) == manifest["files"][ONNX_FILES["int8"]]["sha256"]
     assert enc.fingerprint == int8.fingerprint
 
 
@@ -261,6 +261,6 @@ def test_a_damaged_safetensors_file_is_found_on_the_next_start(encoder, tmp_path
     assert len(rebuilt) == 1
     with warnings.catch_warnings():
         warnings.simplefilter("error", ModelIntegrityWarning)
-        assert convert.damaged_files(model, json.loads((model / MANIFEST).read_text()), full=True) == []
+        assert damaged_files(model, json.loads((model / MANIFEST).read_text()), full=True) == []
         Encoder(home=home, cache=False).model_path  # noqa: B018 - intact now: no warning, no rebuild
     assert len(rebuilt) == 1

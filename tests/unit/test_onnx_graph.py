@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings import convert, onnx_export
+from embeddings import checks, integrity, onnx_export
 from embeddings.e5bin import E5File
 from embeddings.e5tok import META, E5Tokenizer
 from embeddings.errors import ModelFileMismatch
@@ -96,7 +96,7 @@ def test_fp32_graph_reproduces_the_numpy_model(tiny):
     d, e5 = tiny
     enc = encoder(d, "fp32.onnx")
     got = enc.encode(TEXTS)  # one padded batch of different lengths: the mask must hold
-    ref = onnx_export.reference_pooled(e5, [enc.tokenizer.encode(t) for t in TEXTS])
+    ref = checks.reference_pooled(e5, [enc.tokenizer.encode(t) for t in TEXTS])
     ref /= np.linalg.norm(ref, axis=1, keepdims=True)
     np.testing.assert_allclose((got * ref).sum(1), 1.0, atol=1e-5)
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
@@ -109,7 +109,7 @@ def test_long_inputs_are_windows_averaged_by_length(tiny):
     content = enc.tokenizer.content_ids(text)
     assert len(content) > 3 * (MAX_POS - 2)
     chunks = [content[a : a + MAX_POS - 2] for a in range(0, len(content), MAX_POS - 2)]
-    pooled = onnx_export.reference_pooled(e5, [[0, *c, 2] for c in chunks]).astype(np.float32)
+    pooled = checks.reference_pooled(e5, [[0, *c, 2] for c in chunks]).astype(np.float32)
     expected = combine(pooled, [0] * len(chunks), [len(c) for c in chunks], 1)
     np.testing.assert_allclose(enc.encode([text]), expected, atol=1e-5)
     # batching does not change a text's vector
@@ -147,7 +147,7 @@ def test_a_file_that_differs_from_the_manifest_is_not_loaded(tiny, tmp_path):
     d, _ = tiny
     model = tmp_path / "m.onnx"
     model.write_bytes((d / "fp32.onnx").read_bytes())
-    good = {str(model): convert.file_sha256(model), str(d / "tok.bin"): convert.file_sha256(d / "tok.bin")}
+    good = {str(model): integrity.file_sha256(model), str(d / "tok.bin"): integrity.file_sha256(d / "tok.bin")}
     OnnxEncoder(model, d / "tok.bin", expected_sha256=good, threads=1)  # loads
     with open(model, "r+b") as fh:  # 4 KB in the middle, same size
         fh.seek(model.stat().st_size // 2)
@@ -162,28 +162,28 @@ def test_damaged_files_cheap_and_full_checks(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.bin").write_bytes(b"x" * 10_000)
     (tmp_path / "sub" / "b.json").write_text("{}")
-    manifest = {"files": convert.file_records(tmp_path)}
+    manifest = {"files": integrity.file_records(tmp_path)}
     assert set(manifest["files"]) == {"a.bin", "sub/b.json"}
-    assert convert.damaged_files(tmp_path, manifest) == []
+    assert integrity.damaged_files(tmp_path, manifest) == []
     a = tmp_path / "a.bin"
     st = a.stat()
     # same bytes, new time: hashed and found intact (the new time is reported, to be recorded)
     os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert convert.check_files(tmp_path, manifest) == ([], {"a.bin": st.st_mtime_ns + 10**9})
+    assert integrity.check_files(tmp_path, manifest) == ([], {"a.bin": st.st_mtime_ns + 10**9})
     # 4 KB changed in the middle, time put back: only the full check sees it
     with open(a, "r+b") as fh:
         fh.seek(3000)
         fh.write(b"y" * 4096)
     os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert convert.damaged_files(tmp_path, manifest) == []
-    assert convert.damaged_files(tmp_path, manifest, full=True) == ["a.bin (SHA-256 differs)"]
+    assert integrity.damaged_files(tmp_path, manifest) == []
+    assert integrity.damaged_files(tmp_path, manifest, full=True) == ["a.bin (SHA-256 differs)"]
     # the time changes with the write: the cheap check hashes it
     os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
-    assert convert.damaged_files(tmp_path, manifest) == ["a.bin (SHA-256 differs)"]
+    assert integrity.damaged_files(tmp_path, manifest) == ["a.bin (SHA-256 differs)"]
     (tmp_path / "sub" / "b.json").unlink()
     a.write_bytes(b"short")
-    assert convert.damaged_files(tmp_path, manifest) == ["a.bin (size 5, expected 10000)", "sub/b.json (missing)"]
-    assert convert.damaged_files(tmp_path, {}) == ["(the manifest lists no files)"]
+    assert integrity.damaged_files(tmp_path, manifest) == ["a.bin (size 5, expected 10000)", "sub/b.json (missing)"]
+    assert integrity.damaged_files(tmp_path, {}) == ["(the manifest lists no files)"]
 
 
 def test_the_source_digest_is_remembered_by_path_size_and_time(tmp_path):
@@ -191,14 +191,14 @@ def test_the_source_digest_is_remembered_by_path_size_and_time(tmp_path):
     src.write_bytes(b"a" * 1000)
     models = tmp_path / "models"
     models.mkdir()
-    digest, hashed = convert.source_digest(src, models)
-    assert hashed and digest == convert.file_sha256(src)
-    convert.remember_source(src, models, digest)
-    assert convert.source_digest(src, models) == (digest, False)  # not read again
-    assert convert.source_digest(src, models, fresh=True) == (digest, True)
+    digest, hashed = integrity.source_digest(src, models)
+    assert hashed and digest == integrity.file_sha256(src)
+    integrity.remember_source(src, models, digest)
+    assert integrity.source_digest(src, models) == (digest, False)  # not read again
+    assert integrity.source_digest(src, models, fresh=True) == (digest, True)
     st = src.stat()
     src.write_bytes(b"b" * 1000)  # same size, new bytes and time: hashed again
     os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert convert.source_digest(src, models) == (convert.file_sha256(src), True)
-    (models / convert.SOURCE_STAMPS).write_text("not json")
-    assert convert.source_digest(src, models)[1]  # a damaged stamp file is only a miss
+    assert integrity.source_digest(src, models) == (integrity.file_sha256(src), True)
+    (models / integrity.SOURCE_STAMPS).write_text("not json")
+    assert integrity.source_digest(src, models)[1]  # a damaged stamp file is only a miss
