@@ -1,0 +1,79 @@
+"""The whole comparison pipeline without the model: ``run_stages`` on the real model's embeddings of
+the example articles, saved by ``tests/data/make_seed_embeddings.py`` (an integration test keeps the
+file in step with the model). What is tested here is the pipeline — resolution of the defaults,
+scoring, pairs, rows, the threshold — on real vectors, never on made-up ones."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import AR, FA
+
+from align.calibration import Calibration
+from align.pipeline import run_stages
+from align.settings import CompareSettings, ModelRecord
+
+FIXTURE = Path(__file__).resolve().parents[1] / "data" / "seed_embeddings.npz"
+
+
+@pytest.fixture(scope="module")
+def saved():
+    with np.load(FIXTURE, allow_pickle=False) as z:
+        vectors = dict(zip(z["texts"].tolist(), z["vectors"], strict=True))
+        model = ModelRecord(**json.loads(str(z["model"])))
+        reports = json.loads(str(z["reports"]))
+
+    def encode(texts: list[str]) -> np.ndarray:
+        missing = [t for t in texts if t not in vectors]
+        if missing:
+            pytest.fail(f"{len(missing)} text(s) not in {FIXTURE.name} (e.g. {missing[0][:60]!r}): "
+                        "run tests/data/make_seed_embeddings.py", pytrace=False)
+        return np.stack([vectors[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    return encode, model, reports
+
+
+def _rows(report) -> list[list]:
+    return [[r.key, r.status, None if r.confidence is None else round(float(r.confidence), 6)] for r in report.rows]
+
+
+@pytest.mark.parametrize("unit", ["sentence", "claim"])
+def test_the_pipeline_gives_the_models_report(saved, unit):
+    encode, model, reports = saved
+    report = run_stages([FA, AR], CompareSettings(langs=(None, None), unit=unit), encode, model)
+    got, expected = _rows(report), reports[unit]
+    assert [r[:2] for r in got] == [r[:2] for r in expected]
+    assert [r[2] for r in got] == pytest.approx([r[2] for r in expected], abs=1e-6)
+    assert report.options["model_fingerprint"] == model.fingerprint and report.options["unit"] == unit
+
+
+def test_the_default_threshold_is_the_calibrations_and_is_recorded(saved):
+    encode, model, _ = saved
+    report = run_stages([FA, AR], CompareSettings(langs=(None, None)), encode, model)
+    cal = Calibration.default()
+    assert report.options["min_score"] == cal.threshold and report.options["equivalent"] == cal.equivalent
+    assert report.matches and min(r.confidence for r in report.matches) >= cal.threshold
+    assert all(r.relation == ("equivalent" if r.confidence >= cal.equivalent else "related") for r in report.matches)
+
+
+def test_a_given_min_score_keeps_only_the_pairs_above_it(saved):
+    encode, model, _ = saved
+    default = run_stages([FA, AR], CompareSettings(langs=(None, None)), encode, model)
+    strict = run_stages([FA, AR], CompareSettings(langs=(None, None), min_score=0.7), encode, model)
+    assert strict.options["min_score"] == 0.7
+    assert {r.key for r in strict.matches} == {r.key for r in default.matches if r.confidence >= 0.7}
+    # a unit that lost its pairs is listed as only in its article: nothing disappears
+    assert {u.id for r in strict.rows for u in r.a} == {s.id for s in strict.a.sentences}
+
+
+def test_the_speaker_rule_and_lifting_it(saved):
+    encode, model, reports = saved
+    strict = run_stages([FA, AR], CompareSettings(langs=(None, None)), encode, model)
+    loose = run_stages([FA, AR], CompareSettings(langs=(None, None), same_speaker=False), encode, model)
+    assert strict.options["same_speaker"] is True and loose.options["same_speaker"] is False
+    assert [r[:2] for r in _rows(loose)] == [r[:2] for r in reports["any_speaker"]]
+    afghan = {8, 9, 11}  # the Afghan minister's statements: never paired with a Shamkhani statement
+    assert not any(set(r.a_ids) & afghan and "شمخان" in r.b_speaker for r in strict.matches)
+    assert any(set(r.a_ids) & afghan and r.b_speaker_key for r in loose.matches)
