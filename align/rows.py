@@ -245,11 +245,26 @@ def build_rows(
                 flags=(*r.flags, *flag_pair(r.a, r.b, people)))
         for r in matches
     ]
+    rows += _only_rows(rows, scores, (units_a, of_a, lang_a), (units_b, of_b, lang_b), repair)
+    if document_order:
+        rows.sort(key=document_order_key(rows))
+    else:
+        rank = {"match": 0, "only_a": 0, "only_b": 1}
+        rows.sort(key=lambda r: (rank[r.status], r.a_ids or (0,), r.b_ids or (0,)))
+    return rows
+
+
+def _only_rows(matches: list[Row], scores: MarginScores, side_a: tuple, side_b: tuple, repair: bool) -> list[Row]:
+    """One row per unit in no match (A's first, then B's), with its nearest unit of the other
+    document. ``side_a``/``side_b``: (the report's units, the unit of each claim index, language).
+    """
+    (units_a, of_a, lang_a), (units_b, of_b, lang_b) = side_a, side_b
     claims_of: dict[str, dict[int, list[int]]] = {"a": {}, "b": {}}
     for side, of in (("a", of_a), ("b", of_b)):
         for k, u in enumerate(of):
             claims_of[side].setdefault(u.id, []).append(k)
-    matched = {"a": {u.id for r in rows for u in r.a}, "b": {u.id for r in rows for u in r.b}}
+    matched = {"a": {u.id for r in matches for u in r.a}, "b": {u.id for r in matches for u in r.b}}
+    rows = []
     for side, units, other_of, lang in (("a", units_a, of_b, lang_a), ("b", units_b, of_a, lang_b)):
         for u in units:
             if u.id in matched[side]:
@@ -261,11 +276,6 @@ def build_rows(
                 rows.append(Row("only_a", (u,), (), a_text=text, nearest=near, flags=flags))
             else:
                 rows.append(Row("only_b", (), (u,), b_text=text, nearest=near, flags=flags))
-    if document_order:
-        rows.sort(key=document_order_key(rows))
-    else:
-        rank = {"match": 0, "only_a": 0, "only_b": 1}
-        rows.sort(key=lambda r: (rank[r.status], r.a_ids or (0,), r.b_ids or (0,)))
     return rows
 
 

@@ -89,16 +89,8 @@ def _segments(path: Path, side: str, d: Any, lang: str) -> list[Segment]:
     return out
 
 
-def parse_jsonl(path: str | os.PathLike) -> SavedReport:
-    """Read and check a JSONL report written by :func:`report_jsonl` (any format up to
-    :data:`FORMAT`).
-
-    Raises
-    ------
-    InputError
-        The file is missing, not UTF-8 JSON Lines, or not a two-document claimalign report.
-    """
-    path = Path(path)
+def _read_lines(path: Path) -> list[Any]:
+    """The JSON values of a file's non-empty lines (a one-line error for anything unreadable)."""
     try:
         raw = path.read_text(encoding="utf-8-sig")  # an editor may add a byte-order mark
     except FileNotFoundError:
@@ -112,15 +104,13 @@ def parse_jsonl(path: str | os.PathLike) -> SavedReport:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        lines = [json.loads(x) for x in raw.splitlines() if x.strip()]
+        return [json.loads(x) for x in raw.splitlines() if x.strip()]
     except (json.JSONDecodeError, RecursionError) as exc:
         raise InputError(f"{path}: not a claimalign JSONL report ({exc.__class__.__name__})") from None
-    _need(bool(lines) and isinstance(lines[0], dict) and lines[0].get("type") == "meta", path, "no meta line")
-    meta = lines[0]
-    fmt = meta.get("format", 1)
-    _need(_is_int(fmt) and fmt >= 1, path, "bad format number")
-    if fmt > FORMAT:
-        raise InputError(f"{path}: written by a newer claimalign (report format {fmt}; this version reads up to {FORMAT})")
+
+
+def _documents(path: Path, meta: dict) -> dict[str, tuple[Document, list[Segment]]]:
+    """The two documents of a meta line, with their units, checked."""
     docs = meta.get("documents")
     if docs is None and isinstance(meta.get("articles"), dict):  # an n-article report (MultiReport)
         docs = meta["articles"]
@@ -128,37 +118,60 @@ def parse_jsonl(path: str | os.PathLike) -> SavedReport:
     if set(docs) != {"A", "B"}:
         raise InputError(f"{path}: a report of {len(docs)} articles; load_report reads two-article reports "
                          "(a report of three or more articles is for reading, not for loading back)")
-    options = meta.get("options", {})
-    _need(isinstance(options, dict), path, "options is not an object")
     documents: dict[str, tuple[Document, list[Segment]]] = {}
     for side in ("A", "B"):
         d = docs[side]
         _need(isinstance(d, dict) and all(isinstance(d.get(f), str) for f in ("text", "name", "lang")), path,
               f"document {side} lacks its text, name or language")
         documents[side] = (Document(d["text"], d["name"], d["lang"]), _segments(path, side, d.get("segments"), d["lang"]))
+    return documents
+
+
+def _row(path: Path, where: str, x: Any, by_label: dict[str, dict[str, Segment]]) -> Row:
+    """One row line, checked, as a Row of the documents' units."""
+    _need(isinstance(x, dict) and x.get("type") == "row", path, f"{where} is not a row")
+    missing = [c for c in COLUMNS if c not in x]
+    _need(not missing, path, f"{where} lacks {', '.join(missing[:3])}")
+    _need(x["status"] in STATUSES, path, f"{where}: unknown status {x['status']!r}")
+    _need(x["relation"] is None or x["relation"] in RELATIONS, path, f"{where}: unknown relation")
+    _need(all(_number(x[c]) for c in ("score", "similarity", "margin")), path, f"{where}: a score is not a number")
+    _need(isinstance(x["flags"], list) and all(isinstance(f, str) for f in x["flags"]), path, f"{where}: flags")
+    for c in ("a_text", "b_text", "a_claim", "b_claim", "reviewed"):
+        _need(isinstance(x[c], str), path, f"{where}: {c} is not text")
+    _need(x["nearest"] is None or isinstance(x["nearest"], str), path, f"{where}: nearest")
+    units = {}
+    for side in ("a", "b"):
+        labels = x[f"{side}_ids"]
+        _need(isinstance(labels, list) and all(str(v) in by_label[side] for v in labels), path,
+              f"{where}: {side}_ids names a unit the document does not have")
+        units[side] = tuple(by_label[side][str(v)] for v in labels)
+    return Row(
+        x["status"], units["a"], units["b"], a_text=x["a_text"], b_text=x["b_text"], confidence=x["score"],
+        relation=x["relation"], similarity=x["similarity"], margin=x["margin"], a_claim=x["a_claim"],
+        b_claim=x["b_claim"], nearest=x["nearest"], flags=tuple(x["flags"]), reviewed=x["reviewed"],
+    )
+
+
+def parse_jsonl(path: str | os.PathLike) -> SavedReport:
+    """Read and check a JSONL report written by ``report.to_jsonl`` (any format up to
+    :data:`FORMAT`).
+
+    Raises
+    ------
+    InputError
+        The file is missing, not UTF-8 JSON Lines, or not a two-document claimalign report.
+    """
+    path = Path(path)
+    lines = _read_lines(path)
+    _need(bool(lines) and isinstance(lines[0], dict) and lines[0].get("type") == "meta", path, "no meta line")
+    meta = lines[0]
+    fmt = meta.get("format", 1)
+    _need(_is_int(fmt) and fmt >= 1, path, "bad format number")
+    if fmt > FORMAT:
+        raise InputError(f"{path}: written by a newer claimalign (report format {fmt}; this version reads up to {FORMAT})")
+    documents = _documents(path, meta)
+    options = meta.get("options", {})
+    _need(isinstance(options, dict), path, "options is not an object")
     by_label = {side: {str(u.label): u for u in documents[side.upper()][1]} for side in ("a", "b")}
-    rows = []
-    for n, x in enumerate(lines[1:], start=2):
-        where = f"line {n}"
-        _need(isinstance(x, dict) and x.get("type") == "row", path, f"{where} is not a row")
-        missing = [c for c in COLUMNS if c not in x]
-        _need(not missing, path, f"{where} lacks {', '.join(missing[:3])}")
-        _need(x["status"] in STATUSES, path, f"{where}: unknown status {x['status']!r}")
-        _need(x["relation"] is None or x["relation"] in RELATIONS, path, f"{where}: unknown relation")
-        _need(all(_number(x[c]) for c in ("score", "similarity", "margin")), path, f"{where}: a score is not a number")
-        _need(isinstance(x["flags"], list) and all(isinstance(f, str) for f in x["flags"]), path, f"{where}: flags")
-        for c in ("a_text", "b_text", "a_claim", "b_claim", "reviewed"):
-            _need(isinstance(x[c], str), path, f"{where}: {c} is not text")
-        _need(x["nearest"] is None or isinstance(x["nearest"], str), path, f"{where}: nearest")
-        units = {}
-        for side in ("a", "b"):
-            labels = x[f"{side}_ids"]
-            _need(isinstance(labels, list) and all(str(v) in by_label[side] for v in labels), path,
-                  f"{where}: {side}_ids names a unit the document does not have")
-            units[side] = tuple(by_label[side][str(v)] for v in labels)
-        rows.append(Row(
-            x["status"], units["a"], units["b"], a_text=x["a_text"], b_text=x["b_text"], confidence=x["score"],
-            relation=x["relation"], similarity=x["similarity"], margin=x["margin"], a_claim=x["a_claim"],
-            b_claim=x["b_claim"], nearest=x["nearest"], flags=tuple(x["flags"]), reviewed=x["reviewed"],
-        ))
+    rows = [_row(path, f"line {n}", x, by_label) for n, x in enumerate(lines[1:], start=2)]
     return SavedReport(documents, rows, options, fmt)
