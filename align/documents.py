@@ -34,6 +34,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -203,7 +204,9 @@ def decode_bytes(data: bytes, where: str = "data") -> tuple[str, str]:
 
 def _clean_text(text: str, where: str, *, file: bool) -> str:
     """Refuse text with NULs, unpaired surrogates or many control characters; replace a few stray
-    control characters by spaces (one for one: offsets keep indexing into the text).
+    control characters by spaces; compose decomposed letters (NFC, Unicode's canonical form: the
+    same text, displayed the same, so that every rule and the model see one spelling of it).
+    Segment offsets index into the result.
     """
 
     def binary(why: str) -> InputError:
@@ -218,7 +221,7 @@ def _clean_text(text: str, where: str, *, file: bool) -> str:
         if controls > MAX_CONTROL_RATIO * len(text):
             raise binary(f"{controls} control characters")
         text = _CONTROL.sub(" ", text)
-    return text
+    return unicodedata.normalize("NFC", text)
 
 
 # -- HTML -------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from .calibration import Calibration
 from .evidence import Evidence
 from .scoring import MarginScores, margin_scores, top2
 from .sides import Side, speaker_labels
+from .text import model_text
 
 MERGE_GAIN = 0.01  # cosine by which a merged text must beat its best part (above the int8 model's noise)
 TOP = 2  # candidates per claim, in each direction (at least 2: the runner-up is the gap's competitor)
@@ -327,7 +328,7 @@ def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray
     def vector(side: Side, ids: tuple[int, ...]) -> np.ndarray:
         if len(ids) == 1:
             return side.embeddings[ids[0]]
-        return encode([" ".join(side.claims[i].text for i in ids)])[0]
+        return encode([model_text(" ".join(side.claims[i].text for i in ids), side.claims[ids[0]].lang)])[0]
 
     def check(a_ids: tuple[int, ...], b_ids: tuple[int, ...]) -> bool:
         va, vb = vector(a, a_ids), vector(b, b_ids)

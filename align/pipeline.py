@@ -31,6 +31,7 @@ from .rows import build_rows
 from .scoring import margin_scores
 from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
 from .sides import Side, prepare_side
+from .text import model_text
 from .types import Document
 
 Source = str | os.PathLike | Document
@@ -211,7 +212,7 @@ def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model
     a, b = (prepare_side(src, encode, lang=lang, segmented=settings.segmented, split_claims=False)
             for src, lang in zip(sources, settings.langs, strict=True))
     # the sentences are embedded already: only the groups are new (even without a cache)
-    known = {c.text: v for side in (a, b) for c, v in zip(side.claims, side.embeddings, strict=True)}
+    known = {model_text(c.text, c.lang): v for side in (a, b) for c, v in zip(side.claims, side.embeddings, strict=True)}
 
     def encode_groups(texts: list[str]) -> np.ndarray:
         new = [t for t in dict.fromkeys(texts) if t not in known]
@@ -219,7 +220,8 @@ def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model
             known.update(zip(new, encode(new), strict=True))
         return np.stack([known[t] for t in texts]) if texts else np.zeros((0, a.embeddings.shape[1]), np.float32)
 
-    steps = align_texts([s.text for s in a.sentences], [s.text for s in b.sentences], encode_groups, run.parallel)
+    steps = align_texts([model_text(s.text, s.lang) for s in a.sentences], [model_text(s.text, s.lang) for s in b.sentences],
+                        encode_groups, run.parallel)
     pairs = _step_pairs(steps, run.min_score)
     scores = margin_scores(a.embeddings, b.embeddings, k=run.k)
     rows = build_rows(a, b, pairs, scores, unit="sentence", equivalent=run.equivalent, repair=settings.repair_zwnj,

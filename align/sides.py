@@ -15,6 +15,7 @@ from .documents import load_document
 from .errors import InputError
 from .segment import claims, segment, segment_lines
 from .speakers import assign_speakers, is_identified
+from .text import model_text
 from .types import Document, Segment
 
 
@@ -31,7 +32,8 @@ class Side:
     claims : list of Segment
         The matching units: parts of sentences (or the sentences themselves).
     embeddings : numpy.ndarray
-        (len(claims), d) unit vectors, row i embedding ``claims[i]``.
+        (len(claims), d) unit vectors, row i embedding ``claims[i]`` (its text as the model sees
+        it: ``align.text.model_text``).
     """
 
     document: Document
@@ -80,7 +82,7 @@ def prepare_side(
         raise InputError(f"{doc.name}: no sentences found")
     sentences = assign_speakers(doc, sentences)
     units = claims(doc, sentences) if split_claims else sentences
-    return Side(doc, sentences, units, encode([c.text for c in units]))
+    return Side(doc, sentences, units, encode([model_text(c.text, c.lang) for c in units]))
 
 
 def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:

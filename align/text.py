@@ -46,18 +46,54 @@ def matching_key(text: str) -> str:
     return _SPACE.sub(" ", t).strip().casefold()
 
 
+# -- the text the model sees -------------------------------------------------------------------
+
+# Invisible controls: zero-width space and joiner, LRM/RLM/ALM, bidi embeddings and isolates, BOM
+# (ZWNJ, U+200C, stays: it separates Persian word parts, and the model reads it as a space).
+_INVISIBLE = re.compile(r"[\u200b\u200d-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]")
+# Arabic-script marks: harakat, Quranic marks, superscript alef; and tatweel (kashida).
+_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# Letter variants as each language writes them: Persian/Dari text keyed in with Arabic letters (as
+# Windows-1256 files and many sites do), Arabic text with Persian letters.
+_AS_PERSIAN = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u06d5": "\u0647"})
+_AS_ARABIC = str.maketrans({"\u06cc": "\u064a", "\u06a9": "\u0643"})
+_PERSIAN_CODES = {"fa", "prs", "pes", "fas"}
+
+
+def model_text(text: str, lang: str | None) -> str:
+    """The text the model embeds for ``text`` in language ``lang``: one spelling however the
+    article was keyed in. The report always shows the original.
+
+    NFKC (decomposed letters composed, presentation forms and full-width characters mapped);
+    bidi marks, zero-width spaces and joiners and the BOM removed; in Arabic-script text the
+    diacritics and the tatweel removed, and the letters written as the language writes them
+    (Persian/Dari: ی and ک for ي/ى and ك, ه for ە; Arabic: ي and ك for ی and ک); whitespace
+    collapsed.
+    """
+    t = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    if any("\u0600" <= ch <= "\u06ff" for ch in t):
+        t = _MARKS.sub("", t)
+        code = (lang or "").split("-")[0].lower()
+        if code in _PERSIAN_CODES:
+            t = t.translate(_AS_PERSIAN)
+        elif code == "ar":
+            t = t.translate(_AS_ARABIC)
+    return _SPACE.sub(" ", t).strip()
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def word_key(word: str) -> str:
     """``matching_key`` of one word, cached (words repeat across the sentences of a corpus)."""
     return matching_key(word)
 
 
-_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c]+")
+_WORD = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
 
 
 def words(text: str) -> list[str]:
-    r"""Words, keeping Arabic combining marks (shadda, tanween) and ZWNJ inside them; ``\\w``
-    alone splits ``تطرًق`` at its mark.
+    r"""Words, keeping Arabic combining marks (shadda, tanween), ZWNJ and invisible controls
+    (zero-width joiners, bidi marks) inside them; ``\\w`` alone splits ``تطرًق`` at its mark and
+    ``ش‍مخانی`` at a joiner. The matching key drops the controls.
     """
     return _WORD.findall(text)
 

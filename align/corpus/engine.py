@@ -51,6 +51,7 @@ from ..errors import InputError
 from ..pipeline import compare_sides, model_record
 from ..settings import CompareSettings
 from ..sides import Side, prepare_side
+from ..text import model_text
 from ..types import Document, segment_from_record, segment_record
 from ..writers.files import atomic_write
 from . import events as ev
@@ -129,10 +130,11 @@ def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> d
             bad.append({"id": it["id"], "reason": str(exc).removeprefix("text: ").removeprefix(f"{it['id']}: ")})
             continue
         prepared.append((it, side))
-    texts = [c.text for _, s in prepared for c in s.claims]
+    texts = [model_text(c.text, c.lang) for _, s in prepared for c in s.claims]
     titles = [(n, it["title"]) for n, (it, s) in enumerate(prepared)
               if it.get("title") and it["title"].strip() != (s.sentences[0].text.strip() if s.sentences else "")]
-    vectors = enc.encode(texts + [t for _, t in titles]) if texts else np.zeros((0, 0), np.float32)
+    vectors = (enc.encode(texts + [model_text(t, prepared[n][1].document.lang) for n, t in titles]) if texts
+               else np.zeros((0, 0), np.float32))
     dim = vectors.shape[1] if vectors.size else 0
     claim_vectors = vectors[: len(texts)]
     title_of = {n: vectors[len(texts) + k] for k, (n, _) in enumerate(titles)}

@@ -2,6 +2,8 @@
 (terminal-safe text, right-to-left detection, Persian ZWNJ repair): pure functions, no model."""
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from conftest import AR, FA
 
@@ -77,3 +79,20 @@ def test_zwnj_repair_rules():
     assert repair_zwnj("Hello, world") == "Hello, world"
     text = "کشورهای همسایه میدهند"
     assert matching_key(repair_zwnj(text)) == matching_key(text)  # display only: matching is unchanged
+
+
+# -- the text the model sees ------------------------------------------------------------------
+
+
+def test_model_text_has_one_spelling_per_language():
+    from align.text import model_text
+
+    persian = "روابط دوستانه با کشورهای همسایه"
+    assert model_text("روابط دوستانه با كشورهاي همسايه", "fa") == persian
+    assert model_text(unicodedata.normalize("NFD", "إلى أن الإرهاب شرٌّ"), "ar") == "إلى أن الإرهاب شر"
+    assert model_text("علی و کتاب", "ar") == "علي و كتاب"  # Arabic keyed in with Persian letters
+    assert model_text("a\u200fb \u202bc\u202c\ufeffd\u200dـe", "fa") == "ab cde"
+    assert model_text("می\u200cدهد", "fa") == "می\u200cدهد"  # ZWNJ stays (the model reads it as a space)
+    assert model_text("ﻻ ﺑﺎﻳﺪ", "ar") == "لا بايد"  # presentation forms
+    assert model_text("  Café\u0301  ", "en") == unicodedata.normalize("NFKC", "Café\u0301")
+    assert model_text("ي", None) == "ي"  # no language: letters as they are
