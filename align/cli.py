@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from .corpus import cli as corpus_cli
-from .errors import ClaimalignError, InputError, ModelError
+from .errors import ClaimalignError, InputError
 from .settings import CompareSettings
 from .text import terminal_safe
 from .version import __version__
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             return _compare(args)
         if args.command == "corpus":
             return corpus_cli.main(args)
-    except (ClaimalignError, ModelError) as exc:
+    except ClaimalignError as exc:
         _say(f"claimalign: error: {exc}", err=True)
         return 2
     except KeyboardInterrupt:

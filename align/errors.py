@@ -1,9 +1,5 @@
 """Exceptions raised for user mistakes; the CLI turns them into one-line errors."""
-from embeddings.encoders import ModelError
-
-
-class ClaimalignError(Exception):
-    """Base class of claimalign's user-facing errors."""
+from embeddings.errors import ClaimalignError, ModelError
 
 
 class InputError(ClaimalignError, ValueError):

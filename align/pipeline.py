@@ -31,6 +31,7 @@ from .rows import build_rows
 from .scoring import margin_scores
 from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
 from .sides import Side, prepare_side
+from .speakers import speaker_matches, speakers_of
 from .text import model_text
 from .types import Document
 
@@ -183,7 +184,7 @@ def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Enc
              for src, lang in zip(sources, settings.langs, strict=True)]
     if len(sides) == 2:
         report = compare_sides(sides[0], sides[1], resolved, encode, model)
-        return report.filter(speaker=settings.speaker) if settings.speaker else report
+        return _only_speaker(report, settings.speaker)
     pairwise = {(i, j): compare_sides(sides[i], sides[j], resolved, encode, model, one_to_one=True)
                 for i, j in combinations(range(len(sides)), 2)}
     options = {"model": model.model, "k": resolved.k, "unit": resolved.unit, "min_score": resolved.link_score,
@@ -227,7 +228,7 @@ def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model
     rows = build_rows(a, b, pairs, scores, unit="sentence", equivalent=run.equivalent, repair=settings.repair_zwnj,
                       document_order=True)
     report = Report(a, b, rows, settings=settings, options=run.record(model), scores=scores, pairs=pairs, alignments=steps)
-    return report.filter(speaker=settings.speaker) if settings.speaker else report
+    return _only_speaker(report, settings.speaker)
 
 
 def _step_pairs(steps: Sequence[Alignment], min_score: float) -> list[Pair]:
@@ -242,3 +243,17 @@ def _step_pairs(steps: Sequence[Alignment], min_score: float) -> list[Pair]:
             if conf >= min_score:
                 pairs.append(Pair(st.a, st.b, float(st.similarity), float(st.score), 0.0, 0.0, conf))
     return pairs
+
+
+def _only_speaker(report: Report, speaker: str | None) -> Report:
+    """The report's rows where ``speaker`` speaks (on either side); an InputError naming the
+    articles' speakers when nobody of that name speaks in either (never an empty report).
+    """
+    if speaker is None:
+        return report
+    units = [*report.a.sentences, *report.b.sentences]
+    if not any(speaker_matches(speaker, u.speaker, u.speaker_key) for u in units):
+        known = speakers_of(units)
+        raise InputError(f"speaker {speaker!r}: nobody of that name speaks in either article"
+                         + (f" (speakers: {', '.join(known[:12])})" if known else " (no speaker was identified)"))
+    return report.filter(speaker=speaker)

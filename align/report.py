@@ -115,13 +115,16 @@ class Report:
         """A report saved with ``save``/``to_jsonl`` (reviews included; no score matrix)."""
         saved = jsonl_writer.parse_jsonl(path)
         sides = {k: Side(doc, segs, segs, np.zeros((0, 0), np.float32)) for k, (doc, segs) in saved.documents.items()}
-        unit = saved.options.get("unit", "sentence")
-        mode = saved.options.get("mode", "comparable")
-        try:
+        if saved.settings is not None:
+            try:
+                settings = CompareSettings.from_dict(saved.settings)
+            except (InputError, TypeError) as exc:
+                raise InputError(f"{path}: not a valid claimalign JSONL report (settings: {exc})") from None
+        else:  # written before the settings were saved: what the run record says
+            unit, mode = saved.options.get("unit", "sentence"), saved.options.get("mode", "comparable")
             settings = CompareSettings(unit=unit if unit in ("sentence", "claim") else "sentence",
-                                       mode=mode if mode in ("comparable", "parallel") else "comparable")
-        except InputError:  # pragma: no cover - both values were just checked
-            settings = CompareSettings()
+                                       mode=mode if mode in ("comparable", "parallel") else "comparable",
+                                       langs=(sides["A"].document.lang, sides["B"].document.lang))
         return cls(sides["A"], sides["B"], saved.rows, settings=settings, options=saved.options)
 
     def _seen_through(self, view: View[Row]) -> Report:
@@ -211,8 +214,8 @@ class Report:
         if isinstance(row, Row):
             row = row.key
         if isinstance(row, (int, np.integer)) and not isinstance(row, bool):
-            if not -len(rows) <= row < len(rows):
-                raise InputError(f"row {row} does not exist (the report has {len(rows)} rows)")
+            if not 0 <= row < len(rows):  # no counting from the end: a typo must not review another row
+                raise InputError(f"row {row} does not exist (rows are numbered 0..{len(rows) - 1})")
             return rows[row]
         if isinstance(row, str):
             for r in rows:
@@ -342,7 +345,7 @@ class Report:
     def jsonl_meta(self) -> dict[str, Any]:
         """The JSONL meta line: run metadata and both documents with their text and units."""
         docs = {side: (x.document, x.units(self.unit)) for side, x in (("A", self.a), ("B", self.b))}
-        return jsonl_writer.report_meta(docs, self.options, self._summary_of_documents())
+        return {**jsonl_writer.report_meta(docs, self.options, self._summary_of_documents()), "settings": self.settings.to_dict()}
 
     def html_page(self, *, standalone: bool = True, max_rows: int | None = None) -> str:
         """The side-by-side view as HTML (a standalone page, or a fragment for Jupyter)."""

@@ -184,6 +184,20 @@ class CompareSettings:
         out.pop("progress")
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CompareSettings:
+        """The settings of :meth:`to_dict` (validated again: a saved report may have been edited)."""
+        if not isinstance(data, dict):
+            raise InputError(f"settings must be an object, got {type(data).__name__}")
+        values = {k: v for k, v in data.items() if k != "parallel"}
+        values["langs"] = tuple(values.get("langs", ()))
+        if data.get("parallel") is not None:
+            par = data["parallel"]
+            if not isinstance(par, dict):
+                raise InputError("parallel settings must be an object")
+            values["parallel"] = ParallelSettings(**par)
+        return cls(**values)
+
 
 @dataclass(frozen=True)
 class ModelRecord:

@@ -321,8 +321,21 @@ def assign_speakers(document: Document, sentences: list[Segment]) -> list[Segmen
 
 
 def speaker_matches(query: str, name: str | None, key: str | None) -> bool:
-    """Does a user's speaker query ("Shamkhani", "شمخانی") designate this speaker?"""
+    """Does a user's speaker query ("Shamkhani", "شمخانی", "Ali Shamkhani") designate this
+    speaker? The same surname in any script (canonical key), or every word of the query a whole
+    word of the name (never a part of a word: "ی" matches no one).
+    """
     if not name:
         return False
     q = query.strip()
-    return bool(q) and (name_key(q) == key or matching_key(q) in matching_key(name))
+    if not q:
+        return False
+    if name_key(q) == key:
+        return True
+    asked, named = [matching_key(w) for w in _words(q)], {matching_key(w) for w in _words(name)}
+    return bool(asked) and all(w in named for w in asked)
+
+
+def speakers_of(segments: list[Segment]) -> list[str]:
+    """The identified speakers of some segments, as named there, in order of appearance."""
+    return list(dict.fromkeys(s.speaker for s in segments if s.speaker and is_identified(s.speaker_key)))

@@ -4,7 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class ModelError(RuntimeError):
+class ClaimalignError(Exception):
+    """Base class of claimalign's user-facing errors (defined here, below both packages, so that
+    the model's errors are claimalign errors too; ``align.ClaimalignError`` is this class).
+    """
+
+
+class ModelError(ClaimalignError, RuntimeError):
     """The requested model cannot be used (not available offline, or not loadable)."""
 
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import ClaimalignError, ModelError
+from ..errors import ClaimalignError
 from ..text import terminal_safe
 
 DESCRIPTION = """Find which articles of a corpus report the same event and which claims each outlet carried.
@@ -80,7 +80,7 @@ def main(args: argparse.Namespace) -> int:
         _say(f"results written to {out}/ (articles, segments, article_pairs, alignments, clusters .parquet; overview.html; "
              f"summary.xlsx) in {time.perf_counter() - t0:.1f} s{note}")
         return 0
-    except (ClaimalignError, ModelError) as exc:
+    except ClaimalignError as exc:
         _say(f"claimalign: error: {exc}", err=True)
         return 2
     except OSError as exc:

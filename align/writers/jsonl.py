@@ -57,6 +57,7 @@ class SavedReport:
     rows: list[Row]
     options: dict[str, Any]
     format: int
+    settings: dict[str, Any] | None = None  # the settings as given (files written before they were saved: None)
 
 
 def _need(cond: bool, path: Path, what: str) -> None:
@@ -174,4 +175,6 @@ def parse_jsonl(path: str | os.PathLike) -> SavedReport:
     _need(isinstance(options, dict), path, "options is not an object")
     by_label = {side: {str(u.label): u for u in documents[side.upper()][1]} for side in ("a", "b")}
     rows = [_row(path, f"line {n}", x, by_label) for n, x in enumerate(lines[1:], start=2)]
-    return SavedReport(documents, rows, options, fmt)
+    settings = meta.get("settings")
+    _need(settings is None or isinstance(settings, dict), path, "settings is not an object")
+    return SavedReport(documents, rows, options, fmt, settings)

@@ -105,3 +105,12 @@ def test_parallel_mode_writes_vecalign(tmp_path):
     assert lines[0].startswith("[0]:[0]:") and len(lines) > 100
     p = run("compare", str(FA), str(AR), "-o", str(tmp_path / "x.vecalign"))
     assert p.returncode == 2 and p.stderr.strip() == "claimalign: error: a .vecalign output needs --mode parallel"
+
+
+@pytest.mark.parametrize("speaker", ["Mohammad Zarif", "ی"])
+def test_a_speaker_nobody_is_an_error_naming_the_speakers(tmp_path, speaker):
+    out = tmp_path / "r.csv"
+    p = run("compare", str(FA), str(AR), "--speaker", speaker, "-o", str(out))
+    assert p.returncode == 2 and not out.exists()
+    assert p.stderr.startswith(f"claimalign: error: speaker {speaker!r}: nobody of that name speaks in either article (speakers: ")
+    assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1

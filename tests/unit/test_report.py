@@ -122,6 +122,7 @@ def test_machine_rows_are_never_edited(rep):
     (0, "accepted", "same", "relation must be"),
     (6, "accepted", None, "row 6 does not exist"),
     (-7, "accepted", None, "does not exist"),
+    (-1, "accepted", None, "row -1 does not exist"),  # no counting from the end: a typo must not review another row
     ("A7|B7", "accepted", None, "no row 'A7|B7'"),
     (True, "accepted", None, "no row True"),
     (1.0, "accepted", None, "no row 1.0"),
@@ -132,6 +133,13 @@ def test_review_validation(rep, row, decision, relation, message):
     with pytest.raises(InputError, match=message):
         rep.review(row, decision, relation=relation)
     assert rep.reviews == {}
+
+
+def test_claimalign_errors_share_one_base():
+    from align import ClaimalignError, ModelError, OutputError
+
+    assert issubclass(ModelError, ClaimalignError) and issubclass(InputError, ClaimalignError)
+    assert issubclass(OutputError, ClaimalignError) and issubclass(ModelError, RuntimeError)
 
 
 def test_review_by_numpy_index(rep):

@@ -99,3 +99,13 @@ def test_english_example_article():
     k = keys(EXAMPLES / "shamkhani_mohib_en.txt")
     assert k == [SHAMKHANI, SHAMKHANI, None, None, SHAMKHANI, SHAMKHANI, SHAMKHANI, SHAMKHANI, SHAMKHANI,
                  name_key("Mohib"), PATRUSHEV, None]
+
+
+def test_a_speaker_query_matches_whole_words_or_the_surname_in_any_script():
+    from align.speakers import speaker_matches
+
+    key = name_key("شمخانی")
+    for query in ("Shamkhani", "شمخاني", "علی شمخانی", "Ali Shamkhani", " شمخانی "):
+        assert speaker_matches(query, "علی شمخانی", key), query
+    for query in ("ی", "شمخ", "Ali", "Mohib", ""):  # a letter or a part of a word designates no one
+        assert not speaker_matches(query, "علی شمخانی", key), query

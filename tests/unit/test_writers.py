@@ -233,6 +233,23 @@ def test_jsonl_round_trip(tmp_path):
     assert loaded.to_jsonl() == rep.to_jsonl()  # saving again gives the same text
     loaded.review("A2|B2", "rejected")  # a loaded report can be reviewed further
     assert loaded.reviews["A2|B2"] == "rejected"
+    assert loaded.settings == rep.settings  # the settings as given, speaker and languages included
+
+
+def test_a_loaded_report_keeps_its_settings(tmp_path):
+    from align.settings import CompareSettings
+
+    rep = en_ar_report()
+    rep.settings = CompareSettings(langs=("en", "ar"), speaker="Araghchi", k=3, min_score=0.5)
+    loaded = align.load_report(rep.save(tmp_path / "r.jsonl"))
+    assert loaded.settings.speaker == "Araghchi" and loaded.settings.langs == ("en", "ar")
+    assert (loaded.settings.k, loaded.settings.min_score) == (3, 0.5)
+    meta, *rows = (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()
+    bad = json.loads(meta)
+    bad["settings"]["k"] = 0  # an edited file: the settings are validated again
+    (tmp_path / "bad.jsonl").write_text("\n".join([json.dumps(bad), *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="settings: k must be an integer >= 1"):
+        align.load_report(tmp_path / "bad.jsonl")
 
 
 def test_jsonl_round_trip_of_a_claim_report(tmp_path):
