@@ -6,13 +6,17 @@ Reading a file (``load_document``; ``decode_bytes`` for bytes already in memory)
 2. Data with NUL bytes is UTF-16 or UTF-32 without a BOM when the NULs fall in that pattern (the
    high bytes of ASCII and Arabic-script characters) and it decodes to clean text; otherwise it
    is binary.
-3. Valid UTF-8 is UTF-8.
+3. Valid UTF-8 is UTF-8. UTF-8 with a few stray bytes (at most ``MAX_STRAY`` and 1% of its
+   other non-ASCII characters, which decode as UTF-8) is UTF-8 with those bytes replaced by
+   U+FFFD and a warning naming their positions — never re-decoded whole in a legacy codec, which
+   would garble every correct character (``Iran’s`` as ``IranвЂ™s``).
 4. An HTML page that declares its charset (``<meta charset=windows-1256>``) is decoded with it
    when that decodes cleanly.
 5. Otherwise charset-normalizer guesses among the common legacy encodings only
    (``LEGACY_ENCODINGS``: cp1256 first for Persian and Arabic, the other Windows code pages,
-   ISO 8859, KOI8, the CJK ones); its guess is kept only when it decodes without error and gives
-   letters.
+   ISO 8859, KOI8, the CJK ones); its guess is kept only when it decodes without error, gives
+   letters, and is plausible: the letters beyond ASCII belong to the text's main script (Latin
+   text whose accented letters come out as Cyrillic or Greek is a wrong guess, refused).
 
 Binary data (an image, an archive, random bytes: NUL bytes outside a UTF-16/32 pattern, or more
 than 0.5% control characters) is refused with ``<file>: not a text file (looks binary)``. NUL
@@ -35,12 +39,14 @@ import os
 import re
 import stat
 import unicodedata
+import warnings
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .errors import InputError
+from .errors import InputError, InputWarning
 from .params import check
-from .text import detect_language, has_letters
+from .text import detect_language, has_letters, script_counts, script_of_language
 from .types import Document
 
 MAX_BYTES = 50_000_000
@@ -55,6 +61,7 @@ LEGACY_ENCODINGS = (
 )
 MAX_CHAOS = 0.2  # charset-normalizer's "mess" ratio above which a guess is refused
 MAX_CONTROL_RATIO = 0.005  # more control characters than this: binary, not text
+MAX_STRAY = 20  # invalid bytes a UTF-8 file may have and still be read as UTF-8 (with a warning)
 
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -155,9 +162,44 @@ def _legacy_guess(data: bytes) -> tuple[str, str] | None:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        if _has_letters_and_few_controls(text):
+        if _has_letters_and_few_controls(text) and _plausible(text):
             return text, encoding
     return None
+
+
+def _mostly_utf8(data: bytes, where: str) -> tuple[str, str] | None:
+    """UTF-8 with a few stray bytes (see the module docstring): the text with them replaced, and a
+    warning naming their positions; None when the data is not mostly UTF-8.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = [k for k, ch in enumerate(text) if "\udc80" <= ch <= "\udcff"]
+    good = sum(1 for ch in text if ord(ch) > 127) - len(stray)
+    if not stray or good < 1 or len(stray) > min(MAX_STRAY, max(1, good // 100)):
+        return None
+    offsets = [len(text[:k].encode("utf-8", errors="surrogateescape")) for k in stray[:5]]
+    more = f" and {len(stray) - 5} more" if len(stray) > 5 else ""
+    warnings.warn(InputWarning(f"{where}: UTF-8 with {len(stray)} invalid byte(s), replaced by \ufffd "
+                               f"(at byte {', '.join(map(str, offsets))}{more})"), stacklevel=3)
+    return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _plausible(text: str) -> bool:
+    """Whether a legacy decoding looks like real text: its letters beyond ASCII belong to the
+    script most of its letters are in (a Latin text decoded as Cyrillic has Cyrillic letters
+    scattered in Latin words).
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    scripts = Counter(_script(ch) for ch in letters)
+    if not scripts:
+        return True
+    main, _ = scripts.most_common(1)[0]
+    foreign = sum(n for s, n in scripts.items() if s != main)
+    return main != "latin" or foreign <= 0.02 * len(letters)
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return "latin" if name.startswith("LATIN") else name.split(" ")[0].lower()
 
 
 def decode_bytes(data: bytes, where: str = "data") -> tuple[str, str]:
@@ -184,6 +226,9 @@ def decode_bytes(data: bytes, where: str = "data") -> tuple[str, str]:
         bad = exc.start
     if len(_CONTROL_BYTES.findall(data)) > MAX_CONTROL_RATIO * len(data):
         raise _binary(where)
+    mostly = _mostly_utf8(data, where)
+    if mostly is not None:
+        return mostly
     declared = _declared_html_charset(data)
     if declared and declared not in ("utf_8", "utf-8"):
         try:
@@ -252,12 +297,28 @@ def looks_like_html(text: str) -> bool:
     return markup >= 0.5 * len("".join(sample.split()))
 
 
+#: Inline formatting tags, stripped before extraction (their text and children kept): an unclosed
+#: one (``<font>`` opening every paragraph) nests everything after it one level deeper, and the
+#: extraction gives up after a few hundred levels.
+INLINE_TAGS = ("font", "span", "b", "i", "u", "em", "strong", "small", "big", "sup", "sub", "s", "strike", "tt", "mark",
+               "abbr", "cite", "q", "bdi", "bdo")
+_SCRIPTS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>")
+
+
 def html_to_text(page: str, where: str = "page") -> str:
     """The article text of a web page (trafilatura: no menus, scripts, footers, related links;
     entities decoded; one paragraph per line). Its baseline extraction when the main one finds
     nothing; "" when the page has no text.
+
+    Broken pages keep their text: the tree is parsed without libxml2's depth limit and inline
+    formatting tags are stripped first (:data:`INLINE_TAGS`); when the parser still cannot read a
+    tenth of the page's words (deeper than any real page nests), an :class:`InputWarning` says
+    how much.
     """
+    import lxml.html
     import trafilatura
+    from lxml import etree
 
     # trafilatura reports pages it discards through logging; without this, Python's last-resort
     # handler prints them on stderr. Handlers the application configures still receive them.
@@ -265,15 +326,29 @@ def html_to_text(page: str, where: str = "page") -> str:
     if not log.handlers:
         log.addHandler(logging.NullHandler())
     try:
+        tree = lxml.html.document_fromstring(page, parser=lxml.html.HTMLParser(huge_tree=True))
+        etree.strip_tags(tree, *INLINE_TAGS)
+        _warn_unread(tree, page, where)
         text = trafilatura.extract(
-            page, include_comments=False, include_tables=True, include_images=False, include_links=False,
+            tree, include_comments=False, include_tables=True, include_images=False, include_links=False,
             with_metadata=False, deduplicate=False,
         )
         if not text or not has_letters(text):
-            text = trafilatura.baseline(page)[1].strip()
+            text = trafilatura.baseline(tree)[1].strip()
     except Exception as exc:  # noqa: BLE001 - a parser failure on a malformed page is a user input problem
         raise InputError(f"{where}: could not read the HTML page ({type(exc).__name__})") from None
     return text or ""
+
+
+def _warn_unread(tree, page: str, where: str) -> None:
+    """Warn when the parsed tree holds less than 90% of the words the page's markup holds."""
+    raw = len(_TAGS.sub(" ", _SCRIPTS.sub(" ", page)).split())
+    for bad in tree.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    parsed = len(" ".join(tree.itertext()).split())
+    if raw >= 50 and parsed < 0.9 * raw:
+        warnings.warn(InputWarning(f"{where}: broken HTML: about {100 - round(100 * parsed / raw)}% of the page's words "
+                                   "could not be read (nested too deep) and are not compared"), stacklevel=4)
 
 
 # -- paths ------------------------------------------------------------------------------------
@@ -466,7 +541,26 @@ def load_document(
         why = "a web page without article text" if extracted_from else "empty, or no letters"
         raise InputError(f"{where}: has no text to compare ({why})")
     lang = check("lang", lang)
+    if lang is not None:
+        _warn_script_mismatch(text, lang, name or default_name)
     return Document(
         text=text, name=name or default_name, lang=lang or detect_language(text), source=path,
         encoding=encoding, extracted_from=extracted_from,
     )
+
+
+def _warn_script_mismatch(text: str, lang: str, where: str) -> None:
+    """Warn when the language given for a document cannot be the language it is written in (a
+    Persian article given as ``en``): its script is not the script that language is written in.
+    """
+    expected = script_of_language(lang)
+    counts = script_counts(text)
+    total = sum(counts.values())
+    if expected is None or not total:
+        return
+    main = max(counts, key=counts.__getitem__)
+    if counts[expected] < 0.5 * total:
+        script = {"arabic": "the Arabic script", "latin": "the Latin script"}.get(main, "another script")
+        warnings.warn(InputWarning(f"{where}: given as language {lang!r}, but it is written in {script} "
+                                   f"(it reads as {detect_language(text)!r}); pairs and flags follow the language given"),
+                      stacklevel=3)

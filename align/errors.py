@@ -12,4 +12,10 @@ class OutputError(ClaimalignError, OSError):
     """
 
 
-__all__ = ["ClaimalignError", "InputError", "ModelError", "OutputError"]
+class InputWarning(UserWarning):
+    """An input was read, but not exactly as written (a few invalid bytes replaced, text cut):
+    the command line prints it as one line.
+    """
+
+
+__all__ = ["ClaimalignError", "InputError", "InputWarning", "ModelError", "OutputError"]

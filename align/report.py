@@ -393,7 +393,10 @@ class Report:
         """
         if self.alignments is None:
             raise InputError("vecalign output needs a parallel-mode report (mode='parallel')")
-        return to_vecalign(self.alignments)
+        # step positions -> line numbers (0-based): with --segmented, blank lines are not segments
+        line_a = [u.id - 1 for u in self.a.sentences]
+        line_b = [u.id - 1 for u in self.b.sentences]
+        return to_vecalign([replace(s, a=tuple(line_a[i] for i in s.a), b=tuple(line_b[j] for j in s.b)) for s in self.alignments])
 
     def write_vecalign(self, path: str | os.PathLike) -> Path:
         """Write :meth:`to_vecalign` to ``path`` atomically."""

@@ -179,9 +179,10 @@ _AR_PARTICIPLES = ("مشدد", "مضیف", "منوه", "مشیر", "معرب", "
 def segment_lines(document: Document) -> list[Segment]:
     r"""One segment per line, as given (``--segmented``): line k (0-based) is segment k + 1.
 
-    Blank lines are kept as empty segments so that ids keep matching line numbers (as in
-    Vecalign's and Bertalign's input formats). Only "\n" ends a line (a "\r" before it is
-    dropped): a form feed, NEL, U+2028 or U+2029 inside a line stays in that line
+    A blank line is not a segment (nothing to compare: it can never be half of a pair), but it
+    keeps its number, so ids keep matching line numbers (as in Vecalign's and Bertalign's input
+    formats) and the ids of a text with blank lines have gaps. Only "\n" ends a line (a "\r"
+    before it is dropped): a form feed, NEL, U+2028 or U+2029 inside a line stays in that line
     (``str.splitlines`` would break there and shift the ids of every later line).
     """
     out = []
@@ -191,8 +192,10 @@ def segment_lines(document: Document) -> list[Segment]:
         lines.pop()
     for k, line in enumerate(lines):
         body = line[:-1] if line.endswith("\r") else line
-        a, b = _strip_span(body, 0, len(body)) if body.strip() else (0, 0)
-        out.append(Segment(k + 1, body[a:b], pos + a, pos + b, k + 1, "line", document.lang))
+        if has_letters(body) or body.strip():
+            a, b = _strip_span(body, 0, len(body))
+            if b > a:
+                out.append(Segment(k + 1, body[a:b], pos + a, pos + b, k + 1, "line", document.lang))
         pos += len(line) + 1
     return out
 

@@ -179,6 +179,21 @@ _ARABIC_SCRIPT = {"fa", "ar", "ur", "ps", "ku", "ckb", "ug", "sd"}
 _LATIN_SCRIPT = {"en", "fr", "de", "es", "it", "pt", "nl", "tr", "pl", "sv", "da", "no", "fi", "id", "ms", "ro", "cs", "hu"}
 
 
+def script_of_language(lang: str) -> str | None:
+    """The script ``lang`` is written in, as :func:`script_counts` names it ("arabic", "latin",
+    "other"), or None when unknown.
+    """
+    code = lang.split("-")[0].lower()
+    if code in _ARABIC_SCRIPT or code in {"prs", "pes", "fas", "arb"}:
+        return "arabic"
+    if code in _LATIN_SCRIPT:
+        return "latin"
+    if code in {"ru", "uk", "bg", "sr", "mk", "be", "kk", "he", "yi", "el", "zh", "ja", "ko", "hi", "mr", "ne", "bn", "ta",
+                "te", "th", "ka", "hy", "am"}:
+        return "other"
+    return None
+
+
 def segment_language(text: str, document_lang: str) -> str:
     """The language of one segment of a document in ``document_lang``.
 
@@ -253,11 +268,15 @@ def repair_zwnj(text: str) -> str:
 # ESC sequences (CSI "ESC [ ... letter", OSC "ESC ] ... BEL or ESC \"), then any other C0/C1
 # control character but newline and tab.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls (newline and tab kept), and the bidi embeddings, overrides and isolates (U+202A-E,
+# U+2066-9): an unbalanced right-to-left override in an article would reverse the rest of the line
+# and what the terminal prints after it.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` without terminal escape sequences or control characters (newlines and tabs
-    kept), so an article cannot retitle, recolour or rewrite the user's terminal.
+    """``text`` without terminal escape sequences, control characters (newlines and tabs kept)
+    or bidi overrides, so an article cannot retitle, recolour, rewrite or reorder the user's
+    terminal.
     """
     return _CONTROLS.sub("", _ESCAPES.sub("", text))

@@ -73,7 +73,30 @@ def check_output(path: str | os.PathLike, inputs: Sequence[str | os.PathLike] = 
         or read-only (without ``force``).
     """
     shown = Path(path)
-    target = resolve_target(path)
+    _check_name_length(shown)
+    try:
+        target = resolve_target(path)
+        _check_name_length(target, shown)
+        return _check_target(shown, target, inputs, force)
+    except OSError as exc:
+        if isinstance(exc, OutputError):
+            raise
+        raise OutputError(f"{shown}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _check_name_length(path: Path, shown: Path | None = None) -> None:
+    """An OutputError when the file name is longer than the file system allows (before any work)."""
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        limit = os.pathconf(parent, "PC_NAME_MAX") if parent.is_dir() else 255
+    except (OSError, ValueError):
+        limit = 255
+    size = len(os.fsencode(path.name))
+    if size > limit:
+        raise OutputError(f"{shown or path}: file name too long ({size} bytes; at most {limit} here)")
+
+
+def _check_target(shown: Path, target: Path, inputs: Sequence[str | os.PathLike], force: bool) -> Path:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"{shown}: directory {parent} does not exist")
@@ -122,7 +145,8 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, force: bool = True) ->
     parent = target.parent if str(target.parent) else Path(".")
     old = target.stat() if target.exists() else None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        # a short temporary name: a report name near the file system's limit must still fit
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:32]}.", suffix=".tmp", dir=parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write in {parent} ({exc.strerror})") from None
     try:

@@ -196,3 +196,21 @@ def test_relation_grades_pairs_by_calibrated_confidence(seed_report):
     assert only_eq.rows and {r.relation for r in only_eq.rows} == {"equivalent"}
     with pytest.raises(align.InputError):
         seed_report.filter(relation="same")
+
+
+def test_segmented_blank_lines_are_no_segments(encoder):
+    """--segmented on the Arabic seed (blank lines between paragraphs): blank lines keep their
+    numbers but are never segments, so no pair has an empty side (they were paired at 0.89)."""
+    report = align.compare(FA, AR, encoder=encoder, segmented=True)
+    lines = AR.read_text(encoding="utf-8").split("\n")
+    assert all(u.text and u.text == lines[u.id - 1].strip() for u in report.b.sentences)
+    assert {u.id for u in report.b.sentences} == {k + 1 for k, line in enumerate(lines) if line.strip()}
+    assert all(r.a_text.strip() and r.b_text.strip() for r in report.matches)
+
+
+def test_vecalign_ids_are_line_numbers_with_blank_lines(encoder, tmp_path):
+    a = "Der Minister traf seinen Kollegen.\n\nEr sprach über Wasser.\nDas Wetter war gut.\n"
+    b = "Le ministre a rencontré son homologue.\nIl a parlé de l'eau.\n\nLe temps était beau.\n"
+    report = align.compare(a, b, encoder=encoder, mode="parallel", segmented=True, lang_a="de", lang_b="fr")
+    steps = align.parallel.read_vecalign(report.to_vecalign())
+    assert ((0,), (0,)) in steps and ((2,), (1,)) in steps and ((3,), (3,)) in steps

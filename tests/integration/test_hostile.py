@@ -154,6 +154,18 @@ def test_4_unwritable_directory_as_an_ordinary_user(articles):
     one_line_error(p, "not writable")
 
 
+def test_4_a_report_name_too_long_is_one_line_and_the_longest_legal_one_works(articles, tmp_path):
+    fa, ar = articles / "a.txt", articles / "b.txt"
+    out = tmp_path / "out"
+    out.mkdir()
+    too_long = out / ("r" * 296 + ".csv")
+    one_line_error(cli("compare", fa, ar, "-o", too_long), "file name too long (300 bytes; at most 255 here)")
+    longest = out / ("r" * 251 + ".csv")
+    p = cli("compare", fa, ar, "-o", longest)
+    assert p.returncode == 0, p.stderr
+    assert longest.read_bytes().startswith(b"\xef\xbb\xbf") and not list(out.glob(".*.tmp"))
+
+
 def test_4_a_closed_pipe_is_not_a_traceback(articles):
     cmd = f"{sys.executable} -m align.cli compare a.txt b.txt -o r.csv | head -c 10"
     p = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=articles, timeout=300,

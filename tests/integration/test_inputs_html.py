@@ -162,3 +162,29 @@ def test_compare_a_saved_page_with_the_arabic_article(tmp_path, encoder):
                                  f.loc[(f.status == "match") & (f.score >= t), "b_text"], strict=True))
     threshold = plain.options["min_score"]
     assert pairs(plain_frame, threshold + 0.02) <= pairs(frame, threshold)
+
+
+@pytest.mark.parametrize("opening", ["<p><font>", "<font><p>", "<font>"])
+def test_unclosed_inline_tags_lose_no_paragraph(opening):
+    """300 paragraphs each opened with an unclosed <font>: every one is kept (254 were)."""
+    from align.documents import html_to_text
+
+    body = "".join(f"{opening}Paragraph number {i} reports the meeting in Tehran.<br>\n" for i in range(300))
+    text = html_to_text(f"<html><body>{body}</body></html>", "page.html")
+    assert all(f"Paragraph number {i} " in text for i in range(300))
+
+
+def test_deeply_nested_divs_keep_their_text():
+    from align.documents import html_to_text
+
+    page = "<html><body>" + "<div>" * 300 + "<p>Deep text about the meeting. Another sentence here.</p>" + "</div>" * 300 + "</body></html>"
+    assert html_to_text(page, "deep.html") == "Deep text about the meeting. Another sentence here."
+
+
+def test_what_cannot_be_parsed_is_said():
+    from align.documents import html_to_text
+    from align.errors import InputWarning
+
+    body = "".join(f"<font>Paragraph number {i} reports the meeting.<br>\n" for i in range(3000))
+    with pytest.warns(InputWarning, match=r"page.html: broken HTML: about \d+% of the page's words could not be read"):
+        html_to_text(f"<html><body>{body}</body></html>", "page.html")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from align import Document, InputError, load_document
+from align.documents import decode_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 FA_TEXT = (ROOT / "examples" / "shamkhani_bahrami_fa.txt").read_text(encoding="utf-8")
@@ -152,3 +153,27 @@ def test_document_stays_backward_compatible():
         doc.text = "other"  # type: ignore[misc]
     assert Document("x", "n", "en", None, "cp1256", "html").encoding == "cp1256"
     assert "cp1256" not in repr(doc)
+
+
+def test_utf8_with_a_stray_byte_is_utf8_with_a_warning_never_garbled():
+    """One Latin-1 byte in a UTF-8 file with curly quotes: read as UTF-8, the byte replaced and
+    named (it was decoded whole as cp1251: IranвЂ™s, вЂњTerrorism)."""
+    import warnings
+
+    from align.errors import InputWarning
+
+    text = "Iran’s security chief said “Terrorism is a common threat” on Sunday. "
+    data = text.encode("utf-8") + b"caf\xe9 " + text.encode("utf-8")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        decoded, codec = decode_bytes(data, "stray.txt")
+    assert codec == "utf-8" and decoded.count("Iran’s") == 2 and "caf\ufffd" in decoded and "вЂ" not in decoded
+    assert [str(w.message) for w in seen if issubclass(w.category, InputWarning)] == [
+        f"stray.txt: UTF-8 with 1 invalid byte(s), replaced by \ufffd (at byte {len(text.encode('utf-8')) + 3})"]
+
+
+def test_a_legacy_guess_must_be_plausible():
+    from align.documents import _plausible
+
+    assert _plausible("café crème brûlée") and _plausible("Привет мир") and _plausible("روابط دوستانه")
+    assert not _plausible("IranвЂ™s security chief said вЂњTerrorism is a threatвЂќ today and more words here")

@@ -17,10 +17,12 @@ LINES = [
 
 
 def _check(doc: Document, lines: list[str]) -> None:
+    """Segment k + 1 is line k; a blank line is no segment but keeps its number."""
     segs = segment_lines(doc)
-    assert [s.id for s in segs] == list(range(1, len(lines) + 1))
-    for seg, line in zip(segs, lines, strict=True):
-        assert seg.text == line.strip()
+    kept = [k for k, line in enumerate(lines) if line.strip()]
+    assert [s.id for s in segs] == [k + 1 for k in kept]
+    for seg, k in zip(segs, kept, strict=True):
+        assert seg.text == lines[k].strip()
         assert doc.text[seg.start : seg.end] == seg.text  # offsets index into the document
 
 
@@ -32,8 +34,8 @@ def test_only_newlines_end_lines():
 def test_trailing_newline_and_crlf():
     text = "one\r\ntwo\r\n\r\nfour\r\n"
     segs = segment_lines(Document(text, "t", "en"))
-    assert [s.text for s in segs] == ["one", "two", "", "four"]
-    assert [text[s.start : s.end] for s in segs] == ["one", "two", "", "four"]
+    assert [(s.id, s.text) for s in segs] == [(1, "one"), (2, "two"), (4, "four")]  # line 3 is blank: no segment
+    assert [text[s.start : s.end] for s in segs] == ["one", "two", "four"]
 
 
 def test_line_ids_match_the_file_lines(tmp_path):
@@ -41,5 +43,5 @@ def test_line_ids_match_the_file_lines(tmp_path):
     path.write_bytes(("\n".join(LINES[:1] + LINES[3:]) + "\n").encode("utf-8"))
     doc = load_document(path)
     lines = path.read_bytes().decode("utf-8").split("\n")[:-1]
-    assert len(segment_lines(doc)) == len(lines) == 5
+    assert len(segment_lines(doc)) == 4 and len(lines) == 5  # the blank line is no segment
     _check(doc, lines)

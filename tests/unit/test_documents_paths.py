@@ -162,3 +162,20 @@ def test_too_large_is_refused_before_reading(tmp_path):
         fh.truncate(MAX_BYTES + 1)  # sparse: nothing is written or read
     with pytest.raises(InputError, match="larger than"):
         load_document(big)
+
+
+@pytest.mark.parametrize("lang, warned", [("en", True), ("ko", True), ("de", True), ("fa", False), ("ar", False), ("xx", False)])
+def test_a_language_the_text_cannot_be_in_is_warned(lang, warned):
+    import warnings
+
+    from align.errors import InputWarning
+
+    text = "شمخانی گفت: روابط دوستانه با کشورهای همسایه اصلی‌ترین اولویت سیاست خارجی ایران است."
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        doc = load_document(text, kind="text", lang=lang)
+    found = [str(w.message) for w in seen if issubclass(w.category, InputWarning)]
+    assert doc.lang == lang  # the language given is the language used
+    assert bool(found) == warned, found
+    if warned:
+        assert found[0].startswith(f"text: given as language {lang!r}, but it is written in the Arabic script (it reads as 'fa')")

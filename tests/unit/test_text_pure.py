@@ -53,6 +53,7 @@ def test_undetermined_and_restricted():
     ("\x9b31mred", "red"),  # 8-bit CSI
     ("bell\x07 nul\x00 del\x7f c1\x85", "bell nul del c1"),
     ("شمخانی\u200c‌ها", "شمخانی\u200c‌ها"),  # ZWNJ is text, not a control
+    ("A1 \u202eevil\u202c | B2 \u2067x\u2069", "A1 evil | B2 x"),  # bidi overrides and isolates: no reordering
 ])
 def test_terminal_safe(text, safe):
     assert terminal_safe(text) == safe
