@@ -6,8 +6,8 @@ Reading a file (``load_document``; ``decode_bytes`` for bytes already in memory)
 2. Data with NUL bytes is UTF-16 or UTF-32 without a BOM when the NULs fall in that pattern (the
    high bytes of ASCII and Arabic-script characters) and it decodes to clean text; otherwise it
    is binary.
-3. Valid UTF-8 is UTF-8. UTF-8 with a few stray bytes (at most ``MAX_STRAY`` and 1% of its
-   other non-ASCII characters, which decode as UTF-8) is UTF-8 with those bytes replaced by
+3. Valid UTF-8 is UTF-8. UTF-8 with a few stray bytes (at most ``MAX_STRAY``, and at least three
+   well-formed non-ASCII characters for each of them) is UTF-8 with those bytes replaced by
    U+FFFD and a warning naming their positions — never re-decoded whole in a legacy codec, which
    would garble every correct character (``Iran’s`` as ``IranвЂ™s``).
 4. An HTML page that declares its charset (``<meta charset=windows-1256>``) is decoded with it
@@ -174,7 +174,7 @@ def _mostly_utf8(data: bytes, where: str) -> tuple[str, str] | None:
     text = data.decode("utf-8", errors="surrogateescape")
     stray = [k for k, ch in enumerate(text) if "\udc80" <= ch <= "\udcff"]
     good = sum(1 for ch in text if ord(ch) > 127) - len(stray)
-    if not stray or good < 1 or len(stray) > min(MAX_STRAY, max(1, good // 100)):
+    if not stray or len(stray) > MAX_STRAY or good < 3 * len(stray):
         return None
     offsets = [len(text[:k].encode("utf-8", errors="surrogateescape")) for k in stray[:5]]
     more = f" and {len(stray) - 5} more" if len(stray) > 5 else ""
