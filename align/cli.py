@@ -16,34 +16,69 @@ from .text import terminal_safe
 from .version import __version__
 from .writers.files import output_format
 
+COMPARE_DESCRIPTION = """Line up the claims of two (or more) news articles in different languages: which claims
+they share (with a confidence and a relation: equivalent or related), what only one of them
+says, who said it, and where matched claims disagree (day, numbers, people, places)."""
+
+COMPARE_EXAMPLES = """examples:
+  claimalign compare examples/shamkhani_bahrami_fa.txt examples/shamkhani_mohib_ar.txt -o report.csv
+  claimalign compare fa.txt ar.txt en.txt -o groups.html --min-score 0.6
+  claimalign compare de.txt fr.txt --mode parallel --segmented -o de-fr.vecalign
+
+the report format follows the extension of -o: .csv (Excel-safe), .xlsx, .html, .jsonl, .vecalign"""
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="claimalign", description="Line up the claims of news articles written in different languages.")
     p.add_argument("--version", action="version", version=f"claimalign {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compare", help="compare two articles and write a report")
+    c = sub.add_parser("compare", help="compare two articles and write a report", description=COMPARE_DESCRIPTION,
+                       epilog=COMPARE_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("a", help="article A: a text file (UTF-8, UTF-16 or a legacy encoding such as cp1256) or a saved web page (.html)")
     c.add_argument("b", help="article B (as A)")
     c.add_argument("more", nargs="*", metavar="C", help="more articles: groups of claims, one column per article")
-    c.add_argument("--langs", help="languages of all articles, comma-separated (e.g. fa,ar,en); detected when omitted")
-    c.add_argument("-o", "--output", default="report.csv", help="report path; the format follows the extension: .csv, .xlsx, .html, .jsonl, or .vecalign (parallel mode: Vecalign's [0]:[0, 1]:score lines); default report.csv")
-    c.add_argument("--model", default="default", help="'default' (offline multilingual-e5-small), a local sentence-transformers directory, or a model name already in the Hugging Face cache")
-    c.add_argument("--precision", choices=["auto", "int8", "fp32"], default="auto", help="the default model's variant: int8 (quantised ONNX, fast; what auto picks) or fp32 (the exact model)")
-    c.add_argument("--lang-a", help="language of A (ISO code, e.g. fa); detected when omitted")
-    c.add_argument("--lang-b", help="language of B (ISO code, e.g. ar); detected when omitted")
-    c.add_argument("--min-score", type=float, help="keep pairs with confidence >= this (0-1; default: the calibrated threshold)")
-    c.add_argument("-k", type=int, default=4, help="neighbourhood size of the margin score (default 4)")
-    c.add_argument("--unit", choices=["sentence", "claim"], default="sentence", help="one report row per sentence (default) or per claim")
-    c.add_argument("--speaker", help="only rows where this person speaks, in any script (e.g. Shamkhani)")
-    c.add_argument("--any-speaker", action="store_true", help="also pair claims attributed to two different people")
-    c.add_argument("--repair-zwnj", action="store_true", help="show Persian text with missing zero-width non-joiners restored (display only)")
-    c.add_argument("--mode", choices=["comparable", "parallel"], default="comparable", help="comparable (default): reordered, partly overlapping articles; parallel: translations, monotonic alignment with 1-1, 1-2, 2-1, ... steps")
-    c.add_argument("--segmented", action="store_true", help="one segment per line as given (no sentence splitting)")
-    c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
-    c.add_argument("--force", action="store_true", help="replace the report even if it is read-only")
-    c.add_argument("-q", "--quiet", action="store_true", help="print only where the report went")
+    c.add_argument("-o", "--output", default="report.csv",
+                   help="report path; the format follows the extension: .csv, .xlsx, .html, .jsonl, or .vecalign (parallel mode) "
+                        "(default: report.csv)")
+    c.add_argument("--min-score", type=float, metavar="P",
+                   help=f"report pairs whose confidence (0-1, the estimated chance that the pair is right) is at least P "
+                        f"(default: {_calibrated('threshold')}, the calibrated threshold; parallel mode: every step)")
+    c.add_argument("-k", type=int, default=CompareSettings.k, metavar="K",
+                   help="how many nearest claims of the other article each claim is compared with, for its margin (default: %(default)s)")
+    c.add_argument("--unit", choices=["sentence", "claim"], default="sentence", help="one report row per sentence or per claim (default: sentence)")
+    c.add_argument("--speaker", metavar="NAME", help="only rows where this person speaks, in any script (e.g. Shamkhani) (default: everyone)")
+    c.add_argument("--any-speaker", action="store_true",
+                   help="also pair claims attributed to two different people (default: never; narration pairs with anything)")
+    c.add_argument("--mode", choices=["comparable", "parallel"], default="comparable",
+                   help="comparable: reordered, partly overlapping articles; parallel: translations, a monotonic alignment "
+                        "with 1-1, 1-2, 2-1, ... steps (default: comparable)")
+    c.add_argument("--segmented", action="store_true", help="one segment per line as given (default: split into sentences)")
+    c.add_argument("--langs", metavar="L1,L2,...", help="languages of all articles, comma-separated, e.g. fa,ar,en (default: detected)")
+    c.add_argument("--lang-a", metavar="L", help="language of A, an ISO code such as fa (default: detected)")
+    c.add_argument("--lang-b", metavar="L", help="language of B (default: detected)")
+    c.add_argument("--model", default="default",
+                   help="'default' (offline multilingual-e5-small), a local sentence-transformers directory, or a model name "
+                        "already in the Hugging Face cache (default: default)")
+    c.add_argument("--precision", choices=["auto", "int8", "fp32"], default="auto",
+                   help="the default model's variant: int8 (fast) or fp32 (exact) (default: auto = int8)")
+    c.add_argument("--repair-zwnj", action="store_true",
+                   help="show Persian text with missing zero-width non-joiners restored, display only (default: as written)")
+    c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache (default: use it)")
+    c.add_argument("--force", action="store_true", help="replace the report even if it is read-only (default: refuse)")
+    c.add_argument("-q", "--quiet", action="store_true", help="print only where the report went (default: a summary and progress bars)")
     corpus_cli.add_parser(sub)
     return p
+
+
+def _calibrated(name: str) -> str:
+    """A calibrated default as text for --help, read from the json (no numpy import: --help stays instant)."""
+    import json
+
+    path = Path(__file__).with_name("calibration.json")
+    try:
+        return f"{json.loads(path.read_text(encoding='utf-8'))[name]:.2f}"
+    except (OSError, ValueError, KeyError):  # pragma: no cover - the file ships with the package
+        return "calibrated"
 
 
 REPORT_SUFFIXES = {".csv", ".xlsx", ".jsonl", ".vecalign"}

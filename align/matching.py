@@ -197,7 +197,7 @@ def choose_pairs(
     *,
     background_a: np.ndarray | None = None,
     background_b: np.ndarray | None = None,
-    k: int = 4,
+    k: int,
     min_score: float,
     calibration: Calibration | None = None,
     allow_merges: bool = True,
@@ -287,7 +287,7 @@ def best_of_each(pairs: list[Pair]) -> list[Pair]:
 
 
 def side_scores(
-    a: Side, b: Side, *, k: int = 4, same_speaker: bool = True,
+    a: Side, b: Side, *, k: int, same_speaker: bool,
     encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
 ) -> MarginScores:
     """The scores of two prepared sides: document margins, backgrounds, candidates."""

@@ -50,7 +50,7 @@ def compare(
     lang_a: str | None = None,
     lang_b: str | None = None,
     min_score: float | None = None,
-    k: int = 4,
+    k: int = CompareSettings.k,
     cache: bool = True,
     unit: str = "sentence",
     speaker: str | None = None,

@@ -43,7 +43,7 @@ def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return product(a, _as_f32(b).T)
 
 
-def margin_matrix(a: np.ndarray, b: np.ndarray, k: int = 4) -> tuple[np.ndarray, np.ndarray]:
+def margin_matrix(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Ratio margin for every pair: cos(a_i, b_j) / ((knn_a(i) + knn_b(j)) / 2).
 
     Returns (cosine (n, m), margin (n, m)). ``knn_a(i)`` is the mean cosine of a_i to its k
@@ -228,7 +228,7 @@ def margin_scores(
     a: np.ndarray,
     b: np.ndarray,
     *,
-    k: int = 4,
+    k: int,
     active_a: np.ndarray | None = None,
     active_b: np.ndarray | None = None,
     labels_a: np.ndarray | None = None,

@@ -45,6 +45,7 @@ from align.calibration import Calibration, logistic  # noqa: E402
 from align.calibration import fit_logistic as align_fit_logistic  # noqa: E402
 from align.matching import FEATURES, candidates, side_evidence, side_scores  # noqa: E402
 from align.parallel import align_texts  # noqa: E402
+from align.settings import CompareSettings  # noqa: E402
 from embeddings import Encoder  # noqa: E402
 
 BANDS = np.round(np.arange(0.0, 1.01, 0.1), 1)
@@ -57,7 +58,7 @@ def labelled(pairs: list[cd.DocPair], encode) -> list[dict]:
     of every candidate."""
     out = []
     for p in pairs:
-        scores = side_scores(p.a, p.b, encode=encode)
+        scores = side_scores(p.a, p.b, k=CompareSettings.k, same_speaker=True, encode=encode)
         c = candidates(scores, side_evidence(p.a, p.b))
         sa = np.array([(u.sentence or u.id) - 1 for u in p.a.claims], np.int64)
         sb = np.array([(u.sentence or u.id) - 1 for u in p.b.claims], np.int64)

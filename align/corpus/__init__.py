@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..params import check
+from ..settings import CompareSettings
 
 if TYPE_CHECKING:  # pragma: no cover
     from embeddings import Encoder
@@ -61,7 +62,7 @@ def compare_corpus(
     date_window: int | None = 7,
     min_pair_score: float | None = None,
     min_score: float | None = None,
-    k: int = 4,
+    k: int = CompareSettings.k,
     same_speaker: bool = True,
     partition_size: int = 64,
     pair_partition_size: int = 256,

@@ -61,7 +61,7 @@ class CorpusSettings:
             object.__setattr__(self, name, check(name, getattr(self, name)))
 
     @classmethod
-    def from_options(cls, *, model: str = "default", k: int = 4, min_score: float | None = None, same_speaker: bool = True,
+    def from_options(cls, *, model: str = "default", k: int = CompareSettings.k, min_score: float | None = None, same_speaker: bool = True,
                      cache: bool = True, **corpus: Any) -> CorpusSettings:
         """The settings from flat keywords (those of a comparison, then the corpus's own)."""
         compare = CompareSettings(model=model, k=k, min_score=min_score, same_speaker=same_speaker, unit="claim",

@@ -137,7 +137,7 @@ def test_inactive_rows_and_columns_take_no_part(ab):
 
 def test_no_active_rows_gives_empty_candidates(ab):
     a, b = ab
-    s = margin_scores(a, b, active_a=np.zeros(37, bool))
+    s = margin_scores(a, b, k=4, active_a=np.zeros(37, bool))
     assert (s.cand_row_idx == -1).all() and (s.cand_col_idx == -1).all() and (s.row_near == -1).all()
     assert s.background_level == 0.0
 
@@ -162,5 +162,5 @@ def test_speaker_labels_forbid_candidates_but_not_the_nearest_nor_the_level(ab):
 def test_empty_sides():
     a = np.zeros((0, 4), np.float32)
     b = random_unit(np.random.default_rng(1), 3, 4)
-    s = margin_scores(a, b)
+    s = margin_scores(a, b, k=4)
     assert s.shape == (0, 3) and (s.cand_col_idx == -1).all() and (s.col_near == -1).all() and s.background_level == 0.0

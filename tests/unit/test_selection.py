@@ -28,7 +28,7 @@ def sigmoid(x: float) -> float:
 def pairs_of(m, **kw):
     kw.setdefault("calibration", CAL)
     kw.setdefault("min_score", kw["calibration"].threshold)
-    return [(p.a, p.b) for p in choose_pairs(m, **kw)]
+    return [(p.a, p.b) for p in choose_pairs(m, **{"k": 4, **kw})]
 
 
 def test_every_counterpart_is_a_pair_of_its_own():
@@ -68,8 +68,8 @@ def test_the_background_margin_does_not_depend_on_the_document():
     big = rng.uniform(0.0, 0.3, size=(40, 40))
     big[:2, :2] = small
     bg = rng.uniform(0.0, 0.2, size=40)
-    p_small = choose_pairs(small, background_a=bg[:2], background_b=bg[:2], calibration=CAL, min_score=0.0, allow_merges=False)
-    p_big = choose_pairs(big, background_a=bg, background_b=bg, calibration=CAL, min_score=0.0, allow_merges=False)
+    p_small = choose_pairs(small, k=4, background_a=bg[:2], background_b=bg[:2], calibration=CAL, min_score=0.0, allow_merges=False)
+    p_big = choose_pairs(big, k=4, background_a=bg, background_b=bg, calibration=CAL, min_score=0.0, allow_merges=False)
     s, b = next(p for p in p_small if p.a == (0,) and p.b == (0,)), next(p for p in p_big if p.a == (0,) and p.b == (0,))
     assert s.background_margin == pytest.approx(b.background_margin) and s.score == pytest.approx(b.score)
 
@@ -77,19 +77,19 @@ def test_the_background_margin_does_not_depend_on_the_document():
 def test_min_score_keeps_the_pairs_from_that_confidence_up():
     assert pairs_of(M, allow_merges=False) == [((0,), (0,)), ((0,), (1,)), ((2,), (2,))]
     assert pairs_of(M, allow_merges=False, min_score=0.9995) == [((0,), (0,))]
-    assert choose_pairs(M, calibration=CAL, min_score=1.0) == []
+    assert choose_pairs(M, k=4, calibration=CAL, min_score=1.0) == []
 
 
 def test_a_neighbour_that_prefers_the_partner_joins_the_pair():
     """Column 1's best partner is row 0, next to column 0: one claim stated across two segments;
     the merged pair replaces the two single pairs and keeps the higher confidence."""
-    pairs = choose_pairs(M, calibration=CAL, min_score=CAL.threshold)
+    pairs = choose_pairs(M, k=4, calibration=CAL, min_score=CAL.threshold)
     assert [(p.a, p.b) for p in pairs] == [((0,), (0, 1)), ((2,), (2,))]
     assert pairs[0].score == pytest.approx(sigmoid(20 * 0.4)) and pairs[0].similarity == pytest.approx(0.9)
 
 
 def test_a_merge_check_can_refuse_the_merge():
-    scores = margin_scores(*_factor(M), top=TOP, max_cells=9)
+    scores = margin_scores(*_factor(M), k=4, top=TOP, max_cells=9)
     seen = []
 
     def refuse(a_ids, b_ids):
@@ -130,8 +130,8 @@ def test_non_finite_cosines_are_ignored():
 
 
 def test_nothing_to_pair():
-    assert choose_pairs(np.zeros((0, 3)), calibration=CAL, min_score=0.5) == []
-    assert choose_pairs(np.full((2, 2), 0.1), calibration=CAL, min_score=0.5) == []
+    assert choose_pairs(np.zeros((0, 3)), k=4, calibration=CAL, min_score=0.5) == []
+    assert choose_pairs(np.full((2, 2), 0.1), k=4, calibration=CAL, min_score=0.5) == []
 
 
 def test_pairs_are_sorted_by_their_first_a_index():
@@ -191,7 +191,7 @@ def test_streamed_scores_equal_dense_on_long_input(long_docs):
     rng = np.random.default_rng(2)
     bg_a, bg_b = rng.uniform(0.2, 0.4, len(a)), rng.uniform(0.2, 0.4, len(b))
     cal = Calibration({"intercept": -4.0, "background_margin": 10.0, "gap": 20.0}, 0.5, 0.75, (0.0, 1.0, 0.0))
-    dense = choose_pairs(a @ b.T, background_a=bg_a, background_b=bg_b, calibration=cal, min_score=0.5)
+    dense = choose_pairs(a @ b.T, k=4, background_a=bg_a, background_b=bg_b, calibration=cal, min_score=0.5)
     streamed = margin_scores(a, b, k=4, max_cells=0, chunk_cells=50_000, background_a=bg_a, background_b=bg_b, top=TOP)
     assert streamed.cos is None and streamed.margin is None  # nothing n x m was kept
     assert _same(select_pairs(streamed, calibration=cal, min_score=0.5), dense)
@@ -207,8 +207,8 @@ def test_streamed_masks_and_speaker_labels_equal_dense(long_docs):
     la, lb = rng.integers(-1, 3, 300), rng.integers(-1, 3, 250)
     forbidden = (la[:, None] >= 0) & (lb[None, :] >= 0) & (la[:, None] != lb[None, :])
     cal = Calibration({"intercept": -4.0, "background_margin": 10.0, "gap": 20.0}, 0.5, 0.75, (0.0, 1.0, 0.0))
-    dense = choose_pairs(a @ b.T, active_a=act_a, active_b=act_b, forbidden=forbidden, allow_merges=False, calibration=cal, min_score=0.5)
-    s = margin_scores(a, b, active_a=act_a, active_b=act_b, labels_a=la, labels_b=lb, max_cells=0, chunk_cells=2_000, top=TOP)
+    dense = choose_pairs(a @ b.T, k=4, active_a=act_a, active_b=act_b, forbidden=forbidden, allow_merges=False, calibration=cal, min_score=0.5)
+    s = margin_scores(a, b, k=4, active_a=act_a, active_b=act_b, labels_a=la, labels_b=lb, max_cells=0, chunk_cells=2_000, top=TOP)
     streamed = select_pairs(s, allow_merges=False, calibration=cal, min_score=0.5)
     assert _same(streamed, dense) and streamed
     assert not any(forbidden[p.a[0], p.b[0]] for p in streamed)
