@@ -30,7 +30,7 @@ from .settings import CompareSettings
 from .sides import Side
 from .speakers import speaker_matches
 from .text import terminal_safe
-from .types import Segment
+from .types import Segment, label_key
 from .views import Condition, View
 from .writers import html as html_writer
 from .writers import jsonl as jsonl_writer
@@ -337,10 +337,14 @@ class Report:
         return report_table(self.rows, self.options)
 
     def sheets(self) -> list[Table]:
-        """The XLSX sheets: the pairs, then what is only in A and only in B."""
+        """The XLSX sheets: the pairs, what is only in A and only in B, and every row by claim of A
+        (each claim of A with its counterparts grouped under it, strongest first).
+        """
         t = self.table()
-        return [t.where(name, lambda r, s=status: r["status"] == s)
-                for name, status in (("pairs", "match"), ("only in A", "only_a"), ("only in B", "only_b"))]
+        parts = [t.where(name, lambda r, s=status: r["status"] == s)
+                 for name, status in (("pairs", "match"), ("only in A", "only_a"), ("only in B", "only_b"))]
+        order = sorted(range(len(t.records)), key=lambda k: _claim_order(t.records[k]))
+        return [*parts, replace(t, name="by claim", records=[t.records[k] for k in order], outline="group")]
 
     def jsonl_meta(self) -> dict[str, Any]:
         """The JSONL meta line: run metadata and both documents with their text and units."""
@@ -459,6 +463,13 @@ def _sort_value(r: Row, by: str):
         return len(r.a if by == "a_ids" else r.b) or None
     v = flat_row(r, safe=False)[by]
     return None if v in (None, "") else v
+
+
+def _claim_order(record: dict) -> tuple:
+    """A's claims in order, each with its counterparts (most confident first), then B's units."""
+    group = record["group"]
+    first = label_key(group[1:].split("–")[0].split(";")[0])
+    return (group[0], first, group, -(record["score"] or 0.0))
 
 
 def _how_read(doc) -> str:

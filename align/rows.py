@@ -121,6 +121,24 @@ class Row:
         """True for a matched pair."""
         return self.status == "match"
 
+    @property
+    def group(self) -> str:
+        """The claim of A this row belongs to ("A4", "A13–14"), or the unit of B for a row with no
+        A side ("B7"): rows that share it are one claim with its counterparts.
+        """
+        return unit_ids("A", self.a_labels) if self.a else unit_ids("B", self.b_labels)
+
+
+def unit_ids(letter: str, labels: Sequence[str]) -> str:
+    """Units as people read them: "A4", "B13–14" (consecutive), "B3;7", "A2.1;2.2"."""
+    if not labels:
+        return ""
+    if len(labels) > 1 and all(x.isdigit() for x in labels):
+        n = [int(x) for x in labels]
+        if n == list(range(n[0], n[0] + len(n))):
+            return f"{letter}{n[0]}–{n[-1]}"
+    return letter + ";".join(labels)
+
 
 def row_key(a_labels: Sequence[str], b_labels: Sequence[str]) -> str:
     """A row's key from its labels: ``row_key(("1",), ("6",)) == "A1|B6"``."""

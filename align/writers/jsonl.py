@@ -27,6 +27,7 @@ from .meta import metadata
 from .table import COLUMNS
 
 FORMAT = 2  # the version written; every version up to it loads
+DERIVED = ("group",)  # columns computed from the others: files written before they existed still load
 
 
 def report_meta(documents: Mapping[str, tuple[Document, Sequence[Segment]]], options: Mapping[str, Any],
@@ -131,7 +132,7 @@ def _documents(path: Path, meta: dict) -> dict[str, tuple[Document, list[Segment
 def _row(path: Path, where: str, x: Any, by_label: dict[str, dict[str, Segment]]) -> Row:
     """One row line, checked, as a Row of the documents' units."""
     _need(isinstance(x, dict) and x.get("type") == "row", path, f"{where} is not a row")
-    missing = [c for c in COLUMNS if c not in x]
+    missing = [c for c in COLUMNS if c not in x and c not in DERIVED]
     _need(not missing, path, f"{where} lacks {', '.join(missing[:3])}")
     _need(x["status"] in STATUSES, path, f"{where}: unknown status {x['status']!r}")
     _need(x["relation"] is None or x["relation"] in RELATIONS, path, f"{where}: unknown relation")

@@ -81,6 +81,8 @@ class Table:
         The run record written with the table (JSONL meta line, XLSX run sheet).
     widths : mapping
         XLSX column widths by column name.
+    outline : str or None
+        XLSX: a column whose repeated values are grouped under their first row.
     """
 
     name: str
@@ -88,6 +90,7 @@ class Table:
     records: Sequence[Mapping[str, Any]]
     meta: Mapping[str, Any] = field(default_factory=dict)
     widths: Mapping[str, int] = field(default_factory=dict)
+    outline: str | None = None
 
     @property
     def names(self) -> list[str]:
@@ -127,11 +130,13 @@ REPORT_COLUMNS = (
     Column("status"), Column("score", "float", 3), Column("relation"), Column("similarity", "float", 3),
     Column("a_ids", "list", joiner=";"), Column("a_text"), Column("b_ids", "list", joiner=";"), Column("b_text"),
     Column("a_speaker"), Column("b_speaker"), Column("flags", "list"), Column("reviewed"), Column("margin", "float", 4),
-    Column("a_claim"), Column("b_claim"), Column("nearest"), Column("a_speaker_key"), Column("b_speaker_key"),
+    Column("a_claim"), Column("b_claim"), Column("nearest"), Column("a_speaker_key"), Column("b_speaker_key"), Column("group"),
     Column("a_spans", "list", flat=False), Column("b_spans", "list", flat=False),
 )
 COLUMNS = [c.name for c in REPORT_COLUMNS if c.flat]
-REPORT_WIDTHS = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18}
+REPORT_WIDTHS = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18,
+                 "status": 8, "score": 7, "relation": 10, "similarity": 9, "a_ids": 7, "b_ids": 7, "reviewed": 11, "margin": 8,
+                 "group": 8}
 
 
 def row_record(row: Row) -> dict[str, Any]:
@@ -141,7 +146,7 @@ def row_record(row: Row) -> dict[str, Any]:
         "a_ids": list(row.a_labels), "a_text": row.a_text, "b_ids": list(row.b_labels), "b_text": row.b_text,
         "a_speaker": row.a_speaker, "b_speaker": row.b_speaker, "flags": list(row.flags), "reviewed": row.reviewed,
         "margin": row.margin, "a_claim": row.a_claim, "b_claim": row.b_claim, "nearest": row.nearest,
-        "a_speaker_key": row.a_speaker_key, "b_speaker_key": row.b_speaker_key,
+        "a_speaker_key": row.a_speaker_key, "b_speaker_key": row.b_speaker_key, "group": row.group,
         "a_spans": [[u.start, u.end] for u in row.a], "b_spans": [[u.start, u.end] for u in row.b],
     }
 

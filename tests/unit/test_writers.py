@@ -144,7 +144,7 @@ def test_xlsx_bytes_are_deterministic(tmp_path):
 def test_xlsx_sheets_rtl_cells_and_text_never_a_formula(tmp_path):
     path = formula_report().to_xlsx(tmp_path / "r.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["pairs", "only in A", "only in B", "run"]
+    assert wb.sheetnames == ["pairs", "only in A", "only in B", "by claim", "run"]
     pairs = wb["pairs"]
     header = [c.value for c in pairs[1]]
     assert header == COLUMNS and pairs.freeze_panes == "A2"
@@ -442,3 +442,37 @@ def test_a_failed_export_keeps_the_previous_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         en_ar_report().to_jsonl(path)
     assert path.read_text() == "previous" and os.listdir(tmp_path) == ["r.jsonl"]
+
+
+
+def test_xlsx_rows_fit_their_text_and_print_landscape_one_page_wide(tmp_path):
+    rep = en_ar_report()
+    wb = load_workbook(rep.to_xlsx(tmp_path / "r.xlsx"))
+    pairs = wb["pairs"]
+    col = {c.value: c.column for c in pairs[1]}
+    for line in range(2, pairs.max_row + 1):
+        text = pairs.cell(row=line, column=col["b_text"]).value or ""
+        width = pairs.column_dimensions[pairs.cell(row=1, column=col["b_text"]).column_letter].width
+        assert pairs.row_dimensions[line].height >= 15 * -(-len(text) // int(width * 1.1))  # every wrapped line shows
+    assert pairs.page_setup.orientation == "landscape" and pairs.page_setup.fitToWidth == 1
+    assert pairs.sheet_properties.pageSetUpPr.fitToPage and pairs.print_title_rows == "$1:$1"
+
+
+def test_the_claim_sheet_groups_every_counterpart_under_its_claim(tmp_path):
+    rep = en_ar_report()
+    wb = load_workbook(rep.to_xlsx(tmp_path / "r.xlsx"))
+    sheet = wb["by claim"]
+    col = {c.value: c.column for c in sheet[1]}
+    groups = [sheet.cell(row=k, column=col["group"]).value for k in range(2, sheet.max_row + 1)]
+    levels = [sheet.row_dimensions[k].outlineLevel for k in range(2, sheet.max_row + 1)]
+    assert sorted(groups) == sorted(r.group for r in rep.rows)
+    assert all(lv == (1 if k and groups[k] == groups[k - 1] else 0) for k, lv in enumerate(levels))
+    first_b = next(k for k, g in enumerate(groups) if g.startswith("B"))
+    assert all(g.startswith("A") for g in groups[:first_b]) and all(g.startswith("B") for g in groups[first_b:])
+
+
+def test_unit_ids_as_people_read_them():
+    from align.rows import unit_ids
+
+    assert unit_ids("A", ["4"]) == "A4" and unit_ids("B", ["13", "14"]) == "B13–14" and unit_ids("B", ["3", "7"]) == "B3;7"
+    assert unit_ids("A", ["2.1", "2.2"]) == "A2.1;2.2" and unit_ids("A", []) == ""
