@@ -1,19 +1,32 @@
 """Groups of claims across three or more documents (pure functions over the pairwise matches).
 
-Two units are in one group when a chain of matches links them (connected components,
-``align.graphs``). A group lists, per document, the units that state the claim; units in no
-group are listed as only in their document. A group's confidence is the lowest confidence
-among the matches that hold it together (a chain is as strong as its weakest link); its
-relation is "equivalent" only when every link is.
+Every pair of documents is compared exactly as a two-document comparison would compare them
+(every counterpart, the same threshold), so the n-document report never contradicts the
+two-document ones. The pairwise matches then become rows:
+
+- a **group**: units of several documents of which every two (of different documents) are
+  directly linked as *equivalent* (a pair whose confidence reaches ``link_score``, by default the
+  calibrated "equivalent" point). Groups grow from the most confident link down and two are
+  merged only when every pair across them is such a link (complete linkage): a chain A ~ C ~ B
+  does not make A and B one claim when A and B themselves are only related. A group lists, per
+  document, every unit that states the claim; its confidence is its weakest link;
+- a **related link**: a reported pair below ``link_score`` (or one a reviewer graded related):
+  a row of its own, with its own confidence (also when a group holds both its units), so that
+  every pair a two-document report lists is in some row of the n-document report with its
+  confidence or less;
+- units in no row are listed as only in their document.
+
+An equivalent link that no group could take (it would chain) is a row of its own too. A weak
+link never joins two claims: A1 ~ B1 (0.5) and B1 ~ C1 (0.5) are two related rows, not a group
+of three.
 """
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from .graphs import UnionFind
 from .rows import Row
 from .types import Segment, label_key
 
@@ -67,8 +80,19 @@ class GroupRow:
         return ",".join(x for k, x in enumerate(letters) if self.units[k])
 
 
-def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: Mapping[tuple[int, int], Sequence[Row]]) -> list[GroupRow]:
-    """Join pairwise matches into groups of units across documents (connected components).
+def relabel(flag: str, x: str, y: str) -> str:
+    """A pairwise flag ("place only in A: Tehran") with the two documents' real letters
+    ("place only in C: Tehran" for the pair B-C).
+    """
+    return _SIDE.sub(lambda m: f"{m.group(1)} {x if m.group(2) == 'A' else y}", flag)
+
+
+_SIDE = re.compile(r"\b(in|of)\s+([AB])\b")
+
+
+def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: Mapping[tuple[int, int], Sequence[Row]],
+                 link_score: float) -> list[GroupRow]:
+    """The rows of three or more documents from their pairwise matches (see the module docstring).
 
     Parameters
     ----------
@@ -76,51 +100,79 @@ def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: Mapping[tupl
         Each document's report units, in document order.
     pairwise : mapping
         ``{(i, j): matches}`` for document pairs i < j: the matched rows of the pair's report
-        as they read now (reviews applied).
+        as they read now (reviews applied; a rejected match links nothing).
+    link_score : float
+        The least confidence of a link that joins units into one group.
 
     Returns
     -------
     list of GroupRow
-        Groups first (most documents first), then units in no group.
+        Groups and related links (most documents first), then units in no row.
     """
     letters = string.ascii_uppercase
-    uf: UnionFind[tuple[int, str]] = UnionFind()
-    links = []  # (a node of the match, the match row, letters of its two documents)
+    strong, weak = [], []  # (the match's nodes, the match row, letters of its two documents)
     for (i, j), matches in pairwise.items():
         for r in matches:
             if r.reviewed.startswith("rejected"):
                 continue  # a reviewer said these do not state the same claim
             nodes = [(i, u) for u in r.a_labels] + [(j, u) for u in r.b_labels]
-            for n in nodes[1:]:
-                uf.union(nodes[0], n)
-            links.append((nodes[0], r, letters[i], letters[j]))
-    groups = {root: set(members) for root, members in uf.groups().items()}
-    link_of: dict = {}
-    for node, r, x, y in links:
-        link_of.setdefault(uf.find(node), []).append((r, x, y))
+            sure = r.confidence is None or r.confidence >= link_score or r.reviewed.startswith("accepted")
+            (strong if sure and r.relation == "equivalent" else weak).append((nodes, r, letters[i], letters[j]))
     by_label = [{str(u.label): u for u in units} for units in unit_lists]
-
-    def row(status: str, per_doc: list[list[str]], **kw: Any) -> GroupRow:
-        units = tuple(tuple(by_label[k][lab] for lab in labs) for k, labs in enumerate(per_doc))
-        return GroupRow(status, units, tuple(" ".join(u.text for u in us) for us in units), **kw)
-
-    rows = []
-    for root, members in groups.items():
-        rs = link_of.get(root, [])
-        scores = [r.confidence for r, _, _ in rs if r.confidence is not None]
-        per_doc = [sorted((lab for (a, lab) in members if a == k), key=label_key) for k in range(len(unit_lists))]
-        rows.append(row(
-            "match", per_doc, confidence=min(scores) if scores else None,
-            relation="equivalent" if rs and all(r.relation == "equivalent" for r, _, _ in rs) else "related",
-            flags=tuple(sorted({f"{x}-{y}: {f}" for r, x, y in rs for f in r.flags if not f.startswith("duplicate")})),
-        ))
-    grouped = {(k, lab) for members in groups.values() for k, lab in members}
+    groups, left = _complete_linkage(strong)
+    rows = [_row(by_label, _per_doc(members, len(unit_lists)), "match", links) for members, links in groups]
+    for nodes, r, x, y in [*left, *weak]:  # a row of its own, even inside a group: its confidence is its own
+        rows.append(_row(by_label, _per_doc(nodes, len(unit_lists)), "match", [(r, x, y)]))
+    listed = {(k, u.label) for r in rows for k, us in enumerate(r.units) for u in us}
     for k in range(len(unit_lists)):
         for lab in by_label[k]:
-            if (k, lab) not in grouped:
-                per_doc = [[lab] if m == k else [] for m in range(len(unit_lists))]
-                rows.append(row(f"only_{letters[k]}", per_doc))
+            if (k, lab) not in listed:
+                rows.append(_row(by_label, _per_doc([(k, lab)], len(unit_lists)), f"only_{letters[k]}", []))
     n = len(unit_lists)
-    rows.sort(key=lambda r: (not r.is_match, -sum(1 for us in r.units if us),
+    rows.sort(key=lambda r: (not r.is_match, -sum(1 for us in r.units if us), r.relation != "equivalent",
                              *[tuple(label_key(u.label) for u in r.units[k]) or ((1e9,),) for k in range(n)]))
     return rows
+
+
+def _per_doc(nodes: Sequence[tuple[int, str]], n: int) -> list[list[str]]:
+    return [sorted({lab for (k, lab) in nodes if k == m}, key=label_key) for m in range(n)]
+
+
+def _row(by_label: list[dict[str, Segment]], per_doc: list[list[str]], status: str, links: list[tuple[Row, str, str]]) -> GroupRow:
+    """A row of ``per_doc``'s units held together by ``links`` (confidence: the weakest)."""
+    units = tuple(tuple(by_label[k][lab] for lab in labs) for k, labs in enumerate(per_doc))
+    scores = [r.confidence for r, _, _ in links if r.confidence is not None]
+    relation = None
+    if links:
+        relation = "equivalent" if all(r.relation == "equivalent" for r, _, _ in links) else "related"
+    flags = tuple(sorted({f"{x}-{y}: {relabel(f, x, y)}" for r, x, y in links for f in r.flags if not f.startswith("duplicate")}))
+    return GroupRow(status, units, tuple(" ".join(u.text for u in us) for us in units),
+                    confidence=min(scores) if scores else None, relation=relation, flags=flags)
+
+
+def _complete_linkage(strong: list) -> tuple[list[tuple[list, list]], list]:
+    """Groups of units from the equivalent links, most confident first, merging two groups only
+    when every pair of their units from different documents is itself such a link; returns the
+    groups (members, links) and the links no group could take.
+    """
+    linked = {frozenset((u, v)) for nodes, *_ in strong for u in nodes for v in nodes if u[0] != v[0]}
+    group_of: dict[tuple[int, str], int] = {}
+    members: dict[int, set] = {}
+    links: dict[int, list] = {}
+    left = []
+    for nodes, r, x, y in sorted(strong, key=lambda s: (-(s[1].confidence if s[1].confidence is not None else 1.0), s[1].key)):
+        ids = {group_of[n] for n in nodes if n in group_of}
+        together = set(nodes).union(*(members[g] for g in ids))
+        if not all(frozenset((u, v)) in linked for u in together for v in together if u[0] != v[0]):
+            left.append((nodes, r, x, y))
+            continue
+        keep = min(ids) if ids else len(members)
+        members.setdefault(keep, set()).update(together)
+        links.setdefault(keep, []).append((r, x, y))
+        for g in ids - {keep}:
+            links[keep] += links.pop(g)
+            members.pop(g)
+        for n in together:
+            group_of[n] = keep
+    return [(sorted(members[g]), links[g]) for g in sorted(members)], left
+

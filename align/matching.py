@@ -230,7 +230,7 @@ def _factor(cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def match_claims(
     a: Side, b: Side, *, k: int, min_score: float, same_speaker: bool,
     encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
-    calibration: Calibration | None = None, one_to_one: bool = False,
+    calibration: Calibration | None = None,
 ) -> tuple[list[Pair], MarginScores]:
     """Claim pairs between two prepared sides, and the scores they were chosen from.
 
@@ -254,10 +254,6 @@ def match_claims(
         streamed in row chunks either way, so memory stays bounded.
     calibration : Calibration or None
         Default: the shipped one.
-    one_to_one : bool
-        Keep only the pairs that are the most confident of each of their claims (each claim's
-        single best counterpart, no merged neighbours), as chains of matches across three or
-        more articles need.
 
     Returns
     -------
@@ -267,23 +263,8 @@ def match_claims(
     """
     scores = side_scores(a, b, k=k, same_speaker=same_speaker, encode=encode, max_cells=max_cells)
     check = merge_beats_parts(a, b, encode) if encode is not None else None
-    if one_to_one:  # links of a chain: single claims, each with its best counterpart
-        pairs = select_pairs(scores, calibration=calibration, min_score=min_score, allow_merges=False, evidence=side_evidence(a, b))
-        return best_of_each(pairs), scores
     pairs = select_pairs(scores, calibration=calibration, min_score=min_score, merge_check=check, evidence=side_evidence(a, b))
     return pairs, scores
-
-
-def best_of_each(pairs: list[Pair]) -> list[Pair]:
-    """The pairs that are the most confident pair of every claim they hold, on both sides."""
-    best_a: dict[int, float] = {}
-    best_b: dict[int, float] = {}
-    for p in pairs:
-        for i in p.a:
-            best_a[i] = max(best_a.get(i, 0.0), p.score)
-        for j in p.b:
-            best_b[j] = max(best_b.get(j, 0.0), p.score)
-    return [p for p in pairs if all(p.score >= best_a[i] for i in p.a) and all(p.score >= best_b[j] for j in p.b)]
 
 
 def side_scores(
@@ -342,5 +323,5 @@ def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray
     return check
 
 
-__all__ = ["FEATURES", "TOP", "Candidates", "MarginScores", "Pair", "backgrounds", "best_of_each", "candidates", "choose_pairs",
+__all__ = ["FEATURES", "TOP", "Candidates", "MarginScores", "Pair", "backgrounds", "candidates", "choose_pairs",
            "match_claims", "merge_beats_parts", "select_pairs", "side_evidence", "side_scores", "top2"]

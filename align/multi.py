@@ -1,11 +1,10 @@
 """More than two documents: groups of claims, one column per document.
 
-``align.compare(a, b, c, ...)`` compares every pair of documents (each embedded once), then
-joins the pairwise matches into groups (:func:`build_groups`): two units are in one group when
-a chain of matches links them (connected components). A group lists, per document, the units
-that state the claim; units in no group are listed as only in their document. A group's
-confidence is the lowest confidence among the matches that hold it together (a chain is as
-strong as its weakest link); its relation is "equivalent" only when every link is.
+``align.compare(a, b, c, ...)`` compares every pair of documents (each embedded once) exactly as
+a comparison of the two alone would, then turns the pairwise matches into rows
+(``align.groups.build_groups``): groups of units joined by equivalent links (a group's
+confidence is its weakest link), related links in rows of their own, and units in no row as only
+in their document. Every pair a two-document report lists is in some row.
 """
 from __future__ import annotations
 
@@ -53,7 +52,8 @@ class MultiReport:
         match rejected in review links nothing).
         """
         unit = self.options.get("unit", "sentence")
-        return build_groups([s.units(unit) for s in self.sides], {k: rep.matches for k, rep in self.pairwise.items()})
+        return build_groups([s.units(unit) for s in self.sides], {k: rep.matches for k, rep in self.pairwise.items()},
+                            self.options.get("link_score", self.options.get("min_score") or 0.75))
 
     @property
     def columns(self) -> list[str]:

@@ -185,26 +185,20 @@ def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Enc
     if len(sides) == 2:
         report = compare_sides(sides[0], sides[1], resolved, encode, model)
         return _only_speaker(report, settings.speaker)
-    pairwise = {(i, j): compare_sides(sides[i], sides[j], resolved, encode, model, one_to_one=True)
-                for i, j in combinations(range(len(sides)), 2)}
-    options = {"model": model.model, "k": resolved.k, "unit": resolved.unit, "min_score": resolved.link_score,
-               "same_speaker": resolved.same_speaker}
+    # every pair of documents exactly as a two-document comparison (so the reports agree)
+    pairwise = {(i, j): compare_sides(sides[i], sides[j], resolved, encode, model) for i, j in combinations(range(len(sides)), 2)}
+    options = {"model": model.model, "k": resolved.k, "unit": resolved.unit, "min_score": resolved.min_score,
+               "link_score": resolved.link_score, "same_speaker": resolved.same_speaker}
     return MultiReport(sides, pairwise, options)
 
 
-def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: ModelRecord, *, one_to_one: bool = False) -> Report:
-    """Comparable mode on two prepared documents: scores -> pairs -> rows -> Report.
-
-    ``one_to_one``: the links of groups across three or more articles: each claim keeps only its
-    most confident counterpart, from ``run.link_score`` up (a weak link would join two claims
-    that do not match); by default every counterpart from ``run.min_score`` up is a pair.
+def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: ModelRecord) -> Report:
+    """Comparable mode on two prepared documents: scores -> pairs (every counterpart from
+    ``run.min_score`` up) -> rows -> Report.
     """
-    min_score = run.link_score if one_to_one else run.min_score
-    pairs, scores = match_claims(a, b, k=run.k, min_score=min_score, same_speaker=run.same_speaker, encode=encode,
-                                 one_to_one=one_to_one)
+    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=run.same_speaker, encode=encode)
     rows = build_rows(a, b, pairs, scores, unit=run.unit, equivalent=run.equivalent, repair=run.settings.repair_zwnj)
-    return Report(a, b, rows, settings=run.settings, options={**run.record(model), "min_score": min_score},
-                  scores=scores, pairs=pairs)
+    return Report(a, b, rows, settings=run.settings, options=run.record(model), scores=scores, pairs=pairs)
 
 
 def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model: ModelRecord) -> Report:

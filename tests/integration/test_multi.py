@@ -17,21 +17,33 @@ def multi(encoder):
     return align.compare(FA, AR, EN, encoder=encoder)
 
 
-def test_groups_across_three_articles(multi, seed_report):
-    groups = {tuple(r.labels(k) for k in range(3)) for r in multi.rows if r.is_match}
-    # neighbours-as-priority: the same claim in all three
-    assert (("2",), ("9",), ("6",)) in groups
-    # the fa-ar links are the two-article comparison's pairs, each claim's most confident one
-    # (chains of every counterpart would join everything on one topic into one group)
-    links = [(r.a_labels, r.b_labels) for r in multi.report("A", "B").matches]
-    assert links and set(links) <= {(r.a_labels, r.b_labels) for r in seed_report.matches}
-    assert len({a for a, _ in links}) == len(links)
-    # every unit of every article appears exactly once
+def _rows(report) -> list[tuple]:
+    return [(r.key, r.status, None if r.confidence is None else round(r.confidence, 6)) for r in report.rows]
+
+
+def test_three_articles_never_contradict_two(multi, seed_report, encoder):
+    """The pairwise comparisons are the two-article comparisons; every pair they report is in
+    some row of the three-article report (A3-B11 was dropped, A10-B7 raised from 0.61 to 0.84)."""
+    assert _rows(multi.report("A", "B")) == _rows(seed_report)
+    assert _rows(multi.report("B", "C")) == _rows(align.compare(AR, EN, encoder=encoder))
+    for (i, j), rep in multi.pairwise.items():
+        for m in rep.matches:
+            rows = [r for r in multi.rows if set(m.a_labels) <= set(r.labels(i)) and set(m.b_labels) <= set(r.labels(j))]
+            # in some row, at its own confidence or less (a row is as confident as its weakest link)
+            assert any(r.confidence is None or r.confidence <= m.confidence + 1e-9 for r in rows), m.key
+
+
+def test_groups_across_three_articles(multi):
+    rows = {tuple(r.labels(k) for k in range(3)) for r in multi.rows if r.is_match}
+    # neighbours as a priority of foreign policy: the same claim in all three, each pair listed
+    assert any("2" in g[0] and "9" in g[1] for g in rows) and any("2" in g[0] and "6" in g[2] for g in rows), rows
+    assert any("9" in g[1] and "6" in g[2] for g in rows), rows
+    # every unit of every article appears in some row
     for k, side in enumerate(multi.sides):
-        seen = [lab for r in multi.rows for lab in r.labels(k)]
-        assert sorted(seen, key=lambda s: int(s)) == [str(u.label) for u in side.sentences]
-    assert {r.status for r in multi.rows} == {"match", "only_A", "only_B", "only_C"}
+        assert {lab for r in multi.rows for lab in r.labels(k)} == {str(u.label) for u in side.sentences}
+    assert {r.status for r in multi.rows} >= {"match", "only_A"}
     assert all(r.articles(multi.letters) == r.status[-1] for r in multi.rows if r.status != "match")
+    assert multi.options["min_score"] == multi.report("A", "B").options["min_score"] and multi.options["link_score"] == 0.75
 
 
 def test_n_column_exports(multi, tmp_path):
