@@ -6,8 +6,10 @@ Every Segment keeps character offsets into ``Document.text`` so that
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import replace
 
+from .errors import InputWarning
 from .speakers import mention
 from .text import has_letters, matching_key, segment_language, words
 from .types import Document, Segment
@@ -144,7 +146,7 @@ def segment(document: Document) -> list[Segment]:
         if first_line and kind == "sentence" and body[-1] not in TERMINATORS + CLOSERS + ":؛;":
             kind = "headline"
         first_line = False
-        for s, e in _split_line(body):
+        for s, e in _bounded(body, _split_line(body), document.name):
             s, e = _strip_span(body, s, e)
             if s >= e or not has_letters(body[s:e]):
                 continue
@@ -166,6 +168,28 @@ def segment(document: Document) -> list[Segment]:
             )
             seen.setdefault(key, len(segments))
     return segments
+
+
+MAX_SEGMENT_CHARS = 1500  # a "sentence" longer than this (a page without punctuation) is cut at a space
+
+
+def _bounded(line: str, spans: list[tuple[int, int]], name: str) -> list[tuple[int, int]]:
+    """``spans`` with every span longer than ``MAX_SEGMENT_CHARS`` cut into pieces at the last
+    space before the bound (a warning says how many): a run-on line of 200 KB would otherwise be
+    one segment, embedded as hundreds of model windows with no progress, matched as one claim.
+    """
+    out, cut = [], 0
+    for s, e in spans:
+        while e - s > MAX_SEGMENT_CHARS:
+            space = line.rfind(" ", s + MAX_SEGMENT_CHARS // 2, s + MAX_SEGMENT_CHARS)
+            stop = space if space > s else s + MAX_SEGMENT_CHARS
+            out.append((s, stop))
+            s, cut = stop, cut + 1
+        out.append((s, e))
+    if cut:
+        warnings.warn(InputWarning(f"{name}: {cut} cut(s) in sentences longer than {MAX_SEGMENT_CHARS:,} characters "
+                                   "(text without sentence punctuation)"), stacklevel=4)
+    return out
 
 
 CLAUSE_BREAK = re.compile(r"\s*[:؛;]\s*")

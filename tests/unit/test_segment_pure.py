@@ -152,3 +152,17 @@ def test_a_repeated_line_is_a_duplicate_with_its_claims():
     sents = segment(doc)
     assert [(s.kind, s.duplicate_of) for s in sents] == [("sentence", None), ("bullet", 1)]
     assert [(c.label, c.duplicate_of) for c in claims(doc, sents)] == [("1.1", None), ("1.2", None), ("2.1", 1), ("2.2", 1)]
+
+
+def test_a_run_on_line_is_cut_into_bounded_segments_with_a_warning():
+    import pytest
+
+    from align.segment import MAX_SEGMENT_CHARS
+
+    text = " ".join(f"kalame{i}" for i in range(3000))  # ~26,000 characters, no punctuation
+    doc = load_document(text, lang="en", kind="text")
+    with pytest.warns(InputWarning, match=r"text: \d+ cut\(s\) in sentences longer than 1,500 characters"):
+        segs = segment(doc)
+    assert len(segs) > 10 and all(len(s.text) <= MAX_SEGMENT_CHARS for s in segs)
+    assert " ".join(s.text for s in segs) == text  # cut at spaces: nothing lost, nothing invented
+    _check_offsets(doc, segs)
