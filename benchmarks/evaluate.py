@@ -136,19 +136,31 @@ def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int
     return rows
 
 
+CUTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
+
+
 def realnews_suite(encoder: Encoder, min_score: float | None = None) -> dict:
-    """Per split: precision, recall (micro and macro) of the reported sentence pairs; per pair."""
-    per_pair = []
+    """Per split: precision, recall (micro and macro) of the reported sentence pairs at the
+    threshold (default: the calibrated one); per pair; and the precision/recall curve along the
+    confidence (every pair reported from 0 up, cut at ``CUTS``).
+    """
+    per_pair, curve_pairs = [], []
     for p in cd.realnews_pairs():
-        rep = align.compare(p["path_a"], p["path_b"], encoder=encoder, lang_a=p["lang_a"], lang_b=p["lang_b"],
-                            segmented=True, min_score=min_score)
-        found = set(_found(rep))
+        kw = {"encoder": encoder, "lang_a": p["lang_a"], "lang_b": p["lang_b"], "segmented": True}
+        found = set(_found(align.compare(p["path_a"], p["path_b"], min_score=min_score, **kw)))
         g = p["gold"]
         strong = {k for k, v in g.items() if v == "strong"}
         same = {k for k, v in g.items() if v in ("strong", "conflict")}
         per_pair.append({"pair": p["pair_id"], "split": p["split"], "event": p["event"], "langs": f"{p['lang_a']}-{p['lang_b']}",
                          "reported": len(found), "strong_found": len(found & strong), "annotated_found": len(found & set(g)),
                          "same_claim_found": len(found & same), "strong": len(strong), "same_claim": len(same)})
+        every = align.compare(p["path_a"], p["path_b"], min_score=0.0, **kw)
+        best: dict = {}
+        for r in every.matches:
+            for i in r.a_ids:
+                for j in r.b_ids:
+                    best[i - 1, j - 1] = max(best.get((i - 1, j - 1), 0.0), r.confidence or 0.0)
+        curve_pairs.append({"split": p["split"], "confidence": best, "gold": g, "strong": strong, "same": same})
     out: dict = {"pairs": per_pair}
     for split in ("dev", "test"):
         rows = [r for r in per_pair if r["split"] == split]
@@ -163,7 +175,25 @@ def realnews_suite(encoder: Encoder, min_score: float | None = None) -> dict:
             "recall_strong_macro": float(np.mean([r["strong_found"] / r["strong"] for r in rows if r["strong"]])),
             "recall_same_claim_micro": sum(r["same_claim_found"] for r in rows) / max(1, sum(r["same_claim"] for r in rows)),
         }
+        out[f"{split}_curve"] = _curve([c for c in curve_pairs if c["split"] == split])
     return out
+
+
+def _curve(pairs: list[dict]) -> list[dict]:
+    """Precision (same claim; same claim or related) and recall of the same-claim pairs when the
+    pairs are cut at each confidence of ``CUTS``.
+    """
+    rows = []
+    for cut in CUTS:
+        kept = [(c, k) for c in pairs for k, v in c["confidence"].items() if v >= cut]
+        n = len(kept)
+        strong = sum(1 for c, k in kept if k in c["strong"])
+        annotated = sum(1 for c, k in kept if k in c["gold"])
+        same = sum(1 for c, k in kept if k in c["same"])
+        total_same = sum(len(c["same"]) for c in pairs)
+        rows.append({"confidence_from": cut, "reported": n, "precision_strong": strong / max(1, n),
+                     "precision_annotated": annotated / max(1, n), "recall_same_claim": same / max(1, total_same)})
+    return rows
 
 
 def textberg_suite(encoder: Encoder, data: Path, settings: ParallelSettings, bertalign: bool) -> list[dict]:
@@ -252,6 +282,9 @@ def main(argv=None) -> int:
         out["realnews"] = rn = realnews_suite(encoder, args.min_score)
         print("Real news (benchmarks/realnews; dev seen by the calibration, test never), default threshold")
         print(_table([{"split": s, **{k: v for k, v in rn[s].items()}} for s in ("dev", "test")]))
+        for s in ("dev", "test"):
+            print(f"{s}: precision and recall along the confidence (pairs from the cut up)")
+            print(_table(rn[f"{s}_curve"]))
         print(f"({time.perf_counter() - t1:.1f} s)")
         print()
     if args.suite in ("textberg", "all"):
