@@ -97,3 +97,57 @@ def f1(a: ClaimTokens, b: ClaimTokens, i: np.ndarray, j: np.ndarray) -> np.ndarr
         r = float(sims.max(0) @ wb / wb.sum())
         out[k] = 0.0 if p + r <= 0 else 2 * p * r / (p + r)
     return out
+
+
+def precision_recall(a: ClaimTokens, b: ClaimTokens, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token-alignment precision (a's tokens found in b) and recall (b's found in a) of the
+    claim pairs (a_i[k], b_j[k]) (0 for a claim without tokens).
+    """
+    p = np.zeros(len(i), np.float64)
+    r = np.zeros(len(i), np.float64)
+    for k, (x, y) in enumerate(zip(np.asarray(i).tolist(), np.asarray(j).tolist(), strict=True)):
+        va, vb = a.vectors[x], b.vectors[y]
+        if len(va) and len(vb):
+            sims = product(va, vb.T)
+            p[k] = float(sims.max(1) @ a.weights[x] / a.weights[x].sum())
+            r[k] = float(sims.max(0) @ b.weights[y] / b.weights[y].sum())
+    return p, r
+
+
+FEATURES = ("token_max", "token_min", "token_gap", "token_rank")
+
+
+class TokenEvidence:
+    """Token-alignment features of candidate pairs between two documents.
+
+    - ``token_max``, ``token_min``: the larger and the smaller of precision and recall (a short
+      claim found whole inside a longer one has a high maximum);
+    - ``token_gap``: the pair's F1 minus the best F1 of the other candidates of its row and
+      column (0 when it has none): how much better this counterpart is than the others;
+    - ``token_rank``: how many candidates of its row or column have a higher F1.
+
+    Parameters
+    ----------
+    a, b : ClaimTokens
+        The two documents' claims, prepared (:func:`prepare`).
+    """
+
+    def __init__(self, a: ClaimTokens, b: ClaimTokens):
+        self.a, self.b = a, b
+
+    def at(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+        """The features of the candidate pairs (i[k], j[k]) (see the class docstring)."""
+        i, j = np.asarray(i, np.int64), np.asarray(j, np.int64)
+        p, r = precision_recall(self.a, self.b, i, j)
+        f1 = np.where(p + r > 0, 2 * p * r / np.maximum(p + r, 1e-12), 0.0)
+        gap = np.zeros(len(i))
+        rank = np.zeros(len(i))
+        members: dict[tuple[str, int], list[int]] = {}
+        for k in range(len(i)):
+            members.setdefault(("a", int(i[k])), []).append(k)
+            members.setdefault(("b", int(j[k])), []).append(k)
+        for k in range(len(i)):
+            others = {m for m in (*members[("a", int(i[k]))], *members[("b", int(j[k]))]) if m != k}
+            gap[k] = f1[k] - max((f1[m] for m in others), default=0.0)
+            rank[k] = sum(1 for m in others if f1[m] > f1[k])
+        return {"token_max": np.maximum(p, r), "token_min": np.minimum(p, r), "token_gap": gap, "token_rank": rank}
