@@ -454,9 +454,11 @@ class Encoder:
         todo = [inputs[i] for i in missing]
         progress = self._progress(len(todo))
         if isinstance(st, OnnxEncoder):
-            new, sentences = st.encode_tokens(todo, prefix=self.input_prefix, batch_size=self.batch_size, progress=progress)
+            new, sentences = st.encode_tokens(
+                todo, prefix=self.input_prefix, batch_size=self.batch_size, progress=progress, sentences=cache is not None
+            )
             fingerprint = self.fingerprint
-            if cache is not None:
+            if sentences is not None and cache is not None:
                 known = cache.get(fingerprint, todo)
                 fresh = [j for j in range(len(todo)) if j not in known]
                 if fresh:

@@ -113,6 +113,24 @@ def combine(pooled: np.ndarray, owner: Sequence[int], weight: Sequence[float], n
     return (mean / norm[:, None]).astype(np.float32)
 
 
+#: texts ``combine_in_chunks`` combines at a time (bounds its float64 work arrays: 3 MB)
+COMBINE_TEXTS = 256
+
+
+def combine_in_chunks(pooled: np.ndarray, owner: Sequence[int], weight: Sequence[float], n: int, chunk: int = COMBINE_TEXTS) -> np.ndarray:
+    """``combine``, ``chunk`` texts at a time (a text's windows are consecutive, ``owner``
+    ascending): the same vectors, with work arrays of ``chunk`` rows instead of ``n``.
+    """
+    owner = np.asarray(owner, np.int64)
+    weight = np.asarray(weight, np.float64)
+    out = np.empty((n, pooled.shape[1]), np.float32)
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        lo, hi = np.searchsorted(owner, [start, stop])
+        out[start:stop] = combine(pooled[lo:hi], owner[lo:hi] - start, weight[lo:hi], stop - start)
+    return out
+
+
 class OnnxEncoder:
     """One ONNX Runtime session of the default model and its tokenizer (see the module docstring).
 
@@ -252,9 +270,11 @@ class OnnxEncoder:
         batch_size: int = 32,
         progress: bool = False,
         on_batch: Callable[[int], None] | None = None,
-    ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+        sentences: bool = True,
+    ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray | None]:
         """Token vectors of ``texts`` (each begins with ``prefix``, as ``encode`` gets them) and,
-        from the same forward passes, their sentence vectors (what ``encode`` returns).
+        from the same forward passes, their sentence vectors (what ``encode`` returns; None when
+        ``sentences`` is False).
 
         Per text: ``(ids, vectors)``, int32 (n,) and float32 (n, dim), the content tokens that
         follow the prefix (``E5Tokenizer.prefix_tokens``) and their last hidden states (not
@@ -266,7 +286,7 @@ class OnnxEncoder:
             if not text.startswith(prefix):
                 raise ValueError(f"input {text[:40]!r} does not begin with the prefix {prefix!r}")
         if not texts:
-            return [], np.zeros((0, self.dim), np.float32)
+            return [], np.zeros((0, self.dim), np.float32) if sentences else None
         seqs, owner, weight, content = self._windows(texts)
         skip = [self.tokenizer.prefix_tokens(prefix, ids) for ids in content]
         tokens = [
@@ -276,14 +296,16 @@ class OnnxEncoder:
         rows = [r for ids, k in zip(content, skip, strict=True) for r in token_rows(len(ids), k, self.window)]
         if len(rows) != len(seqs):  # pragma: no cover - windows() and token_rows() disagree
             raise AssertionError("token_rows does not follow windows")
-        pooled = np.empty((len(seqs), self.dim), np.float32)
+        pooled = np.empty((len(seqs) if sentences else 0, self.dim), np.float32)
 
         def each(group: list[int]) -> None:
-            pooled[group], hidden = self.run_hidden([seqs[w] for w in group])
+            pooled_batch, hidden = self.run_hidden([seqs[w] for w in group])
+            if sentences:
+                pooled[group] = pooled_batch
             for row, w in enumerate(group):
                 src, dst, n = rows[w]
                 if n:
                     tokens[owner[w]][1][dst : dst + n] = hidden[row, src : src + n]
 
         self._run_batches(seqs, batch_size, progress, on_batch, each)
-        return tokens, combine(pooled, owner, weight, len(texts))
+        return tokens, combine_in_chunks(pooled, owner, weight, len(texts)) if sentences else None

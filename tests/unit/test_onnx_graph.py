@@ -273,5 +273,8 @@ def test_empty_texts_have_no_token_vectors(tiny):
     assert sentences.shape == (3, H)
     none, no_sentences = enc.encode_tokens([])
     assert none == [] and no_sentences.shape == (0, H)
+    only_tokens, skipped = enc.encode_tokens(["ab c"], prefix="ab ", sentences=False)
+    assert skipped is None
+    np.testing.assert_array_equal(only_tokens[0][1], tokens[2][1])
     with pytest.raises(ValueError, match="does not begin with the prefix"):
         enc.encode_tokens(["c"], prefix="ab ")

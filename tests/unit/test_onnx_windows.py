@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embeddings.onnx_encoder import WINDOW, batches, combine, token_rows, windows
+from embeddings.onnx_encoder import WINDOW, batches, combine, combine_in_chunks, token_rows, windows
 
 
 def test_a_text_that_fits_is_one_window():
@@ -66,3 +66,12 @@ def test_token_rows_examples():
     assert token_rows(0, 0) == [(1, 0, 0)]  # an empty text: its one window gives nothing
     assert token_rows(5, 3) == [(4, 0, 2)]
     assert token_rows(2 * WINDOW + 7, 3) == [(4, 0, WINDOW - 3), (1, WINDOW - 3, WINDOW), (1, 2 * WINDOW - 3, 7)]
+
+
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=40), st.integers(1, 9))
+def test_combine_in_chunks_is_combine(windows_per_text, chunk):
+    owner = [i for i, k in enumerate(windows_per_text) for _ in range(k)]
+    weight = [1 + (7 * j) % 5 for j in range(len(owner))]
+    pooled = np.random.default_rng(len(owner)).normal(size=(len(owner), 8)).astype(np.float32)
+    n = len(windows_per_text)
+    np.testing.assert_array_equal(combine_in_chunks(pooled, owner, weight, n, chunk=chunk), combine(pooled, owner, weight, n))
