@@ -35,8 +35,8 @@ DEFAULT_MODEL = "default"
 PRECISIONS = tuple(ONNX_FILES)
 DEFAULT_PRECISION = "int8"
 _E5_NAME = re.compile(r"(^|[/_\-])(multilingual-)?e5([/_\-]|$)", re.IGNORECASE)
-#: texts whose token vectors are written to the cache in one transaction (bounds the float16
-#: copies held at once)
+#: texts whose token (or sentence) vectors ``encode_tokens`` writes to the cache in one
+#: transaction (bounds the copies held at once)
 TOKENS_PER_PUT = 256
 
 TokenVectors = tuple[np.ndarray, np.ndarray]  # (ids int32 (n,), vectors float32 (n, dim))
@@ -461,8 +461,9 @@ class Encoder:
             if sentences is not None and cache is not None:
                 known = cache.get(fingerprint, todo)
                 fresh = [j for j in range(len(todo)) if j not in known]
-                if fresh:
-                    cache.put(fingerprint, [todo[j] for j in fresh], sentences[fresh])
+                for start in range(0, len(fresh), TOKENS_PER_PUT):
+                    chunk = fresh[start : start + TOKENS_PER_PUT]
+                    cache.put(fingerprint, [todo[j] for j in chunk], sentences[chunk])
         else:
             fingerprint = self.fingerprint
             new = st_token_vectors(st, todo, self.input_prefix, self.batch_size, progress)
