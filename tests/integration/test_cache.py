@@ -1,4 +1,4 @@
-"""The embedding cache: re-runs do not re-embed; two processes can share it."""
+"""The embedding cache: re-runs do not re-embed (sentence and token vectors); two processes can share it."""
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -16,6 +16,28 @@ def test_second_run_reads_the_cache_without_loading_the_model(encoder):
     again = fresh.encode(texts)
     assert fresh._st is None  # the model was never loaded: everything came from the cache
     np.testing.assert_array_equal(first, again)
+
+
+def test_token_vectors_in_the_cache(encoder, tmp_path):
+    """A second run reads the token vectors without loading the model (the values the first
+    run returned: float16); the same passes cached the sentence vectors for a later encode."""
+    texts = [x for x in FA.read_text(encoding="utf-8").splitlines() if len(x) > 3][:6] + [""]
+    cache = EmbeddingCache(tmp_path / "e.sqlite")
+    first = Encoder(home=encoder.home, cache=cache)
+    tokens = first.encode_tokens(texts)
+    assert cache.count_tokens() == len(texts) and len(cache) == len(texts)
+    again = Encoder(home=encoder.home, cache=cache)
+    cached = again.encode_tokens(texts)
+    vectors = again.encode(texts)
+    assert again._st is None  # neither loaded the model
+    for (a_ids, a), (b_ids, b) in zip(tokens, cached, strict=True):
+        np.testing.assert_array_equal(a_ids, b_ids)
+        np.testing.assert_array_equal(a, b)
+    exact = Encoder(home=encoder.home, cache=False)
+    exact._st = first._st
+    for (_, a), (_, b) in zip(exact.encode_tokens(texts), cached, strict=True):
+        np.testing.assert_allclose(a, b, rtol=2**-11, atol=1e-7)  # float16 of the float32 values
+    np.testing.assert_allclose(vectors, exact.encode(texts), atol=1e-6)
 
 
 def test_cache_keys_include_model_and_prefix(encoder):

@@ -264,3 +264,66 @@ def test_a_damaged_safetensors_file_is_found_on_the_next_start(encoder, tmp_path
         assert damaged_files(model, json.loads((model / MANIFEST).read_text()), full=True) == []
         Encoder(home=home, cache=False).model_path  # noqa: B018 - intact now: no warning, no rebuild
     assert len(rebuilt) == 1
+
+
+# -- token vectors ----------------------------------------------------------------------------
+
+
+def _prefix_count(tok: E5Tokenizer, prefix: str) -> int:
+    """The tokens of e5's prefix alone ("query:": ▁que ry :), as they begin every input."""
+    return len(tok.content_ids(prefix.rstrip()))
+
+
+@pytest.mark.parametrize("precision", ["int8", "fp32"])
+def test_token_vectors_of_a_text_alone_equal_those_in_a_batch(int8, fp32, precision):
+    enc = int8 if precision == "int8" else fp32
+    sentences = real_sentences()[:24] + [" ".join(_lines(AR))]  # and one of several windows
+    together = enc.encode_tokens(sentences)
+    for text, (ids, vectors) in zip(sentences, together, strict=True):
+        ((alone_ids, alone),) = enc.encode_tokens([text])
+        np.testing.assert_array_equal(ids, alone_ids)
+        np.testing.assert_allclose(vectors, alone, atol=1e-4)
+        assert vectors.dtype == np.float32 and ids.dtype == np.int32 and vectors.shape == (len(ids), 384)
+
+
+@pytest.mark.parametrize("precision", ["int8", "fp32"])
+def test_token_vectors_are_the_models_last_hidden_states(int8, fp32, precision):
+    """With <s>, the prefix's tokens and </s> put back, the mean of a short text's token vectors
+    is encode's vector before normalisation; the ids are the tokenizer's, less the prefix's."""
+    enc = int8 if precision == "int8" else fp32
+    st = enc._load()
+    tok = st.tokenizer
+    k = _prefix_count(tok, enc.input_prefix)
+    assert [tok.pieces[i] for i in tok.content_ids(enc.input_prefix)[:k]] == ["▁que", "ry", ":"]
+    sentences = real_sentences()[:20] + tatoeba("pes", n=10) + tatoeba("ara", n=10) + tatoeba("pes", "eng", n=10)
+    tokens = enc.encode_tokens(sentences)
+    sentence_vectors = enc.encode(sentences)
+    for text, (ids, vectors), expected in zip(sentences, tokens, sentence_vectors, strict=True):
+        content = tok.content_ids(enc.input_prefix + text)
+        assert ids.tolist() == content[k:]
+        assert st.tokenizer.prefix_tokens(enc.input_prefix, content) == k
+        _, hidden = st.run_hidden([tok.encode(enc.input_prefix + text)])
+        full = np.concatenate([hidden[0, : 1 + k], vectors, hidden[0, -1:]])  # <s> prefix | text | </s>
+        mean = full.mean(0)
+        assert float(mean @ expected) / float(np.linalg.norm(mean)) >= 0.9999, text
+
+
+def test_token_vectors_of_long_inputs_are_encodes_windows_in_order(fp32):
+    article = " ".join(_lines(FA))
+    st = fp32._load()
+    tok = st.tokenizer
+    content = tok.content_ids(fp32.input_prefix + article)
+    assert len(content) > 510
+    ((ids, vectors),) = fp32.encode_tokens([article])
+    k = _prefix_count(tok, fp32.input_prefix)
+    assert ids.tolist() == content[k:] and len(vectors) == len(content) - k
+    windows = [content[a : a + 510] for a in range(0, len(content), 510)]
+    expected = np.concatenate([st.run_hidden([[tok.bos, *w, tok.eos]])[1][0, 1:-1] for w in windows])[k:]
+    np.testing.assert_allclose(vectors, expected, atol=1e-4)
+
+
+def test_empty_texts_have_no_token_vectors(int8):
+    out = int8.encode_tokens(["", "   ", "x"])
+    assert [(i.shape, v.shape) for i, v in out] == [((0,), (0, 384)), ((0,), (0, 384)), ((1,), (1, 384))]  # ▁x
+    assert int8.encode_tokens([]) == []
+

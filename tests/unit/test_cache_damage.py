@@ -1,5 +1,6 @@
 """A damaged, old, read-only or unusable embedding cache never returns a wrong vector and never
-stops a run: damaged files are moved aside and rebuilt, unusable ones are skipped (one warning)."""
+stops a run: damaged files are moved aside and rebuilt, unusable ones are skipped (one warning).
+The same holds for the token vectors (their own table, float16 + int32 ids, checksummed)."""
 from __future__ import annotations
 
 import os
@@ -164,3 +165,96 @@ def test_path_that_is_a_directory(tmp_path):
     with pytest.warns(CacheWarning):
         cache.put("m", ["a"], np.ones((1, 4), np.float32))
         assert cache.get("m", ["a"]) == {}
+
+
+# -- token vectors --------------------------------------------------------------------------------
+
+
+def _tokens(n_texts: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n_texts):
+        n = i % 7  # 0 for every seventh text: an empty text is stored too
+        out.append((rng.integers(0, 250_000, n).astype(np.int32), rng.normal(0, 3, (n, DIM)).astype(np.float32)))
+    return out
+
+
+def test_token_vectors_round_trip_as_float16_and_int32(tmp_path):
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    texts, tokens = _texts(30), _tokens(30)
+    cache.put_tokens("m", texts, tokens)
+    found = cache.get_tokens("m", [texts[3], "missing", texts[0], texts[7]])
+    assert sorted(found) == [0, 2, 3]
+    for at, i in ((0, 3), (2, 0), (3, 7)):
+        ids, vectors = found[at]
+        assert ids.dtype == np.int32 and vectors.dtype == np.float16 and vectors.shape == (i % 7, DIM)
+        np.testing.assert_array_equal(ids, tokens[i][0])
+        np.testing.assert_array_equal(vectors, tokens[i][1].astype(np.float16))
+    assert cache.get_tokens("other model", texts) == {}
+    assert cache.count_tokens() == 30 and len(cache) == 0  # their own table: no sentence vector
+    cache.put("m", texts[:2], _vectors(2))
+    assert len(cache) == 2 and cache.count_tokens() == 30
+
+
+def test_token_vectors_float16_cannot_hold_are_not_stored(tmp_path):
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    big = np.full((2, DIM), 1e6, np.float32)
+    cache.put_tokens("m", ["big", "fine"], [(np.arange(2, dtype=np.int32), big), (np.arange(2, dtype=np.int32), big / 1e3)])
+    assert list(cache.get_tokens("m", ["big", "fine"])) == [1]
+    with pytest.raises(ValueError, match="do not fit"):
+        cache.put_tokens("m", ["bad"], [(np.arange(3, dtype=np.int32), big)])
+
+
+def test_damage_inside_one_token_row_is_a_miss_then_overwritten(tmp_path):
+    path = tmp_path / "c.sqlite"
+    cache = EmbeddingCache(path)
+    texts, tokens = _texts(200), _tokens(200)
+    cache.put_tokens("m", texts, tokens)
+    target = 6  # a text with 6 tokens
+    blob = tokens[target][1].astype("<f2").tobytes()
+    data = path.read_bytes()
+    at = data.find(blob[:64])
+    assert at > 0 and tokens[target][0].size == 6
+    with open(path, "r+b") as fh:
+        fh.seek(at + 100)
+        fh.write(b"\x00\x01\x02\x03")  # a few bytes of one stored token vector change
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not structural damage: a silent miss, no file moved
+        found = cache.get_tokens("m", texts)
+    assert target not in found and len(found) == 199
+    for i, (_, vectors) in found.items():
+        np.testing.assert_array_equal(vectors, tokens[i][1].astype(np.float16))
+    cache.put_tokens("m", [texts[target]], [tokens[target]])
+    assert target in cache.get_tokens("m", texts) and not _aside(path)
+
+
+def test_a_damaged_file_with_token_vectors_is_moved_aside(tmp_path):
+    path = tmp_path / "c.sqlite"
+    texts, tokens = _texts(3000), _tokens(3000)
+    cache = EmbeddingCache(path)
+    for start in range(0, 3000, 1000):
+        cache.put_tokens("m", texts[start : start + 1000], tokens[start : start + 1000])
+    os.truncate(path, path.stat().st_size // 2)
+    with pytest.warns(CacheWarning, match="damaged"):
+        found = EmbeddingCache(path).get_tokens("m", texts)
+    for i, (_, vectors) in found.items():
+        np.testing.assert_array_equal(vectors, tokens[i][1].astype(np.float16))
+    assert len(_aside(path)) == 1
+    _usable_again(path)
+
+
+def test_a_version_2_cache_keeps_its_vectors_and_gets_the_token_table(tmp_path):
+    path = tmp_path / "embeddings.sqlite"
+    vec = np.arange(4, dtype=np.float32)
+    EmbeddingCache(path).put("m", ["kept"], vec[None])
+    with sqlite3.connect(path) as con:  # as version 2 left it: the embeddings table only
+        con.execute("DROP TABLE tokens")
+        con.execute("PRAGMA user_version = 2")
+    con.close()
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    np.testing.assert_array_equal(cache.get("m", ["kept"])[0], vec)
+    cache.put_tokens("m", ["kept"], [(np.array([5], np.int32), np.ones((1, 4), np.float32))])
+    assert cache.count_tokens() == 1 and len(cache) == 1
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    con.close()

@@ -202,3 +202,79 @@ def test_the_source_digest_is_remembered_by_path_size_and_time(tmp_path):
     assert integrity.source_digest(src, models) == (integrity.file_sha256(src), True)
     (models / integrity.SOURCE_STAMPS).write_text("not json")
     assert integrity.source_digest(src, models)[1]  # a damaged stamp file is only a miss
+
+
+# -- token vectors (the graph's second output, ``hidden``) -------------------------------------
+
+
+def test_fp32_hidden_states_reproduce_the_numpy_model(tiny):
+    d, e5 = tiny
+    enc = encoder(d, "fp32.onnx")
+    seqs = [enc.tokenizer.encode(t) for t in TEXTS]
+    pooled, hidden = enc.run_hidden(seqs)  # one padded batch
+    assert hidden.shape == (len(TEXTS), max(map(len, seqs)), H)
+    for j, (seq, ref) in enumerate(zip(seqs, checks.reference_hidden(e5, seqs), strict=True)):
+        np.testing.assert_allclose(hidden[j, : len(seq)], ref, atol=1e-4)
+        np.testing.assert_allclose(pooled[j], hidden[j, : len(seq)].mean(0), atol=1e-5)  # pooled is their mean
+    np.testing.assert_array_equal(enc.run(seqs), pooled)
+
+
+@pytest.mark.parametrize("graph", ["fp32.onnx", "int8.onnx"])
+def test_token_vectors_are_the_hidden_states_of_the_content_tokens(tiny, graph):
+    d, _ = tiny
+    enc = encoder(d, graph)
+    prefix = "ab "
+    texts = [prefix + t for t in TEXTS]
+    tokens, sentences = enc.encode_tokens(texts, prefix=prefix)
+    np.testing.assert_allclose(sentences, enc.encode(texts), atol=1e-6)  # the same forward passes
+    for text, (ids, vectors) in zip(texts, tokens, strict=True):
+        seq = enc.tokenizer.encode(text)
+        k = enc.tokenizer.prefix_tokens(prefix, seq[1:-1])
+        assert k == 2 and ids.dtype == np.int32 and vectors.dtype == np.float32  # ▁a b
+        assert ids.tolist() == seq[1 + k : -1]
+        pooled, hidden = enc.run_hidden([seq])  # alone, specials included
+        np.testing.assert_allclose(vectors, hidden[0, 1 + k : -1], atol=1e-6)
+        # with <s>, the prefix and </s> back, their mean is the sentence vector
+        full = np.concatenate([hidden[0, : 1 + k], vectors, hidden[0, -1:]])
+        np.testing.assert_allclose(full.mean(0), pooled[0], atol=1e-5)
+
+
+def test_token_vectors_of_long_inputs_are_the_windows_in_order(tiny):
+    d, _ = tiny
+    enc = encoder(d, "fp32.onnx")
+    prefix = "ab "
+    text = prefix + " ".join(LETTERS * 8)  # 82 content tokens (2 the prefix's): windows of 22, 22, 22, 16
+    content = enc.tokenizer.content_ids(text)
+    chunks = [content[a : a + MAX_POS - 2] for a in range(0, len(content), MAX_POS - 2)]
+    assert len(chunks) == 4
+    expected = np.concatenate([enc.run_hidden([[0, *c, 2]])[1][0, 1:-1] for c in chunks])[2:]  # the prefix's left out
+    ids, vectors = enc.encode_tokens([text, prefix + "cd"], prefix=prefix)[0][0]
+    assert ids.tolist() == content[2:]
+    np.testing.assert_allclose(vectors, expected, atol=1e-5)
+
+
+def test_int8_token_vectors_do_not_depend_on_the_batch(tiny):
+    d, _ = tiny
+    enc = encoder(d, "int8.onnx")
+    texts = [*TEXTS, "ja " * 7 + "<mask>" * 3, " ".join(LETTERS * 5)]
+    together, _ = enc.encode_tokens(texts, batch_size=32)
+    for text, (ids, vectors) in zip(texts, together, strict=True):
+        alone_ids, alone = enc.encode_tokens([text], batch_size=1)[0][0]
+        np.testing.assert_array_equal(ids, alone_ids)
+        np.testing.assert_allclose(vectors, alone, atol=1e-6)
+
+
+def test_empty_texts_have_no_token_vectors(tiny):
+    d, _ = tiny
+    enc = encoder(d, "int8.onnx")
+    tokens, sentences = enc.encode_tokens(["ab ", "ab   ", "ab c"], prefix="ab ")
+    assert [ids.shape for ids, _ in tokens] == [(0,), (0,), (1,)]
+    assert [v.shape for _, v in tokens] == [(0, H), (0, H), (1, H)]
+    assert sentences.shape == (3, H)
+    none, no_sentences = enc.encode_tokens([])
+    assert none == [] and no_sentences.shape == (0, H)
+    only_tokens, skipped = enc.encode_tokens(["ab c"], prefix="ab ", sentences=False)
+    assert skipped is None
+    np.testing.assert_array_equal(only_tokens[0][1], tokens[2][1])
+    with pytest.raises(ValueError, match="does not begin with the prefix"):
+        enc.encode_tokens(["c"], prefix="ab ")

@@ -91,3 +91,48 @@ def test_a_piece_with_a_newline_cannot_be_saved(tmp_path):
     t = E5Tokenizer(["<s>", "<pad>", "</s>", "<unk>", "a\nb"], [0, 0, 0, 0, -1], {}, 0, 2, 1, 3)
     with pytest.raises(ValueError, match="newline"):
         t.save(tmp_path / "t.bin")
+
+
+# -- which tokens are the prefix's -------------------------------------------------------------
+
+
+def pieces_after_prefix(t: E5Tokenizer, prefix: str, text: str) -> list[str]:
+    content = t.content_ids(prefix + text)
+    return [PIECES[i] for i in content[t.prefix_tokens(prefix, content) :]]
+
+
+def test_piece_ends_cover_the_normalised_text():
+    t = tok()
+    for text in ["ab", "Abc d", "x<s>y", "\ufb01 c", "", "a  b\u0640 "]:
+        ends = t.piece_ends(t.content_ids(text))
+        assert ends == sorted(ends) and ends[-1] == len(t.normalise(text))  # <unk> counts one character
+
+
+def test_the_prefix_tokens_are_left_out():
+    t = tok()
+    assert pieces_after_prefix(t, "ab ", "c") == [f"{M}c"]
+    assert pieces_after_prefix(t, "ab ", "ab") == [f"{M}ab"]
+    assert pieces_after_prefix(t, "ab ", "a b") == [f"{M}a", M, "b"]
+    # a lone word marker before the text's first word is the text's, as before its other words
+    assert pieces_after_prefix(t, "ab ", "x") == [M, "<unk>"]
+    assert pieces_after_prefix(t, "", "ab") == [f"{M}ab"]  # no prefix: every token
+    assert pieces_after_prefix(t, "ab", "c") == ["c"]  # a prefix without a space
+    assert pieces_after_prefix(t, "d:", "ab") == ["ab"]
+
+
+def test_a_text_that_adds_no_character_has_no_tokens():
+    t = tok()
+    for prefix in ("ab ", ""):
+        for text in ("", "  ", "\u0640"):  # empty, blank, or only characters normalised away
+            assert pieces_after_prefix(t, prefix, text) == [], (prefix, text)
+
+
+def test_prefix_count_rule():
+    from embeddings.e5tok import prefix_count
+
+    # "query: hello" in a Hugging Face tokenizer's offsets: ▁que ry : | ▁hell o
+    assert prefix_count([3, 5, 6, 11, 12], prefix_end=6, text_start=7) == 3
+    assert prefix_count([3, 5, 6, 7, 8], prefix_end=6, text_start=7) == 3  # "query: .": ▁ . are the text's
+    assert prefix_count([3, 5, 6, 7], prefix_end=6, text_start=7) == 4  # "query: ": no text
+    assert prefix_count([4, 6], prefix_end=3, text_start=3) == 0  # a token straddles: the text's
+    assert prefix_count([], prefix_end=0, text_start=0) == 0

