@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .flags import Flag, ordered
 from .graphs import UnionFind
 from .rows import Row
 from .types import Segment, label_key
@@ -34,8 +35,9 @@ class GroupRow:
     confidence : float or None
         The weakest link's confidence.
     relation : {"equivalent", "related"} or None
-    flags : tuple of str
-        The links' flags, prefixed with the two documents' letters ("A-B: day: ...").
+    flags : tuple of Flag
+        The links' flags, prefixed with the two documents' letters ("A-B: day: ..."), conflicts
+        first (notes such as duplicates left out).
     """
 
     status: str
@@ -43,7 +45,7 @@ class GroupRow:
     texts: tuple[str, ...]
     confidence: float | None = None
     relation: str | None = None
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
     @property
     def is_match(self) -> bool:
@@ -65,6 +67,17 @@ class GroupRow:
     def articles(self, letters: Sequence[str]) -> str:
         """The letters of the documents present in this row ("A,B,C")."""
         return ",".join(x for k, x in enumerate(letters) if self.units[k])
+
+
+def _group_flags(links) -> tuple[Flag, ...]:
+    """The links' flags between their articles' letters, each once, conflicts first."""
+    seen: dict[str, Flag] = {}
+    for r, x, y in links:
+        for f in ordered(r.flags):
+            if f.severity != "note":
+                g = f.between(f"{x}-{y}")
+                seen.setdefault(str(g), g)
+    return ordered(sorted(seen.values()))
 
 
 def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: Mapping[tuple[int, int], Sequence[Row]]) -> list[GroupRow]:
@@ -112,7 +125,7 @@ def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: Mapping[tupl
         rows.append(row(
             "match", per_doc, confidence=min(scores) if scores else None,
             relation="equivalent" if rs and all(r.relation == "equivalent" for r, _, _ in rs) else "related",
-            flags=tuple(sorted({f"{x}-{y}: {f}" for r, x, y in rs for f in r.flags if not f.startswith("duplicate")})),
+            flags=_group_flags(rs),
         ))
     grouped = {(k, lab) for members in groups.values() for k, lab in members}
     for k in range(len(unit_lists)):
