@@ -154,7 +154,7 @@ def original_of(units: Sequence[Segment], u: Segment) -> Segment:
 
 def people_of(a: Side, b: Side) -> dict[str, str]:
     """The people named in either document (for the person flags), keyed by name key."""
-    names = [s.speaker for side in (a, b) for s in side.sentences if s.speaker and is_identified(s.speaker_key)]
+    names = [[s.speaker for s in side.sentences if s.speaker and is_identified(s.speaker_key)] for side in (a, b)]
     return known_people([a.document.text, b.document.text], names)
 
 

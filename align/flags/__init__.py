@@ -51,6 +51,7 @@ from .places import places_in
 from .quantities import (
     DateMention,
     Quantity,
+    _meet,
     agree,
     date_conflict_kind,
     dates_compatible,
@@ -219,7 +220,7 @@ def _quantities(fa: Facts, fb: Facts) -> list[Flag]:
             if i in done_a:
                 continue
             for j, y in enumerate(qb):
-                if j not in done_b and agree(x, y) and (not strict or units_match(x, y)):
+                if j not in done_b and (agree(x, y) and units_match(x, y) if strict else _meet(x, y)):
                     done_a.add(i)
                     done_b.add(j)
                     break
@@ -278,11 +279,9 @@ def _persons(a_text: str, b_text: str, people: Mapping[str, str], speakers_a: It
     for mine, speakers in ((pa, speakers_a), (pb, speakers_b)):
         for name in speakers:
             name = _people.clean_name(name) if name else ""
-            if not name:
-                continue
-            k = _people.find_key(name, people) or _people.key(name)
+            k = _people.find_key(name, people) if name else None
             if k and k not in mine and not any(_people._close(k, other) for other in mine):
-                mine[k] = name
+                mine[k] = _people.cut_at_surname(name, k)
     only_a = {k: v for k, v in pa.items() if not any(_people._close(k, o) for o in pb)}
     only_b = {k: v for k, v in pb.items() if not any(_people._close(k, o) for o in pa)}
     out = []
@@ -297,6 +296,7 @@ def _persons(a_text: str, b_text: str, people: Mapping[str, str], speakers_a: It
     if only_b:
         out.append(Flag("person", "only_b", b=", ".join(only_b[k] for k in sorted(only_b))))
     return out
+
 
 
 def _places(a_text: str, b_text: str, ctx_a: str, ctx_b: str) -> list[Flag]:

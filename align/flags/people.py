@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..speakers import _AR_VERBS, _EN_VERBS, _FA_VERBS, _RANKS, _TITLE_HEADS
 from ..text import matching_key, words
@@ -29,7 +29,7 @@ from .places import places_in
 # -- skeletons ----------------------------------------------------------------------------------
 
 _AR = str.maketrans({
-    "ب": "b", "پ": "b", "ت": "t", "ط": "t", "ث": "s", "س": "s", "ص": "s", "ج": "j", "چ": "j", "ژ": "j", "ح": "h", "ه": "h",
+    "ب": "b", "پ": "b", "ت": "t", "ط": "t", "ث": "t", "س": "s", "ص": "s", "ج": "j", "چ": "j", "ژ": "j", "ح": "h", "ه": "h",
     "خ": "X", "د": "d", "ذ": "s", "ز": "s", "ض": "s", "ظ": "s", "ر": "r", "ش": "S", "ع": "", "ء": "", "ا": "", "و": "",
     "ی": "", "غ": "k", "ق": "k", "ک": "k", "گ": "k", "ف": "f", "ل": "l", "م": "m", "ن": "n",
 })
@@ -65,10 +65,14 @@ def _close(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 4 and long_.endswith(short):
         return True  # امیرعبداللهیان = Abdollahian
-    if len(short) >= 5 and len(long_) - len(short) <= 1:
+    if len(short) >= 4 and len(long_) - len(short) <= 1:
         return _distance(a, b) <= 1
     x, y = a.rstrip("h"), b.rstrip("h")  # هنیه = Haniyeh, and a final silent h
-    return x == y and len(x) >= 3
+    if x == y and len(x) >= 3:
+        return True
+    # v is و in Persian, ف in Arabic; g is گ in Persian, ج or غ in Arabic (Vettel = فيتيل, Aguero = أجويرو)
+    x, y = a.replace("f", "").replace("j", "k"), b.replace("f", "").replace("j", "k")
+    return x == y and len(x) >= 2
 
 
 def _distance(a: str, b: str) -> int:
@@ -131,6 +135,8 @@ _EN_NOT_NAME = {
     "square", "mosque", "church", "palace", "hall", "hospital", "school", "museum", "stadium", "bridge", "tower", "park",
     "inc", "ltd", "plc", "corp", "group's", "media", "network", "channel", "show", "series", "film", "book", "act", "bill",
     "day", "week", "month", "year", "today", "yesterday", "tomorrow", "breaking", "update", "live", "exclusive", "video",
+    "highway", "senate", "judiciary", "korea", "korean", "congress", "white", "black", "green", "labor",
+    "olympic", "olympics", "premier", "champions", "grand", "prix", "season", "game", "games", "thrones",
 }
 # months and weekdays are not names either
 _FA_NOT_NAME |= {"دوشنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه", "الاثنین", "الثلاثاء", "الاربعاء",
@@ -288,11 +294,20 @@ def _runs(text: str) -> list[str]:
     return out
 
 
-def known_people(texts: Iterable[str], speakers: Iterable[str]) -> dict[str, str]:
+def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterable[str]]) -> dict[str, str]:
     """Surname skeleton -> display name (as written, cut at the name) of the people the articles
-    name: their speakers, names after a rank, title or "counterpart", and English runs of
-    capitalised words.
+    name: names after a rank, title or "counterpart", English runs of capitalised words, and the
+    speakers.
+
+    ``speakers``: the speakers' names, or one list per article. A speaker in Arabic script counts
+    only as far as its words are names written elsewhere too — as a speaker of another article,
+    or in Latin script — because a reporting verb's subject is often not a name (طبق اسناد
+    دادگاه … گفت، مصدر قريب من …) and «ألكسندر نوفاك عقب اجتماع» ends at «نوفاك». Without
+    per-article lists, another article's text confirms a word.
     """
+    texts = list(texts)
+    groups = [list(g) for g in speakers] if speakers and not isinstance(next(iter(speakers), ""), str) else None
+    flat = [n for g in groups for n in g if n] if groups is not None else [n for n in speakers if n]
     out: dict[str, str] = {}
 
     def add(name: str) -> None:
@@ -301,13 +316,41 @@ def known_people(texts: Iterable[str], speakers: Iterable[str]) -> dict[str, str
         if len(k) >= 2 and not any(_close(k, other) for other in out):
             out[k] = name
 
-    for name in speakers:
-        add(name)
     for text in texts:
         for name in _after_triggers(text):
             add(name)
-        for name in _english_runs(text):
-            add(name)
+        # a run of capitalised words is a person when the article goes on to use its last word
+        # alone (news names a person in full once, then by surname: Brett Kavanaugh … Kavanaugh)
+        runs = _english_runs(text)
+        for name in runs:
+            last = words(name)[-1]
+            alone = len(re.findall(rf"\b{re.escape(last)}\b", text)) > sum(1 for r in runs if words(r)[-1] == last)
+            if alone:
+                add(name)
+    latin = {skeleton(w) for t in texts for w in re.findall(r"\b[A-Z][\w'’-]+", t)} - {""}
+    if groups is not None:
+        spoken = [{skeleton(w) for n in g if n for w in words(clean_name(n))} - {""} for g in groups]
+
+        def elsewhere(sk: str, name: str) -> int:
+            mine = [k for k, g in enumerate(groups) if name in g]
+            return int(any(any(_matches(sk, s) for s in sks) for k, sks in enumerate(spoken) if k not in mine))
+    else:
+        skeletons = [{s for _, _, s in _word_skeletons(t)} for t in texts]
+
+        def elsewhere(sk: str, name: str) -> int:
+            return int(sum(any(_matches(sk, s) for s in sks) for sks in skeletons) >= 2)
+    for name in flat:
+        cleaned = clean_name(name)
+        if not cleaned:
+            continue
+        if cleaned.isascii():
+            add(cleaned)
+            continue
+        ws = words(cleaned)
+        confirmed = [j for j, w in enumerate(ws) if len(skeleton(w)) >= 3 and (
+            any(_matches(skeleton(w), s) for s in latin if len(s) >= 3) or elsewhere(skeleton(w), name))]
+        if confirmed:
+            add(" ".join(ws[: confirmed[-1] + 1]))
     return out
 
 
@@ -337,6 +380,19 @@ def _matches(sk: str, k: str) -> bool:
     return sk == k or (len(sk) >= 3 and len(k) >= 3 and _close(sk, k))
 
 
+def _hit(word: str, sk: str, k: str, display: str) -> bool:
+    """Does ``word`` (skeleton ``sk``) name the person ``k`` / ``display``? A short skeleton
+    (two consonants: Raisi, Obama) only when the word is one of the name's words as written.
+    """
+    if len(k) >= 3:
+        return _matches(sk, k)
+    if sk != k:
+        return False
+    # Willoughby = ويلوبي across scripts; within one script, the name's own word
+    return matching_key(word) in {matching_key(w) for w in words(display)} or (
+        word.isascii() != display.isascii() and len(matching_key(word)) >= 4)
+
+
 def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:
     """The people of ``people`` that ``text`` names, key -> the name as ``text`` writes it (the
     matching word with the name words before it: «حسين أمير عبد اللهيان»).
@@ -345,7 +401,7 @@ def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:
     sk = _word_skeletons(text)
     ws = words(text)
     for k, display in people.items():
-        hit = next(((i, f) for i, f, s in sk if _matches(s, k)), None)
+        hit = next(((i, f) for i, f, s in sk if _hit(f, s, k, display)), None)
         if hit is None:
             continue
         i, f = hit
@@ -368,6 +424,15 @@ def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:
 
 def _written(text: str, name: str) -> bool:
     return matching_key(name) in matching_key(text)
+
+
+def cut_at_surname(name: str, k: str) -> str:
+    """``name`` up to the word whose skeleton is ``k`` (the whole name when none is)."""
+    ws = words(name)
+    for j in range(len(ws) - 1, -1, -1):
+        if _matches(skeleton(ws[j]), k) or (j and _matches(skeleton(ws[j - 1] + ws[j]), k)):
+            return " ".join(ws[: j + 1])
+    return name
 
 
 def find_key(name: str, people: Mapping[str, str]) -> str | None:

@@ -19,8 +19,8 @@ from .lexicon import PLACES, _strip_particles
 
 # Regional spellings CLDR does not give, and cities it lacks (canonical -> fa, ar, en forms)
 _EXTRA = {
-    "United States": ["آمریکا", "امریکا", "ایالات متحده آمریکا", "أمريكا", "أميركا", "امريكا", "الولايات المتحدة الأمريكية", "america", "us", "u.s", "usa"],
-    "United Kingdom": ["بریتانیا", "انگلیس", "انگلستان", "بريطانيا", "المملكة المتحدة", "britain", "great britain", "uk", "u.k", "england"],
+    "United States": ["آمریکا", "امریکا", "ایالات متحده آمریکا", "أمريكا", "أميركا", "امريكا", "الولايات المتحدة الأمريكية", "america", "us", "u.s", "usa", "u s", "u s a"],
+    "United Kingdom": ["بریتانیا", "انگلیس", "انگلستان", "بريطانيا", "المملكة المتحدة", "britain", "great britain", "uk", "u.k", "u k", "england"],
     "Saudi Arabia": ["عربستان", "عربستان سعودی", "السعودية", "المملكة العربية السعودية"],
     "Syria": ["سوريا", "سورية"], "Russia": ["روسيا الاتحادية", "فدراسیون روسیه"], "Turkey": ["ترکیه", "تركيا", "turkey", "turkiye", "türkiye"],
     "Iran": ["جمهوری اسلامی ایران", "الجمهورية الإسلامية الإيرانية"], "Palestine": ["فلسطین", "فلسطين", "palestine"],
@@ -77,7 +77,8 @@ _AMBIGUOUS_KEYS = {matching_key(x) for x in ("قم", "مسقط", "رم", "نیس
                                              "ترک", "گینه", "بنین", "بنين", "نیجر", "توگو", "جرسی",
                                              "روم", "جورجيا", "جورجیا", "ولز", "ویلز", "طرابلس", "ماه",
                                              "دوشنبه", "القدس", "قدس", "کرد", "عربی", "سعید", "رحیم", "کریم", "حمید", "امید",
-                                             "نور", "جمال", "سلام", "بنت", "بها", "موسی", "عیسی", "لوط")}
+                                             "نور", "جمال", "سلام", "بنت", "بها", "موسی", "عیسی", "لوط", "الجزیره",
+                                             "جزیره", "کینی", "الکینی")}
 # friendlier canonical names than CLDR's English ones
 _CANONICAL = {"TR": "Turkey", "PS": "Palestine", "MK": "North Macedonia", "CI": "Ivory Coast", "MM": "Myanmar", "HK": "Hong Kong",
               "CD": "DR Congo", "CG": "Congo", "MO": "Macau"}
@@ -296,7 +297,13 @@ def places_in(text: str) -> dict[str, tuple[Place, str]]:
                 if bare != tok and bare not in forms:
                     forms.append(bare)
         hit = None
-        for form in forms:
+        if not latin and i + 1 < len(flat):
+            joined = tok + flat[i + 1][0]
+            for seq, place in index.get(joined, ()):
+                if len(seq) == 1:
+                    hit = (2, place)
+                    break
+        for form in ([] if hit else forms):
             for seq, place in index.get(form, ()):
                 n = len(seq)
                 if [form, *[t for t, _ in flat[i + 1 : i + n]]] == list(seq):

@@ -38,7 +38,7 @@ from .lexicon import AMBIGUOUS_MONTHS, MONTH_NAMES, MONTHS, by_first, find
 
 _MARK = "\u200c\u200d\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _TOKEN = re.compile(
-    r"(?P<num>\d+(?:[,٬.٫/:]\d+)*)"
+    r"(?P<num>\d+(?:[,٬.٫/:]\d+|،\d{3}(?!\d))*)"
     rf"|(?P<word>[^\W\d_](?:[^\W\d_]|[{_MARK}]|[.’'](?=[^\W\d_]))*\.?)"
     r"|(?P<sym>[%٪$£€\-–—/,،:;()])"
 )
@@ -137,21 +137,21 @@ _UNIT_CLASSES = {
               "rupees", "دلار", "دلاری", "پوندی", "یورویی", "ریالی", "تومانی", "پوند", "یورو", "ریال", "تومان", "دولار", "دولارا", "جنيه", "يورو", "ريال", "دينار", "درهم", "usd"],
     "distance": ["km", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "metres", "meters", "metre", "meter",
                  "feet", "foot", "کیلومتری", "کیلومتر", "متر", "متری", "كيلومتر", "كيلومترا", "كلم", "كم", "متر", "مترا", "أمتار", "ميل", "أميال"],
-    "duration": ["seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "week", "months", "month",
+    "duration ": ["seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "week", "months", "month",
                  "years", "year", "decades", "ثانیه", "دقیقه", "ساعت", "روز", "هفته", "ماه", "سال", "ثانية", "دقيقة", "دقائق",
                  "ساعة", "ساعات", "يوم", "أيام", "ايام", "أسبوع", "أسابيع", "شهر", "أشهر", "شهور", "سنة", "سنوات", "عام", "أعوام", "اعوام", "عاما"],
-    "magnitude": ["magnitude", "richter", "ریشتر", "ريختر", "درجه", "درجات", "درجة", "بقوة"],
-    "age": ["year-old", "years-old", "aged", "ساله", "سالگی", "عاما", "عمر"],
+    "magnitude": ["magnitude", "richter", "ریشتر", "ریشتری", "ريختر", "درجه", "درجات", "درجة", "بقوة"],
+    "duration": ["year-old", "years-old", "aged", "ساله", "سالگی", "عمر"],
     "votes": ["votes", "vote", "ballots", "رای", "رأی", "آرا", "آراء", "صوت", "صوتا", "أصوات", "اصوات"],
-    "weight": ["tonnes", "tons", "tonne", "ton", "kg", "kilograms", "کیلوگرم", "کیلو", "طن", "أطنان", "كيلوغرام", "كغ"],
+    "weight": ["tonnes", "tons", "tonne", "ton", "kg", "kilograms", "کیلوگرم", "کیلوگرمی", "کیلویی", "طن", "أطنان", "كيلوغرام", "كغ"],
 }
 _UNIT_OF: dict[str, str] = {}
 for _cls, _forms in _UNIT_CLASSES.items():
     for _k in _keys(*_forms):
-        _UNIT_OF.setdefault(_k, _cls)
+        _UNIT_OF.setdefault(_k, _cls.strip())
 _UNIT_OF[matching_key("تن")] = "people"  # «۱۵ تن» "15 persons" (also tonnes; people more often in news)
 COUNT_CLASSES = {"dead", "injured", "people"}
-_MEASURES = {"percent", "money", "distance", "duration", "magnitude", "age", "votes", "weight"}
+_MEASURES = {"percent", "money", "distance", "duration", "magnitude", "votes", "weight"}
 _SPECIFIC = {"dead", "injured"}
 
 # -- months, calendars ------------------------------------------------------------------------
@@ -164,13 +164,17 @@ _MONTH_PHRASES = by_first(sorted(
     + [(matching_key(f).split(), ("gregorian", i + 1)) for i, fs in enumerate(MONTHS["gregorian"]) for f in fs],
     key=lambda x: -len(x[0]),
 ))
-_AMBIGUOUS_MONTH_KEYS = {matching_key(w) for w in AMBIGUOUS_MONTHS} | {matching_key(w) for w in MONTHS["afghan"]}
+_AFGHAN_KEYS = {matching_key(w) for w in MONTHS["afghan"]}
+_AMBIGUOUS_MONTH_KEYS = {matching_key(w) for w in AMBIGUOUS_MONTHS} | _AFGHAN_KEYS
 _MARKERS = {
     "solar": _keys("ه.ش", "هـ.ش", "ه ش", "شمسی", "خورشیدی", "هجری شمسی", "ش"),
     "hijri": _keys("ه.ق", "هـ.ق", "قمری", "هجری قمری", "هجري", "هجرية", "هـ", "ه", "ah"),
     "gregorian": _keys("میلادی", "ميلادي", "ميلادية", "م", "ad"),
 }
 _MARKER_OF = {k: cal for cal, ks in _MARKERS.items() for k in ks}
+_YEAR_WORDS = set(_keys("سال", "عام", "العام", "سنة", "year"))
+_MONTH_CUES = set(_keys("از", "در", "تا", "اواسط", "اوایل", "اواخر", "ماه", "في", "منذ", "حتى", "شهر", "خلال", "in", "since",
+                        "until", "during", "early", "late", "mid", "last", "next", "this", "of", "from", "by", "before", "after"))
 _YEAR_CUES = set(_keys("سال", "سالهای", "عام", "العام", "لعام", "سنة", "year", "in", "since", "of", "در", "في", "منذ", "عامی", "لسنة"))
 _ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th|ام|م|مین|ـم)$")
 _AMPM = {**{k: 0 for k in _keys("am", "a.m", "صبح", "صباحا", "صباح", "بامداد")},
@@ -255,7 +259,7 @@ def _digits_value(tok: Token, persian: bool) -> float | None:
         if len(parts) == 2 and persian and len(parts[0]) <= 3 and 1 <= len(parts[1]) <= 2:
             return float(f"{parts[0]}.{parts[1]}")  # Persian decimal slash: ۵/۹ = 5.9
         return None
-    s = s.replace("٬", ",").replace("٫", ".")
+    s = s.replace("٬", ",").replace("،", ",").replace("٫", ".")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
         return float(s.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", s):  # 1.000.000
@@ -470,8 +474,10 @@ def numbers(text: str) -> Numbers:
 
     # times: 14:45, 2:45 pm
     for i, t in enumerate(toks):
-        if t.kind == "num" and re.fullmatch(r"\d{1,2}:\d{2}", t.key):
-            h, mi = map(int, t.key.split(":"))
+        dotted = (re.fullmatch(r"\d{1,2}\.\d{2}", t.key) and i + 1 < len(toks)
+                  and toks[i + 1].key.replace(".", "") in {k.replace(".", "") for k in _AMPM})
+        if t.kind == "num" and (re.fullmatch(r"\d{1,2}:\d{2}", t.key) or dotted):
+            h, mi = map(int, re.split(r"[:.]", t.key))
             if h < 24 and mi < 60:
                 end = i + 1
                 if end < len(toks) and toks[end].key.replace(".", "") in {k.replace(".", "") for k in _AMPM}:
@@ -533,18 +539,22 @@ def numbers(text: str) -> Numbers:
             end = k
         if k < len(toks) and toks[k].key in (",", "،"):
             k += 1
+        if k + 1 < len(toks) and toks[k].key in _YEAR_WORDS and _int(toks[k + 1]) is not None and len(toks[k + 1].key) >= 3:
+            k += 1  # «۳۰ مه سال ۲۰۰۵»
         if k < len(toks) and not used[k] and (v := _int(toks[k])) is not None and len(toks[k].key) >= 3:
             ycal, k2 = marker(k + 1, cal)
             if year_ok(v, cal):
                 year, end = v, k2
             elif ycal != cal and cal == "gregorian":
                 pass
-        alone = day is None and year is None
+        alone = day is None and year is None and not (i > 0 and toks[i - 1].key in _MONTH_CUES and keys[i] not in _AFGHAN_KEYS
+                                                       and (toks[i].kind != "word" or not re.fullmatch(r"[a-z]+", keys[i])
+                                                            or toks[i].text[:1].isupper()))
         if alone and (keys[i] in _AMBIGUOUS_MONTH_KEYS or (m_end - i == 1 and toks[i].kind == "word" and toks[i].text[:1].islower()
                                                           and toks[i].key in _AMBIGUOUS_MONTH_KEYS)):
             i = m_end
             continue
-        if day is None and year is None and keys[i] in _AMBIGUOUS_MONTH_KEYS:
+        if alone and keys[i] in _AMBIGUOUS_MONTH_KEYS:
             i = m_end
             continue
         if toks[i].kind == "word" and re.fullmatch(r"[a-z]+", toks[i].key) and not toks[i].text[:1].isupper():
@@ -611,7 +621,7 @@ def _unit_around(toks: list[Token], i: int, j: int) -> str:
     """
     if j < len(toks) and _unit_class(toks[j].key) in _MEASURES:
         return _unit_class(toks[j].key)
-    if i > 0 and _unit_class(toks[i - 1].key) in _MEASURES - {"duration", "age"}:
+    if i > 0 and _unit_class(toks[i - 1].key) in _MEASURES - {"duration"}:
         return _unit_class(toks[i - 1].key)
     after = []
     for k in range(j, min(j + 4, len(toks))):
@@ -649,7 +659,7 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
                 toks[i - 1].key == "-" and i > 1 and toks[i - 2].kind == "word" and toks[i - 2].end == toks[i - 1].start))
             nxt = toks[i + 1] if i + 1 < n else None
             next_adj_word = nxt is not None and nxt.start == t.end and nxt.kind == "word"
-            if prev_adj and toks[i - 1].key not in "$£€":
+            if prev_adj and toks[i - 1].key not in "$£€" and toks[i - 1].key not in ("و", "ب", "ل", "ف"):
                 i += 1
                 continue
             if next_adj_word and (_ORDINAL_SUFFIX.match(nxt.key) or nxt.key == "s"):
@@ -754,6 +764,8 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
         if j < n and toks[j].key in (matching_key("تقريبا"), matching_key("تقریبا"), "approximately"):
             lo, hi = lo * 0.8, hi * 1.2
             j += 1
+        elif _after_qualifier(toks, j) is not None:
+            hi = math.inf  # «384 شخصًا على الأقل»
         unit = _unit_around(toks, start, j)
         if unit == "duration" and value is not None and t.kind == "num" and value > 1000:
             unit = ""
@@ -772,6 +784,19 @@ def _span(toks: list[Token], a: int, b: int, text: str = "") -> str:
     if text:
         return text[toks[a].start : toks[b - 1].end]
     return toks[a].text if b - a == 1 else " ".join(t.text for t in toks[a:b])
+
+
+_AT_LEAST_AFTER = [matching_key(x).split() for x in ("على الأقل", "علی الاقل", "على اقل تقدير", "أو أكثر", "or more", "at least", "و بیشتر", "یا بیشتر")]
+
+
+def _after_qualifier(toks: list[Token], j: int) -> int | None:
+    """The end of "at least" / "or more" within the three words after a number («384 شخصًا على الأقل»)."""
+    keys = [t.key for t in toks[j : j + 5]]
+    for start in range(0, 3):
+        for phrase in _AT_LEAST_AFTER:
+            if keys[start : start + len(phrase)] == phrase:
+                return j + start + len(phrase)
+    return None
 
 
 def _qualifier_before(toks: list[Token], i: int) -> tuple[tuple[float, float], int] | None:

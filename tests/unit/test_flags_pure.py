@@ -166,8 +166,11 @@ def test_the_same_person_across_scripts(a, b):
 
 
 def test_people_across_scripts():
-    people = known_people(["سپهبد طارق شاه بهرامی وزیر دفاع", "مع نظيره الأفغاني حمد الله محب"], ["علی شمخانی"])
+    articles = ["سپهبد طارق شاه بهرامی وزیر دفاع با علی شمخانی دیدار کرد", "التقى شمخاني مع نظيره الأفغاني حمد الله محب"]
+    people = known_people(articles, [["علی شمخانی"], ["شمخاني"]])
     assert sorted(people.values()) == ["حمد الله محب", "طارق شاه بهرامی", "علی شمخانی"]
+    # a reporting verb's subject that is not a name elsewhere is no one: «طبق اسناد دادگاه … گفت»
+    assert known_people(articles, [["طبق اسناد دادگاه"], []]) == {k: v for k, v in people.items() if v != "علی شمخانی"}
     assert disagreements("شمخانی با بهرامی دیدار کرد", "التقى شمخاني بهرامي", people) == []
     # a different person in the same place, neither named by the other side: a conflict
     assert disagreements("Shamkhani met Mohib", "التقى شمخاني بهرامي", people) == ["person: Mohib vs بهرامي"]
