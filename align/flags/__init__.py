@@ -52,7 +52,6 @@ from .quantities import (
     DateMention,
     Quantity,
     _meet,
-    agree,
     date_conflict_kind,
     dates_compatible,
     numbers,
@@ -215,15 +214,13 @@ def _quantities(fa: Facts, fb: Facts) -> list[Flag]:
     qa, qb = list(fa.quantities), list(fb.quantities)
     done_a: set[int] = set()
     done_b: set[int] = set()
-    for strict in (True, False):
-        for i, x in enumerate(qa):
-            if i in done_a:
-                continue
-            for j, y in enumerate(qb):
-                if j not in done_b and (agree(x, y) and units_match(x, y) if strict else _meet(x, y)):
-                    done_a.add(i)
-                    done_b.add(j)
-                    break
+    # pairs that can be one number, the same kind of thing first, then the closest values
+    cands = [(_gap(x, y) > 1e-6, _gap(x, y), not units_match(x, y), i, j) for i, x in enumerate(qa) for j, y in enumerate(qb)
+             if _meet(x, y) and (units_match(x, y) or not x.unit or not y.unit or _gap(x, y) < 1e-6)]
+    for _, _, _, i, j in sorted(cands):
+        if i not in done_a and j not in done_b:
+            done_a.add(i)
+            done_b.add(j)
     left_a = [x for i, x in enumerate(qa) if i not in done_a]
     left_b = [y for j, y in enumerate(qb) if j not in done_b]
     out: list[Flag] = []
@@ -257,6 +254,13 @@ def _quantities(fa: Facts, fb: Facts) -> list[Flag]:
                 text = ", ".join(vals)
                 out.append(Flag(kind, f"only_{side}", text if side == "a" else "", text if side == "b" else ""))
     return out
+
+
+def _gap(x: Quantity, y: Quantity) -> float:
+    """How far apart two numbers' nearest ends are, relative to their size."""
+    a = x.low if x.high == math.inf else (x.low + x.high) / 2
+    b = y.low if y.high == math.inf else (y.low + y.high) / 2
+    return abs(a - b) / max(abs(a), abs(b), 1e-9)
 
 
 def _conflictable(x: Quantity, y: Quantity, ratio: float) -> bool:

@@ -124,9 +124,10 @@ _RANGE_OPEN = set(_keys("between", "from", "بین", "از", "بين", "ما ب�
 _UNIT_CLASSES = {
     "dead": ["killed", "dead", "deaths", "death", "died", "fatalities", "lives", "martyrs", "martyred", "bodies", "کشته", "کشته‌شدگان",
              "کشتهشدگان", "جانباخته", "جانباختگان", "جان", "شهید", "شهدا", "فوتی", "فوت", "قتيل", "قتيلا", "قتلى", "مقتل", "قتل", "شهيد",
-             "شهيدا", "شهداء", "وفاة", "وفيات", "حتفهم", "ضحية", "ضحايا", "جثة", "جثث", "lost"],
+             "شهيدا", "شهداء", "وفاة", "وفيات", "حتفهم", "ضحية", "ضحايا", "جثة", "جثث", "lost", "قتل", "قتلوا", "استشهد",
+             "استشهاد", "مصرع", "مصرعهم", "martyred"],
     "injured": ["injured", "wounded", "hurt", "injuries", "injuring", "wounding", "زخمی", "مجروح", "مصدوم", "مجروحان", "زخمیها",
-                "مصدومان", "آسیب", "جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "إصابة", "إصابات", "اصابه", "اصابات"],
+                "مصدومان", "آسیب", "جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "إصابة", "إصابات", "اصابه", "اصابات", "أصيب", "أصيبوا", "جرح", "جرحت", "مجروح"],
     "people": ["people", "persons", "person", "individuals", "residents", "civilians", "citizens", "soldiers", "troops", "children",
                "students", "protesters", "passengers", "workers", "migrants", "refugees", "members", "victims", "casualties", "men",
                "women", "نفر", "تن", "شخص", "اشخاص", "أشخاص", "شخصا", "مواطن", "مواطنا", "مواطنين", "جندی", "جنود", "طفل", "اطفال",
@@ -203,6 +204,8 @@ class Quantity:
     def shown(self) -> str:
         """The number as a reader sees it: its value, and the text when written otherwise."""
         v = "" if self.value is None else _fmt(self.value)
+        if v and self.value >= 10_000 and self.value == int(self.value):
+            v = f"{int(self.value):,}"
         if not v:
             return self.text
         plain = matching_key(self.text).replace(",", "").replace("٬", "")
@@ -730,7 +733,22 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
             sk = toks[j].key
             if sk not in _SCALE_ONLY_AFTER_DIGITS or toks[j].start == toks[j - 1].end:
                 value *= SCALE_WORDS[sk]
+                scale = SCALE_WORDS[sk]
                 j += 1
+                # «۱۶ میلیون و ۳۸۴ هزار و ۴۰۳»: smaller parts joined by «و»
+                while j + 1 < n and toks[j].key in _AND and toks[j + 1].kind == "num" and re.fullmatch(r"\d{1,3}", toks[j + 1].key):
+                    part = float(toks[j + 1].key)
+                    k2 = j + 2
+                    if k2 < n and toks[k2].key in SCALE_WORDS and SCALE_WORDS[toks[k2].key] < scale:
+                        scale = SCALE_WORDS[toks[k2].key]
+                        value += part * scale
+                        j = k2 + 1
+                    elif k2 < n and toks[k2].key in SCALE_WORDS:
+                        break
+                    else:
+                        value += part
+                        j = k2
+                        break
         # a range: 10-20, ۱۰ تا ۱۲, between 10 and 20, from 10 to 20
         if value is not None and j + 1 < n and toks[j].key in _RANGE_JOIN and not used[j + 1] and toks[j + 1].kind == "num":
             other = _digits_value(toks[j + 1], persian)
