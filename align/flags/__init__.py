@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -154,23 +155,55 @@ def disagreements(
     ctx_b = b_text if context_b is None else context_b
     fa, fb = facts(a_text), facts(b_text)
     out: list[Flag] = []
-    out += _days(fa, fb)
+    out += _days(fa, fb, a_text, b_text)
     out += _dates(fa, fb)
     out += _times(fa, fb)
     out += _quantities(fa, fb)
+    if _past(a_text) != _past(b_text):
+        # one side tells of an earlier event ("last week", «هفته گذشته», «الشهر الماضي»): its
+        # figures are not the other side's (a date says which event it is, and stays)
+        out = [f for f in out if not (f.is_conflict and f.kind in ("number", "count", "day", "relative day", "time"))]
     if people:
         out += _persons(a_text, b_text, people, speakers_a, speakers_b, ctx_a, ctx_b)
     out += _places(a_text, b_text, ctx_a, ctx_b)
     return list(ordered(out))
 
 
-def _days(fa: Facts, fb: Facts) -> list[Flag]:
+_PAST = re.compile("|".join(matching_key(x) for x in (
+    r"\blast (?:week|month|year)\b", r"\bearlier this (?:week|month|year)\b", r"\bprevious(?:ly)?\b", r"\bago\b",
+    "هفته گذشته", "ماه گذشته", "سال گذشته", "هفته پیش", "ماه پیش", "سال پیش", "سال قبل", "ماه قبل", "هفته قبل",
+    "الأسبوع الماضي", "الشهر الماضي", "العام الماضي", "السنة الماضية", "في وقت سابق", "في وقت سابق من",
+    r"قبل \S+ (?:سنوات|أعوام|أشهر|أسابيع|أيام)", "منذ عشر سنوات", "قبل عام", "قبل شهر", "قبل أسبوع",
+)))
+_SINCE = {matching_key(f) for f in ("since", "from", "از", "منذ", "من")}
+
+
+def _past(text: str) -> bool:
+    """Does ``text`` tell of an earlier event (last week, «هفته گذشته», «الشهر الماضي»)?"""
+    return bool(_PAST.search(matching_key(text)))
+
+
+def _days(fa: Facts, fb: Facts, a_text: str, b_text: str) -> list[Flag]:
     out = []
-    if fa.weekdays and fb.weekdays and not set(fa.weekdays) & set(fb.weekdays):
+    if fa.weekdays and fb.weekdays and not set(fa.weekdays) & set(fb.weekdays) \
+            and not _after_since(a_text, fa.weekdays) and not _after_since(b_text, fb.weekdays):
         out.append(Flag("day", "conflict", _weekdays(fa.weekdays), _weekdays(fb.weekdays)))
     if fa.relative and fb.relative and not set(fa.relative) & set(fb.relative):
         out.append(Flag("relative day", "conflict", _named(fa.relative), _named(fb.relative)))
     return out
+
+
+def _after_since(text: str, days: dict) -> bool:
+    """Is a weekday of ``text`` the start of a span ("since Monday", «از روز دوشنبه»)?"""
+    ws = [matching_key(w) for w in words(text)]
+    for surface in days.values():
+        first = matching_key(words(surface)[0]) if words(surface) else ""
+        for i, w in enumerate(ws):
+            if w == first or w.endswith(first):
+                before = ws[max(0, i - 2) : i]
+                if any(b in _SINCE for b in before):
+                    return True
+    return False
 
 
 def _weekdays(d: dict) -> str:
@@ -204,7 +237,8 @@ def _comparable(x: DateMention, y: DateMention) -> bool:
 
 
 def _times(fa: Facts, fb: Facts) -> list[Flag]:
-    ta, tb = {(h, m): s for h, m, s in fa.times}, {(h, m): s for h, m, s in fb.times}
+    # hours compared on a 12-hour clock: «ساعت ۹ و ۴۴ دقیقه شب» = 9.44 pm = 21:44
+    ta, tb = {(h % 12, m): s for h, m, s in fa.times}, {(h % 12, m): s for h, m, s in fb.times}
     if ta and tb and not set(ta) & set(tb):
         return [Flag("time", "conflict", ", ".join(ta.values()), ", ".join(tb.values()))]
     return []
@@ -238,7 +272,8 @@ def _quantities(fa: Facts, fb: Facts) -> list[Flag]:
     firm_a = [x for x in left_a if x.firm]
     firm_b = [y for y in left_b if y.firm]
     if firm_a and len(firm_a) == len(firm_b) and all(
-            (not x.unit or not y.unit or units_match(x, y)) and _conflictable(x, y, 5.0) for x, y in zip(firm_a, firm_b, strict=True)):
+            (not x.unit or not y.unit or units_match(x, y)) and (x.digits and y.digits or x.unit == y.unit != "")
+            and _conflictable(x, y, 5.0) for x, y in zip(firm_a, firm_b, strict=True)):
         pairs += list(zip(firm_a, firm_b, strict=True))
         firm_a, firm_b = [], []
     for x, y in pairs:
@@ -269,6 +304,8 @@ def _conflictable(x: Quantity, y: Quantity, ratio: float) -> bool:
     """
     if not (x.digits or y.digits or (x.unit and x.unit == y.unit)):
         return False
+    if any(not q.firm and q.low == q.high for q in (x, y)):
+        return False  # «واحد» "unit", «یک» "a": a lone word that may be no number
     if not (x.firm and y.firm) and not (x.unit in ("dead", "injured") and x.unit == y.unit):
         return False
     a = max(abs(x.low), 1e-9) if x.high == math.inf else max((abs(x.low) + abs(x.high)) / 2, 1e-9)

@@ -72,7 +72,7 @@ def _close(a: str, b: str) -> bool:
         return True
     # v is و in Persian, ف in Arabic; g is گ in Persian, ج or غ in Arabic (Vettel = فيتيل, Aguero = أجويرو)
     x, y = a.replace("f", "").replace("j", "k"), b.replace("f", "").replace("j", "k")
-    return x == y and len(x) >= 2
+    return x == y and len(x) >= 3
 
 
 def _distance(a: str, b: str) -> int:
@@ -151,7 +151,7 @@ _RANK_KEYS = {matching_key(r) for r in _RANKS}
 _TITLE_KEYS = {matching_key(t) for t in _TITLE_HEADS}
 _PARTICLES = {"al", "el", "bin", "ibn", "ben", "bint", "abu", "van", "von", "de", "da", "di", "du", "la", "le", "der", "bn", "ابن", "بن", "ابو", "بنت"}
 _FA_VERB_ENDINGS = re.compile(r"(?:ند|یم|ید|ست)$")
-_FA_PRESENT = re.compile(r"^(?:ن?می|نمی|بی‌?)")
+_FA_PRESENT = re.compile(r"^(?:ن?می|نمی)")
 
 
 def _strip_proclitic(key: str) -> str:

@@ -127,7 +127,7 @@ _UNIT_CLASSES = {
              "شهيدا", "شهداء", "وفاة", "وفيات", "حتفهم", "ضحية", "ضحايا", "جثة", "جثث", "lost", "قتل", "قتلوا", "استشهد",
              "استشهاد", "مصرع", "مصرعهم", "martyred"],
     "injured": ["injured", "wounded", "hurt", "injuries", "injuring", "wounding", "زخمی", "مجروح", "مصدوم", "مجروحان", "زخمیها",
-                "مصدومان", "آسیب", "جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "إصابة", "إصابات", "اصابه", "اصابات", "أصيب", "أصيبوا", "جرح", "جرحت", "مجروح"],
+                "مصدومان", "جريح", "جريحا", "جرحى", "مصاب", "مصابا", "مصابين", "إصابة", "إصابات", "اصابه", "اصابات", "أصيب", "أصيبوا", "جرح", "جرحت", "مجروح"],
     "people": ["people", "persons", "person", "individuals", "residents", "civilians", "citizens", "soldiers", "troops", "children",
                "students", "protesters", "passengers", "workers", "migrants", "refugees", "members", "victims", "casualties", "men",
                "women", "نفر", "تن", "شخص", "اشخاص", "أشخاص", "شخصا", "مواطن", "مواطنا", "مواطنين", "جندی", "جنود", "طفل", "اطفال",
@@ -173,6 +173,10 @@ _MARKERS = {
     "gregorian": _keys("میلادی", "ميلادي", "ميلادية", "م", "ad"),
 }
 _MARKER_OF = {k: cal for cal, ks in _MARKERS.items() for k in ks}
+_SINCE_CUES = set(_keys("since", "from", "منذ", "از"))
+_UNTIL_CUES = set(_keys("until", "till", "حتى", "تا", "لغاية"))
+_HOUR_CUES = set(_keys("ساعت", "الساعة", "الساعه"))
+_MINUTE_WORDS = set(_keys("دقیقه", "دقيقة", "دقائق"))
 _YEAR_WORDS = set(_keys("سال", "عام", "العام", "سنة", "year"))
 _MONTH_CUES = set(_keys("از", "در", "تا", "اواسط", "اوایل", "اواخر", "ماه", "في", "منذ", "حتى", "شهر", "خلال", "in", "since",
                         "until", "during", "early", "late", "mid", "last", "next", "this", "of", "from", "by", "before", "after"))
@@ -195,6 +199,7 @@ class Quantity:
     firm: bool
     value: float | None = None
     digits: bool = False
+    spread: float = 0.0  # half the last written digit of a scaled number: 13.5 million = 13,450,000-13,550,000
 
     @property
     def kind(self) -> str:
@@ -223,6 +228,7 @@ class DateMention:
     month: int | None
     day: int | None
     text: str
+    open: str = ""  # "since" (منذ 6 مارس: that day or later) or "until"
 
     def shown(self) -> str:
         """"30 May 2024", "10 Khordad 1403 (۱۰ خرداد ۱۴۰۳)": canonical, then the text if it differs."""
@@ -372,7 +378,18 @@ def _yearless(d: DateMention) -> list[tuple[int, int]]:
 
 
 def dates_compatible(x: DateMention, y: DateMention) -> bool:
-    """Can ``x`` and ``y`` be the same day (one may be less precise, in another calendar)?"""
+    """Can ``x`` and ``y`` be the same day (one may be less precise, in another calendar)? A date
+    that opens or closes a span ("since 6 March", «منذ 6 مارس») agrees with any day on its side.
+    """
+    if bool(x.open and x.day) != bool(y.open and y.day):
+        opened, other = (x, y) if x.open and x.day else (y, x)
+        io, ix = _interval(opened), _interval(other)
+        if io and ix:
+            return ix[1] >= io[0] if opened.open == "since" else ix[0] <= io[1]
+        if opened.calendar == other.calendar and opened.month and other.month:
+            a, b = (opened.month, opened.day or 0), (other.month, other.day or 0)
+            return b >= a if opened.open == "since" else b <= a
+        return True
     if x.calendar == y.calendar:
         return all(a is None or b is None or a == b for a, b in ((x.year, y.year), (x.month, y.month), (x.day, y.day)))
     ix, iy = _interval(x), _interval(y)
@@ -492,6 +509,23 @@ def numbers(text: str) -> Numbers:
                 for j in range(i, end):
                     used[j] = True
 
+    # an hour: «ساعت ۹ و ۴۴ دقیقه», «ساعت 23», «الساعة 9», "1814 GMT"
+    for i, t in enumerate(toks):
+        if used[i] or t.kind != "num" or not re.fullmatch(r"\d{1,4}", t.key):
+            continue
+        v = int(t.key)
+        if i > 0 and toks[i - 1].key in _HOUR_CUES and v <= 24:
+            end, mi = i + 1, 0
+            if i + 3 < len(toks) and toks[i + 1].key in _AND and _int(toks[i + 2]) is not None and int(toks[i + 2].key) < 60 \
+                    and toks[i + 3].key in _MINUTE_WORDS:
+                mi, end = int(toks[i + 2].key), i + 4
+            times.append((v, mi, span(i - 1, end)))
+            for j in range(i, end):
+                used[j] = True
+        elif len(t.key) == 4 and i + 1 < len(toks) and toks[i + 1].key in ("gmt", "utc") and v % 100 < 60 and v // 100 < 24:
+            times.append((v // 100, v % 100, span(i, i + 2)))
+            used[i] = used[i + 1] = True
+
     # numeric dates: 1403/03/10, 30/05/2024
     for i, t in enumerate(toks):
         if t.kind == "num" and not used[i] and t.key.count("/") == 2:
@@ -563,7 +597,10 @@ def numbers(text: str) -> Numbers:
         if toks[i].kind == "word" and re.fullmatch(r"[a-z]+", toks[i].key) and not toks[i].text[:1].isupper():
             i = m_end  # "may", "march" in lower case are words
             continue
-        dates.append(DateMention(cal, year, mon, day, span(start, end)))
+        cue = toks[start - 1].key if start > 0 else ""
+        cue2 = toks[start - 2].key if start > 1 else ""
+        opened = "since" if cue in _SINCE_CUES or cue2 in _SINCE_CUES else "until" if cue in _UNTIL_CUES else ""
+        dates.append(DateMention(cal, year, mon, day, span(start, end), opened))
         for x in range(start, end):
             used[x] = True
         i = end
@@ -728,12 +765,13 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
         else:
             i += 1
             continue
+        scaled = 0
         # a scale after digits: 11 million, ۱۱ میلیون, 2.3bn, £11m
         if value is not None and t.kind == "num" and j < n and toks[j].key in SCALE_WORDS:
             sk = toks[j].key
             if sk not in _SCALE_ONLY_AFTER_DIGITS or toks[j].start == toks[j - 1].end:
                 value *= SCALE_WORDS[sk]
-                scale = SCALE_WORDS[sk]
+                scale = scaled = SCALE_WORDS[sk]
                 j += 1
                 # «۱۶ میلیون و ۳۸۴ هزار و ۴۰۳»: smaller parts joined by «و»
                 while j + 1 < n and toks[j].key in _AND and toks[j + 1].kind == "num" and re.fullmatch(r"\d{1,3}", toks[j + 1].key):
@@ -742,11 +780,13 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
                     if k2 < n and toks[k2].key in SCALE_WORDS and SCALE_WORDS[toks[k2].key] < scale:
                         scale = SCALE_WORDS[toks[k2].key]
                         value += part * scale
+                        scaled = scale
                         j = k2 + 1
                     elif k2 < n and toks[k2].key in SCALE_WORDS:
                         break
                     else:
                         value += part
+                        scaled = 0
                         j = k2
                         break
         # a range: 10-20, ۱۰ تا ۱۲, between 10 and 20, from 10 to 20
@@ -771,8 +811,12 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
                     used[x] = True
                 i = j2
                 continue
+        spread = 0.0
         if value is not None:
             lo = hi = value
+            if t.kind == "num" and scaled:
+                decimals = len(t.key.split(".")[1]) if "." in t.key else 0
+                spread = 0.5 * 10 ** -decimals * scaled
         # qualifiers before: about / more than / up to
         q = _qualifier_before(toks, start)
         if q is not None:
@@ -789,7 +833,7 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
             unit = ""
         text = _span(toks, start, j, source)
         shown_text = _span(toks, i, j, source)
-        out.append(Quantity(lo, hi, unit, shown_text if q is None else text, firm, value if lo == hi or q else None, digits=t.kind == "num"))
+        out.append(Quantity(lo, hi, unit, shown_text if q is None else text, firm, value if lo == hi or q else None, digits=t.kind == "num", spread=spread))
         for x in range(start, j):
             used[x] = True
         i = j
@@ -839,8 +883,13 @@ def agree(x: Quantity, y: Quantity) -> bool:
 
 
 def _meet(x: Quantity, y: Quantity) -> bool:
-    tol = 1e-9 + 0.005 * max(abs(x.low), abs(y.low), 1.0) if (x.low != int(x.low) or y.low != int(y.low)) else 1e-9
-    return x.low - tol <= y.high and y.low - tol <= x.high
+    if x.low - 1e-9 <= y.high + x.spread + y.spread and y.low - 1e-9 <= x.high + x.spread + y.spread:
+        return True
+    # a whole number and a decimal it rounds or cuts off (49 and 49.8 percent)
+    for p, q in ((x, y), (y, x)):
+        if p.low == p.high and q.low == q.high and p.low == int(p.low) and q.low != int(q.low) and not re.search(r"[.٫/]\d", p.text):
+            return int(q.low) == p.low or round(q.low) == p.low
+    return False
 
 
 def units_match(x: Quantity, y: Quantity) -> bool:
@@ -849,4 +898,6 @@ def units_match(x: Quantity, y: Quantity) -> bool:
         return True
     if not x.unit or not y.unit:
         return False
+    if {x.unit, y.unit} == {"votes", "people"}:
+        return True  # «۳۰ میلیون … نفر شرکت کرده‌اند» = 30 million votes
     return {x.unit, y.unit} <= COUNT_CLASSES and "people" in (x.unit, y.unit)
