@@ -173,9 +173,10 @@ _PAST = re.compile("|".join(matching_key(x) for x in (
     r"\blast (?:week|month|year)\b", r"\bearlier this (?:week|month|year)\b", r"\bprevious(?:ly)?\b", r"\bago\b",
     "هفته گذشته", "ماه گذشته", "سال گذشته", "هفته پیش", "ماه پیش", "سال پیش", "سال قبل", "ماه قبل", "هفته قبل",
     "الأسبوع الماضي", "الشهر الماضي", "العام الماضي", "السنة الماضية", "في وقت سابق", "في وقت سابق من",
-    r"قبل \S+ (?:سنوات|أعوام|أشهر|أسابيع|أيام)", "منذ عشر سنوات", "قبل عام", "قبل شهر", "قبل أسبوع",
+    r"قبل [^ ]+ (?:سنوات|أعوام|أشهر|أسابيع|أيام|عقود)", r"منذ [^ ]+ (?:سنوات|أعوام|عاما|أشهر|أسابيع|أيام|عقود)", "قبل عقود",
+    "قبل عام", "قبل شهر", "قبل أسبوع", "دهه قبل", "دهه پیش",
 )))
-_SINCE = {matching_key(f) for f in ("since", "from", "از", "منذ", "من")}
+_SINCE = {matching_key(f) for f in ("since", "منذ", "از روز")}
 
 
 def _past(text: str) -> bool:
@@ -185,9 +186,10 @@ def _past(text: str) -> bool:
 
 def _days(fa: Facts, fb: Facts, a_text: str, b_text: str) -> list[Flag]:
     out = []
-    if fa.weekdays and fb.weekdays and not set(fa.weekdays) & set(fb.weekdays) \
-            and not _after_since(a_text, fa.weekdays) and not _after_since(b_text, fb.weekdays):
-        out.append(Flag("day", "conflict", _weekdays(fa.weekdays), _weekdays(fb.weekdays)))
+    only_a = {k: v for k, v in fa.weekdays.items() if k not in fb.weekdays}
+    only_b = {k: v for k, v in fb.weekdays.items() if k not in fa.weekdays}
+    if only_a and only_b and not _after_since(a_text, fa.weekdays) and not _after_since(b_text, fb.weekdays):
+        out.append(Flag("day", "conflict", _weekdays(only_a), _weekdays(only_b)))
     if fa.relative and fb.relative and not set(fa.relative) & set(fb.relative):
         out.append(Flag("relative day", "conflict", _named(fa.relative), _named(fb.relative)))
     return out
@@ -201,7 +203,7 @@ def _after_since(text: str, days: dict) -> bool:
         for i, w in enumerate(ws):
             if w == first or w.endswith(first):
                 before = ws[max(0, i - 2) : i]
-                if any(b in _SINCE for b in before):
+                if before and (before[-1] in _SINCE or " ".join(before) in _SINCE):
                     return True
     return False
 

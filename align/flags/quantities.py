@@ -659,8 +659,9 @@ def _unit_around(toks: list[Token], i: int, j: int) -> str:
     """What the number at tokens [i, j) counts: a specific class (killed, injured) in the words
     around it, else the class of the words right after it, else of the word right before it.
     """
-    if j < len(toks) and _unit_class(toks[j].key) in _MEASURES:
-        return _unit_class(toks[j].key)
+    k = j + 1 if j < len(toks) and toks[j].key == "-" else j  # 13-year-old
+    if k < len(toks) and _unit_class(toks[k].key) in _MEASURES:
+        return _unit_class(toks[k].key)
     if i > 0 and _unit_class(toks[i - 1].key) in _MEASURES - {"duration"}:
         return _unit_class(toks[i - 1].key)
     after = []
@@ -752,7 +753,8 @@ def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str)
             if words_used == 0:
                 i += 1
                 continue
-            firm = not (words_used == 1 and t.key in _UNSAFE_WORDS)
+            # a lone word: not «یک» "a" and the like, nor a word that only holds one after «و» (وست "West")
+            firm = not (words_used == 1 and (t.key in _UNSAFE_WORDS or _strip_and(t.key) != t.key))
             if t.key == "dozen" and i > 0 and toks[i - 1].key == "a":
                 firm, start = True, i - 1
         elif t.kind == "word" and t.key in VAGUE_WORDS:
