@@ -22,11 +22,11 @@ of three.
 """
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .flags import Flag, ordered
 from .rows import Row
 from .types import Segment, label_key
 
@@ -47,8 +47,9 @@ class GroupRow:
     confidence : float or None
         The weakest link's confidence.
     relation : {"equivalent", "related"} or None
-    flags : tuple of str
-        The links' flags, prefixed with the two documents' letters ("A-B: day: ...").
+    flags : tuple of Flag
+        The links' flags, prefixed with the two documents' letters ("A-B: day: ..."), conflicts
+        first (notes such as duplicates left out).
     """
 
     status: str
@@ -56,7 +57,7 @@ class GroupRow:
     texts: tuple[str, ...]
     confidence: float | None = None
     relation: str | None = None
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
     @property
     def is_match(self) -> bool:
@@ -80,14 +81,17 @@ class GroupRow:
         return ",".join(x for k, x in enumerate(letters) if self.units[k])
 
 
-def relabel(flag: str, x: str, y: str) -> str:
-    """A pairwise flag ("place only in A: Tehran") with the two documents' real letters
-    ("place only in C: Tehran" for the pair B-C).
+def _group_flags(links) -> tuple[Flag, ...]:
+    """The links' flags between their articles' letters ("B-C: place only in C: …"), each once,
+    conflicts first.
     """
-    return _SIDE.sub(lambda m: f"{m.group(1)} {x if m.group(2) == 'A' else y}", flag)
-
-
-_SIDE = re.compile(r"\b(in|of)\s+([AB])\b")
+    seen: dict[str, Flag] = {}
+    for r, x, y in links:
+        for f in ordered(r.flags):
+            if f.severity != "note":
+                g = f.between(f"{x}-{y}")
+                seen.setdefault(str(g), g)
+    return ordered(sorted(seen.values()))
 
 
 def build_groups(unit_lists: Sequence[Sequence[Segment]], pairwise: Mapping[tuple[int, int], Sequence[Row]],
@@ -145,7 +149,7 @@ def _row(by_label: list[dict[str, Segment]], per_doc: list[list[str]], status: s
     relation = None
     if links:
         relation = "equivalent" if all(r.relation == "equivalent" for r, _, _ in links) else "related"
-    flags = tuple(sorted({f"{x}-{y}: {relabel(f, x, y)}" for r, x, y in links for f in r.flags if not f.startswith("duplicate")}))
+    flags = _group_flags(links)
     return GroupRow(status, units, tuple(" ".join(u.text for u in us) for us in units),
                     confidence=min(scores) if scores else None, relation=relation, flags=flags)
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
+from .flags import ordered
 from .matching import Pair
 from .parallel import Alignment, to_vecalign
 from .params import RELATIONS, STATUSES, Options, check
@@ -425,15 +426,22 @@ class Report:
             f"{c['match']} matched pairs, {c['only_a']} {self.unit}s only in A, {c['only_b']} only in B "
             f"(confidence >= {self.options.get('min_score', 0):.2f})",
         ]
+        clashes = [r for r in self.matches if r.conflicts]
+        if clashes:
+            lines.append(f"conflicts ({len(clashes)} pairs): both sides state it, the values differ")
+            for r in clashes:
+                lines.append(f"  !! A{';'.join(r.a_labels)} <-> B{';'.join(r.b_labels)}  "
+                             f"{_short('; '.join(r.conflicts), width * 2)}")
         for r in self.matches:
             score = "hand" if r.confidence is None else f"{r.confidence:.2f}"
             lines.append(
                 f"  {score} {(r.relation or '')[:5]}  A{';'.join(r.a_labels):<5} <-> B{';'.join(r.b_labels):<5} "
                 f"{_short(r.a_claim or r.a_text, width // 2)}  |  {_short(r.b_claim or r.b_text, width // 2)}"
             )
-            facts = [f for f in r.flags if not f.startswith(("duplicate", "place only"))]
-            if facts:
-                lines.append(f"{'':18}! {_short('; '.join(facts), width * 2)}")
+            flags = ordered(r.flags)
+            shown = [("!! " if f.is_conflict else "") + f for f in flags if f.severity != "note"]
+            if shown:
+                lines.append(f"{'':18}! {_short('; '.join(shown), width * 2)}")
         return terminal_safe("\n".join(lines))
 
     def _repr_html_(self) -> str:

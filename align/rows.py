@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .flags import disagreements, known_people
+from .flags import Flag, conflicts, disagreements, known_people, note
 from .matching import Pair
 from .scoring import MarginScores
 from .sides import Side
@@ -49,9 +49,10 @@ class Row:
         The claims that matched (parts of the sentences in ``a_text`` / ``b_text``).
     nearest : str or None
         Only-in rows: the label of the other document's closest unit.
-    flags : tuple of str
-        Disagreements between the two sides (numbers, days, dates, people, places) and notes
-        such as "duplicate of b#1".
+    flags : tuple of Flag
+        Disagreements between the two sides (``align.flags``: days, dates, numbers, people,
+        places), conflicts first, then what one side alone mentions, then notes such as
+        "duplicate of b#1". A flag is its readable text, with ``kind``, ``severity``, ``a``, ``b``.
     reviewed : str
         The reviewer's decision ("accepted", "rejected (related)", "re-linked", ...) or "".
     """
@@ -68,8 +69,13 @@ class Row:
     a_claim: str = ""
     b_claim: str = ""
     nearest: str | None = None
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
     reviewed: str = ""
+
+    @property
+    def conflicts(self) -> tuple[Flag, ...]:
+        """The flags where both sides state a fact and the values differ."""
+        return conflicts(self.flags)
 
     @property
     def a_ids(self) -> tuple[int, ...]:
@@ -166,16 +172,22 @@ def original_of(units: Sequence[Segment], u: Segment) -> Segment:
 
 def people_of(a: Side, b: Side) -> dict[str, str]:
     """The people named in either document (for the person flags), keyed by name key."""
-    names = [s.speaker for side in (a, b) for s in side.sentences if s.speaker and is_identified(s.speaker_key)]
+    names = [[s.speaker for s in side.sentences if s.speaker and is_identified(s.speaker_key)] for side in (a, b)]
     return known_people([a.document.text, b.document.text], names)
 
 
-def flag_pair(a_units: Sequence[Segment], b_units: Sequence[Segment], people: dict[str, str]) -> list[str]:
-    """Disagreements between the two sides of a pair (see ``align.flags``)."""
+def flag_pair(a_units: Sequence[Segment], b_units: Sequence[Segment], people: dict[str, str],
+              articles: tuple[str, str] | None = None) -> list[Flag]:
+    """Disagreements between the two sides of a pair (see ``align.flags``). ``articles``: the
+    two documents' texts, so that a place either article mentions anywhere is not "only in" one
+    side, and a different person is a conflict only when the other article never names them.
+    """
+    context_a, context_b = articles if articles is not None else (None, None)
     return disagreements(
         " ".join(u.text for u in a_units), " ".join(u.text for u in b_units), people,
-        {u.speaker_key for u in a_units if is_identified(u.speaker_key)},
-        {u.speaker_key for u in b_units if is_identified(u.speaker_key)},
+        sorted({u.speaker for u in a_units if u.speaker and is_identified(u.speaker_key)}),
+        sorted({u.speaker for u in b_units if u.speaker and is_identified(u.speaker_key)}),
+        context_a=context_a, context_b=context_b,
     )
 
 
@@ -185,7 +197,8 @@ def link_row(a: Side, b: Side, a_units: Sequence[Segment], b_units: Sequence[Seg
     return Row(
         "match", tuple(a_units), tuple(b_units),
         a_text=_texts(a_units, a.document.lang, repair), b_text=_texts(b_units, b.document.lang, repair),
-        relation=relation, flags=tuple(flag_pair(a_units, b_units, people_of(a, b))), reviewed="re-linked",
+        relation=relation, reviewed="re-linked",
+        flags=tuple(flag_pair(a_units, b_units, people_of(a, b), (a.document.text, b.document.text))),
     )
 
 
@@ -258,9 +271,10 @@ def build_rows(
     matches = _drop_covered(best, equivalent)
     matches += _duplicate_rows(matches, units_a, "a") + _duplicate_rows(matches, units_b, "b")
     people = people_of(a, b)
+    articles = (a.document.text, b.document.text)
     rows = [
         replace(r, a_text=_texts(r.a, lang_a, repair), b_text=_texts(r.b, lang_b, repair),
-                flags=(*r.flags, *flag_pair(r.a, r.b, people)))
+                flags=(*flag_pair(r.a, r.b, people, articles), *r.flags))
         for r in matches
     ]
     rows += _only_rows(rows, scores, (units_a, of_a, lang_a), (units_b, of_b, lang_b), repair)
@@ -287,7 +301,7 @@ def _only_rows(matches: list[Row], scores: MarginScores, side_a: tuple, side_b: 
         for u in units:
             if u.id in matched[side]:
                 continue
-            flags = (f"duplicate of {side}#{original_of(units, u).label}",) if u.duplicate_of else ()
+            flags = (note(f"duplicate of {side}#{original_of(units, u).label}"),) if u.duplicate_of else ()
             near = _nearest(scores, side, claims_of[side][u.id], other_of)
             text = _texts((u,), lang, repair)
             if side == "a":
@@ -338,7 +352,7 @@ def _duplicate_rows(rows: list[Row], units: Sequence[Segment], side: str) -> lis
             mine = r.a if side == "a" else r.b
             if orig in mine:
                 twin = tuple(sorted((set(mine) - {orig}) | {u}, key=lambda x: x.id))
-                flags = (*r.flags, f"duplicate of {side}#{orig.label}")
+                flags = (*r.flags, note(f"duplicate of {side}#{orig.label}"))
                 out.append(replace(r, a=twin, flags=flags) if side == "a" else replace(r, b=twin, flags=flags))
     return out
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..flags import ordered
 from ..groups import GroupRow
 from ..rows import Row
 from ..text import RTL_LANGUAGES, is_rtl
@@ -28,12 +29,11 @@ def render_multi_html(rows: Sequence[GroupRow], docs: Sequence[Document], letter
     body = []
     for r in rows:
         cells = "".join(text_cell(r.labels(k), r.text(k), d.lang, r.speaker(k), truncate) for k, d in enumerate(docs))
-        flags = "".join(f'<span class="flag">{esc(f)}</span>' for f in r.flags)
         rel = r.relation or ""
-        body.append(f"<tr>{_conf(r.confidence)}<td class='{esc(rel)}'>{esc(rel)}</td>{cells}<td>{flags}</td></tr>")
+        body.append(f"<tr>{_conf(r.confidence)}<td class='{esc(rel)}'>{esc(rel)}</td>{cells}<td>{flag_tags(r.flags)}</td></tr>")
     groups = sum(1 for r in rows if r.is_match)
     inner = (f'<div class="claimalign"><p class="meta">{groups} groups of matching claims across {len(docs)} articles; '
-             f'rows with one article filled are only in that article</p><table><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
+             f'rows with one article filled are only in that article</p>{LEGEND}<table><thead>{head}</thead><tbody>{"".join(body)}</tbody></table></div>')
     if not standalone:
         return f"<style>{CSS}</style>{inner}"
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
@@ -55,6 +55,10 @@ CSS = """
 .claimalign .bar{background:#ddd;width:70px;height:8px;display:inline-block;vertical-align:middle}
 .claimalign .bar>span{background:#2a7;height:8px;display:block}
 .claimalign .flag{background:#fde8c8;border-radius:3px;padding:0 3px;margin:1px;display:inline-block;font-size:12px}
+.claimalign .flag.conflict{background:#f6c1c1;color:#7a0b0b;font-weight:600;border:1px solid #d77}
+.claimalign .flag.only{background:#fde8c8}
+.claimalign .flag.note{background:#eee;color:#555}
+.claimalign .legend{font-size:12px;color:#555;margin:4px 0}
 .claimalign .equivalent{color:#185}
 .claimalign .related{color:#a60}
 .claimalign details summary{cursor:pointer}
@@ -66,6 +70,25 @@ CSS = """
 def esc(x) -> str:
     """``x`` as text escaped for HTML (quotes included; None as "")."""
     return html.escape("" if x is None else str(x), quote=True)
+
+
+SEVERITY_CLASS = {"conflict": "conflict", "only_a": "only", "only_b": "only", "note": "note"}
+#: What the flag colours mean (shown above every table of flags).
+LEGEND = ('<p class="legend">Flags: <span class="flag conflict">conflict</span> both sides state it and the values differ '
+          '(day, date, number, person, place) · <span class="flag only">only in A / B</span> one side mentions it, the other '
+          'does not · <span class="flag note">note</span> e.g. a duplicate</p>')
+
+
+def flag_tags(flags) -> str:
+    """The flags as tags, conflicts first: red for a conflict, beige for what one side alone
+    mentions, grey for a note (the classes ``flag conflict`` / ``flag only`` / ``flag note``;
+    the title gives the flag's type and severity).
+    """
+    out = []
+    for f in ordered(flags):
+        title = f"{f.kind} · {f.severity.replace('_', ' in ').replace('only in a', 'only in A').replace('only in b', 'only in B')}"
+        out.append(f'<span class="flag {SEVERITY_CLASS[f.severity]}" title="{esc(title)}">{esc(f)}</span>')
+    return "".join(out)
 
 
 def text_cell(ids, text: str, lang: str, speaker: str, truncate: int) -> str:
@@ -119,22 +142,21 @@ def render_html(rows: Sequence[Row], A: Document, B: Document, options: Mapping[
     rows, hidden = limited(parts["match"])
     body = []
     for r in rows:
-        flags = "".join(f'<span class="flag">{esc(f)}</span>' for f in r.flags)
         rel = r.relation or ""
         body.append(
             f"<tr>{_conf(r.confidence)}<td class='{esc(rel)}'>{esc(rel)}</td>"
             f"{text_cell(r.a_labels, r.a_text, A.lang, r.a_speaker, truncate)}"
             f"{text_cell(r.b_labels, r.b_text, B.lang, r.b_speaker, truncate)}"
-            f"<td>{flags}</td><td>{esc(r.reviewed)}</td></tr>"
+            f"<td>{flag_tags(r.flags)}</td><td>{esc(r.reviewed)}</td></tr>"
         )
     more = f"<p class='meta'>… {hidden} more pairs (report.to_frame() or report.to_html() shows all)</p>" if hidden else ""
-    sections.append(f"<h3>Matched pairs ({c['match']})</h3><table><thead>{head_pairs}</thead><tbody>{''.join(body)}</tbody></table>{more}")
+    sections.append(f"<h3>Matched pairs ({c['match']})</h3>{LEGEND}<table><thead>{head_pairs}</thead><tbody>{''.join(body)}</tbody></table>{more}")
     for side, status, doc in (("A", "only_a", A), ("B", "only_b", B)):
         rows, hidden = limited(parts[status])
         a = side == "A"
         body = "".join(
             f"<tr>{text_cell(r.a_labels if a else r.b_labels, r.a_text if a else r.b_text, doc.lang, r.a_speaker if a else r.b_speaker, truncate)}"
-            f"<td>{esc(r.nearest or '')}</td><td>{''.join(f'<span class=flag>{esc(f)}</span>' for f in r.flags)}</td></tr>"
+            f"<td>{esc(r.nearest or '')}</td><td>{flag_tags(r.flags)}</td></tr>"
             for r in rows
         )
         more = f"<p class='meta'>… {hidden} more</p>" if hidden else ""

@@ -3,9 +3,13 @@
 
 Line 1 is ``{"type": "meta", "format": 2, ...}``: run metadata, options, and both documents with
 their text and units (so a saved report is complete without the original files). Then one
-``{"type": "row", ...}`` object per row, with the table's columns, the flags as a list, and
+``{"type": "row", ...}`` object per row, with the table's columns, the flags as a list of their
+texts (conflicts first), ``conflicts`` (the conflicts' texts), ``flag_details`` (each flag typed:
+``type``, ``severity`` — conflict, only_a, only_b, note — ``a``, ``b``, ``text``) and
 ``a_spans``/``b_spans``: character offsets of each unit in its document's text. Format 1 (files
-written before the format number existed) has the same rows and still loads. A file that does
+written before the format number existed) has the same rows and still loads; rows without
+``conflicts``/``flag_details`` (written before flags were typed) load with each flag typed from
+its text (``align.flags.parse``). A file that does
 not follow the format gets an :class:`~align.errors.InputError` saying what is wrong, never a
 half-loaded report.
 """
@@ -20,14 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..flags import KINDS, SEVERITIES, Flag, from_record, parse
 from ..params import RELATIONS, STATUSES
 from ..rows import Row
 from ..types import SEGMENT_FIELDS, Document, Segment, segment_from_record, segment_record
 from .meta import metadata
 from .table import COLUMNS
 
+#: Columns a row may lack (written by an earlier claimalign): derived from the others on loading.
+OPTIONAL = ("conflicts", "group")
+
 FORMAT = 2  # the version written; every version up to it loads
-DERIVED = ("group",)  # columns computed from the others: files written before they existed still load
 
 
 def report_meta(documents: Mapping[str, tuple[Document, Sequence[Segment]]], options: Mapping[str, Any],
@@ -132,7 +139,7 @@ def _documents(path: Path, meta: dict) -> dict[str, tuple[Document, list[Segment
 def _row(path: Path, where: str, x: Any, by_label: dict[str, dict[str, Segment]]) -> Row:
     """One row line, checked, as a Row of the documents' units."""
     _need(isinstance(x, dict) and x.get("type") == "row", path, f"{where} is not a row")
-    missing = [c for c in COLUMNS if c not in x and c not in DERIVED]
+    missing = [c for c in COLUMNS if c not in x and c not in OPTIONAL]
     _need(not missing, path, f"{where} lacks {', '.join(missing[:3])}")
     _need(x["status"] in STATUSES, path, f"{where}: unknown status {x['status']!r}")
     _need(x["relation"] is None or x["relation"] in RELATIONS, path, f"{where}: unknown relation")
@@ -150,8 +157,21 @@ def _row(path: Path, where: str, x: Any, by_label: dict[str, dict[str, Segment]]
     return Row(
         x["status"], units["a"], units["b"], a_text=x["a_text"], b_text=x["b_text"], confidence=x["score"],
         relation=x["relation"], similarity=x["similarity"], margin=x["margin"], a_claim=x["a_claim"],
-        b_claim=x["b_claim"], nearest=x["nearest"], flags=tuple(x["flags"]), reviewed=x["reviewed"],
+        b_claim=x["b_claim"], nearest=x["nearest"], flags=_flags(path, where, x), reviewed=x["reviewed"],
     )
+
+
+def _flags(path: Path, where: str, x: dict) -> tuple[Flag, ...]:
+    """A row's flags, typed: from ``flag_details`` when the row has them, else from their texts."""
+    details = x.get("flag_details")
+    if details is None:
+        return tuple(parse(f) for f in x["flags"])
+    _need(isinstance(details, list) and all(
+        isinstance(d, dict) and all(isinstance(d.get(k), str) for k in ("type", "severity", "a", "b", "text"))
+        and d["type"] in KINDS and d["severity"] in SEVERITIES for d in details), path, f"{where}: flag_details")
+    flags = tuple(from_record(d) for d in details)
+    _need([str(f) for f in flags] == list(x["flags"]), path, f"{where}: flag_details do not match flags")
+    return flags
 
 
 def parse_jsonl(path: str | os.PathLike) -> SavedReport:

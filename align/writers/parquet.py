@@ -12,8 +12,9 @@ from .table import Table
 def _arrow_type(kind: str):
     import pyarrow as pa
 
+    flag = pa.struct([(f, pa.string()) for f in ("type", "severity", "a", "b", "text", "where")])
     return {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-            "list": pa.list_(pa.string())}[kind]
+            "list": pa.list_(pa.string()), "flags": pa.list_(flag)}[kind]
 
 
 def table_parquet(table: Table) -> bytes:

@@ -9,8 +9,12 @@ result follows the same rules:
 - *flat* cells (CSV, XLSX, DataFrame): a list is joined with its column's ``joiner``, a missing
   text is ``""``, a number keeps ``digits`` decimals (fixed-point text in CSV, a rounded float in
   XLSX and the DataFrame); in files every text cell is formula-safe;
-- *raw* values (JSONL, Parquet): as they are; columns with ``flat=False`` (character spans) only
-  appear there.
+- *raw* values (JSONL, Parquet): as they are; columns with ``flat=False`` (character spans, the
+  typed flags) only appear there.
+
+Flags: ``flags`` lists every flag's readable text, conflicts first (then what one side alone
+mentions, then notes); ``conflicts`` repeats only the conflicts, so that a spreadsheet filters
+on them; ``flag_details`` (JSONL) gives each flag typed: ``type``, ``severity``, ``a``, ``b``.
 """
 from __future__ import annotations
 
@@ -18,10 +22,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..flags import ordered
 from ..rows import Row
 from .files import safe_cell
 
-KINDS = ("text", "int", "float", "bool", "list")
+KINDS = ("text", "int", "float", "bool", "list", "flags")
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,9 @@ class Column:
     Parameters
     ----------
     name : str
-    kind : {"text", "int", "float", "bool", "list"}
-        "list": a list of text (or of pairs of offsets, for spans).
+    kind : {"text", "int", "float", "bool", "list", "flags"}
+        "list": a list of text (or of pairs of offsets, for spans); "flags": a list of typed
+        flags as objects (``type``, ``severity``, ``a``, ``b``, ``text``; raw formats only).
     digits : int or None
         "float": decimals kept in flat cells.
     joiner : str
@@ -59,11 +65,13 @@ class Column:
             if self.digits is None:
                 return float(value)
             return f"{float(value):.{self.digits}f}" if safe else round(float(value), self.digits)
-        if self.kind == "list":
+        if self.kind == "flags":
+            value = "" if value is None else self.joiner.join(str(x.get("text", "")) for x in value)
+        elif self.kind == "list":
             value = "" if value is None else self.joiner.join(str(x) for x in value)
         elif self.kind == "text" and value is None:
             value = ""
-        return safe_cell(value) if safe and self.kind in ("text", "list") else value
+        return safe_cell(value) if safe and self.kind in ("text", "list", "flags") else value
 
 
 @dataclass(frozen=True)
@@ -130,24 +138,27 @@ REPORT_COLUMNS = (
     Column("status"), Column("score", "float", 3), Column("relation"), Column("similarity", "float", 3),
     Column("a_ids", "list", joiner=";"), Column("a_text"), Column("b_ids", "list", joiner=";"), Column("b_text"),
     Column("a_speaker"), Column("b_speaker"), Column("flags", "list"), Column("reviewed"), Column("margin", "float", 4),
-    Column("a_claim"), Column("b_claim"), Column("nearest"), Column("a_speaker_key"), Column("b_speaker_key"), Column("group"),
-    Column("a_spans", "list", flat=False), Column("b_spans", "list", flat=False),
+    Column("a_claim"), Column("b_claim"), Column("nearest"), Column("a_speaker_key"), Column("b_speaker_key"),
+    Column("conflicts", "list"), Column("group"),
+    Column("a_spans", "list", flat=False), Column("b_spans", "list", flat=False), Column("flag_details", "flags", flat=False),
 )
 COLUMNS = [c.name for c in REPORT_COLUMNS if c.flat]
-REPORT_WIDTHS = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "a_speaker": 18, "b_speaker": 18,
-                 "status": 8, "score": 7, "relation": 10, "similarity": 9, "a_ids": 7, "b_ids": 7, "reviewed": 11, "margin": 8,
-                 "group": 8}
+REPORT_WIDTHS = {"a_text": 60, "b_text": 60, "a_claim": 40, "b_claim": 40, "flags": 40, "conflicts": 40, "a_speaker": 18,
+                 "b_speaker": 18, "status": 8, "score": 7, "relation": 10, "similarity": 9, "a_ids": 7, "b_ids": 7,
+                 "reviewed": 11, "margin": 8, "group": 8}
 
 
 def row_record(row: Row) -> dict[str, Any]:
     """One report row as a record of :data:`REPORT_COLUMNS`."""
+    flags = ordered(row.flags)
     return {
         "status": row.status, "score": row.confidence, "relation": row.relation, "similarity": row.similarity,
         "a_ids": list(row.a_labels), "a_text": row.a_text, "b_ids": list(row.b_labels), "b_text": row.b_text,
-        "a_speaker": row.a_speaker, "b_speaker": row.b_speaker, "flags": list(row.flags), "reviewed": row.reviewed,
+        "a_speaker": row.a_speaker, "b_speaker": row.b_speaker, "flags": [str(f) for f in flags], "reviewed": row.reviewed,
         "margin": row.margin, "a_claim": row.a_claim, "b_claim": row.b_claim, "nearest": row.nearest,
         "a_speaker_key": row.a_speaker_key, "b_speaker_key": row.b_speaker_key, "group": row.group,
         "a_spans": [[u.start, u.end] for u in row.a], "b_spans": [[u.start, u.end] for u in row.b],
+        "conflicts": [str(f) for f in flags if f.is_conflict], "flag_details": [f.record() for f in flags],
     }
 
 

@@ -10,7 +10,8 @@ import pytest
 from factories import report, side
 
 from align import InputError
-from align.groups import GroupRow, build_groups, relabel
+from align.flags import Flag
+from align.groups import GroupRow, build_groups
 from align.multi import MultiReport
 from align.rows import Row
 
@@ -76,8 +77,8 @@ def test_a_group_is_as_confident_as_its_weakest_link(groups):
 def test_flags_name_the_documents_by_their_letters_and_duplicates_are_dropped(groups):
     row = next(r for r in groups if r.labels(0) == ("1",))
     assert row.flags == ("A-B: day: Sunday vs Monday",) and groups[0].flags == ()
-    assert relabel("place only in A: Tehran", "B", "C") == "place only in B: Tehran"
-    assert relabel("person only in B: X", "A", "C") == "person only in C: X"
+    assert Flag("place", "only_a", "Tehran").between("B-C") == "B-C: place only in B: Tehran"
+    assert Flag("person", "only_b", "", "X").between("A-C") == "A-C: person only in C: X"
 
 
 def test_a_chain_is_no_group_when_its_ends_are_not_linked():

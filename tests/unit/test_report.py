@@ -230,8 +230,11 @@ def test_summary_lines(rep):
     lines = text.splitlines()
     assert lines[0].startswith("A: minister_en.txt [en] 4 sentences")
     assert lines[1] == "4 matched pairs, 1 sentences only in A, 1 only in B (confidence >= 0.45)"
-    assert lines[2].startswith("  0.90 equiv  A1     <-> B1     The minister met")
-    assert "! day: Sunday vs Wednesday (الأربعاء)" in lines[3]
+    # conflicts first, then every pair with its flags (conflicts marked !!)
+    assert lines[2] == "conflicts (1 pairs): both sides state it, the values differ"
+    assert lines[3] == "  !! A1 <-> B1  day: Sunday vs Wednesday (الأربعاء)"
+    assert lines[4].startswith("  0.90 equiv  A1     <-> B1     The minister met")
+    assert "! !! day: Sunday vs Wednesday (الأربعاء)" in lines[5]
     assert "duplicate" not in text  # a duplicate's note is not a disagreement
     assert repr(rep) == ("<Report minister_en.txt (en, 4 sentences) vs minister_ar.txt (ar, 5 sentences): "
                          "4 matches, 1 only in A, 1 only in B>")

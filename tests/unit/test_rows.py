@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 from factories import calibration, en_ar_pairs, en_ar_sides, pair, scores_of, side
 
-from align.rows import Row, build_rows, document_order_key, link_row, original_of, row_key
+from align.rows import Row, build_rows, document_order_key, flag_pair, link_row, original_of, people_of, row_key
 
 
 def keys(rows: list[Row]) -> list[str]:
@@ -141,7 +141,11 @@ def test_relation_is_graded_from_the_calibrations_equivalent(sides, equivalent, 
 
 def test_flags_of_a_match(sides):
     rows = {r.key: r for r in rows_of(sides)}
-    assert rows["A1|B1"].flags == ("day: Sunday vs Wednesday (الأربعاء)", "person only in A: the minister")
+    # "the minister" speaks in A1, but a title is not a name: no person flag
+    assert rows["A1|B1"].flags == ("day: Sunday vs Wednesday (الأربعاء)",)
+    day = rows["A1|B1"].flags[0]
+    assert (day.kind, day.severity, day.a, day.b) == ("day", "conflict", "Sunday", "Wednesday (الأربعاء)")
+    assert rows["A1|B1"].conflicts == (day,)
 
 
 def test_repair_zwnj_changes_persian_display_only():
@@ -191,4 +195,5 @@ def test_link_row_has_no_confidence_and_is_flagged_like_any_match(sides):
     assert row.key == "A1|B5" and row.status == "match" and row.reviewed == "re-linked"
     assert row.confidence is None and row.relation == "equivalent"
     assert row.a_text == a.sentences[0].text and row.b_text == b.sentences[4].text
-    assert "person only in A: the minister" in row.flags
+    articles = (a.document.text, b.document.text)
+    assert row.flags == tuple(flag_pair((a.sentences[0],), (b.sentences[4],), people_of(a, b), articles))

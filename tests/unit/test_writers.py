@@ -59,7 +59,8 @@ def test_csv_columns_and_values():
         ("match", "3", "3", "0.800", "equivalent"), ("match", "3", "4", "0.800", "equivalent"),
         ("only_a", "4", "", "", ""), ("only_b", "", "5", "", ""),
     ]
-    assert rows[0]["flags"] == "day: Sunday vs Wednesday (الأربعاء); person only in A: the minister"
+    assert rows[0]["flags"] == "day: Sunday vs Wednesday (الأربعاء)"
+    assert rows[0]["conflicts"] == "day: Sunday vs Wednesday (الأربعاء)" and rows[1]["conflicts"] == ""
     assert rows[1]["a_speaker"] == "the minister" and rows[1]["a_speaker_key"] == "mnstr"
     assert rows[4]["nearest"] == "1" and rows[5]["nearest"] == "2"
 
