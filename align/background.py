@@ -24,12 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from .linalg import product
+from .text import model_text
+from .tokens import TokenVectors, mean_vector
 
 BACKGROUND_FILE = Path(__file__).with_name("background.npz")
 K = 4  # nearest background sentences that make a claim's background
 SAME_MODEL = 0.995  # cosine from which the encoder counts as the one the file was made with
 
 Encode = Callable[[list[str]], np.ndarray]
+EncodeTokens = Callable[[list[str]], list[TokenVectors]]
 
 
 @functools.cache
@@ -105,15 +108,63 @@ def top_mean(sims: np.ndarray, k: int) -> np.ndarray:
     return np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
 
 
-def write(path: Path, samples: dict[str, list[str]], encode: Encode, model: str = "") -> None:
-    """Embed ``samples`` (lang -> sentences) and write them, int8-quantised, to ``path``."""
+_token_means: dict[bytes, np.ndarray] = {}
+
+
+@functools.cache
+def _shipped_token_mean(path: Path = BACKGROUND_FILE) -> np.ndarray | None:
+    """The default model's mean token vector, shipped with the samples (None without one)."""
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as z:
+        return z["token_mean"].astype(np.float32) if "token_mean" in z.files else None
+
+
+def token_mean(encode: Encode | None, encode_tokens: EncodeTokens | None) -> np.ndarray | None:
+    """The mean token vector of the model behind ``encode``/``encode_tokens`` over the samples
+    of every language (``align.tokens`` centres token vectors on it).
+
+    The shipped one when ``encode`` reproduces the shipped samples (the default model), else
+    computed from the sample sentences with ``encode_tokens``, once per model and process (the
+    embedding cache keeps the token vectors). None when nothing is shipped.
+    """
+    shipped = _shipped()
+    if not shipped:
+        return None
+    first = sorted(shipped)[0]
+    texts, vectors = shipped[first]
+    probe = np.asarray(encode([texts[0]]), np.float32)[0] if encode is not None else vectors[0]
+    same = probe.shape[0] == vectors.shape[1] and float(probe @ vectors[0]) >= SAME_MODEL
+    if same and _shipped_token_mean() is not None:
+        return _shipped_token_mean()
+    key = probe.tobytes()
+    if key not in _token_means and encode_tokens is None:
+        return None
+    if key not in _token_means:
+        _token_means[key] = mean_vector(encode_tokens([t for c in sorted(shipped) for t in shipped[c][0]]))
+    return _token_means[key]
+
+
+def write(path: Path, samples: dict[str, list[str]], encode: Encode, model: str = "",
+          encode_tokens: EncodeTokens | None = None) -> None:
+    """Embed ``samples`` (lang -> sentences, as the model sees them: ``align.text.model_text``)
+    and write them, int8-quantised, to ``path``; with ``encode_tokens``, the model's mean token
+    vector over all of them too.
+    """
     arrays: dict[str, np.ndarray] = {"langs": np.array(sorted(samples)), "model": np.array(model)}
+    every = []
     for lang in sorted(samples):
-        vec = np.asarray(encode(samples[lang]), np.float32)
+        texts = [model_text(t, lang) for t in samples[lang]]
+        vec = np.asarray(encode(texts), np.float32)
         scale = np.abs(vec).max(axis=1) / 127.0
         arrays[f"emb_{lang}"] = np.round(vec / scale[:, None]).astype(np.int8)
         arrays[f"scale_{lang}"] = scale.astype(np.float32)
-        arrays[f"texts_{lang}"] = np.array(samples[lang])
+        arrays[f"texts_{lang}"] = np.array(texts)
+        every += texts
+    if encode_tokens is not None:
+        arrays["token_mean"] = mean_vector(encode_tokens(every))
     np.savez_compressed(path, **arrays)
     _shipped.cache_clear()
+    _shipped_token_mean.cache_clear()
     _embedded.clear()
+    _token_means.clear()

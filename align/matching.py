@@ -36,8 +36,9 @@ example articles.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -47,12 +48,24 @@ from .evidence import Evidence
 from .scoring import MarginScores, margin_scores, top2
 from .sides import Side, speaker_labels
 from .text import model_text
+from .tokens import FEATURES as TOKEN_FEATURES
+from .tokens import TokenEvidence, TokenVectors
+from .tokens import prepare as prepare_tokens
 
 MERGE_GAIN = 0.01  # cosine by which a merged text must beat its best part (above the int8 model's noise)
-TOP = 2  # candidates per claim, in each direction (at least 2: the runner-up is the gap's competitor)
-FEATURES = ("background_margin", "document_level", "document_margin", "gap", "shared", "any_shared", "number_conflict")
+TOP = 4  # candidates per claim, in each direction (at least 2: the runner-up is the gap's competitor)
+FEATURES = ("background_margin", "document_level", "document_margin", "gap", "shared", "any_shared", "number_conflict",
+            *TOKEN_FEATURES)
 
 MergeCheck = Callable[[tuple[int, ...], tuple[int, ...]], bool]
+EncodeTokens = Callable[[list[str]], list[TokenVectors]]
+
+
+class PairEvidence(Protocol):
+    """Features of candidate pairs beyond the scores (``align.evidence``, ``align.tokens``)."""
+
+    def at(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+        """Feature name -> values for the pairs (i[k], j[k])."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +94,10 @@ class Candidates:
         return len(self.i)
 
 
-def candidates(scores: MarginScores, evidence: Evidence | None = None) -> Candidates:
+def candidates(scores: MarginScores, evidence: Sequence[PairEvidence] = ()) -> Candidates:
     """The candidate pairs of ``scores`` (best ``TOP`` per row and per column by background
-    margin, allowed cells only) with their features.
+    margin, allowed cells only) with their features: the scores' own, and each ``evidence``'s
+    (``at(i, j) -> {feature: values}``; a feature no evidence gives is 0).
     """
     n, m = scores.shape
     rows = scores.cand_row_idx
@@ -115,10 +129,10 @@ def candidates(scores: MarginScores, evidence: Evidence | None = None) -> Candid
     competitor = np.maximum(np.maximum(row_other, col_other), 0.0)
     feats = {"background_margin": bgm, "document_level": np.full(len(i), scores.background_level),
              "document_margin": doc, "gap": bgm - competitor}
-    if evidence is not None:
-        feats.update(evidence.at(i, j))
-    else:
-        feats.update({f: np.zeros(len(i)) for f in ("shared", "any_shared", "number_conflict")})
+    for e in evidence:
+        feats.update(e.at(i, j))
+    for f in FEATURES:
+        feats.setdefault(f, np.zeros(len(i)))
     return Candidates(i, j, cos, feats)
 
 
@@ -129,7 +143,7 @@ def select_pairs(
     calibration: Calibration | None = None,
     allow_merges: bool = True,
     merge_check: MergeCheck | None = None,
-    evidence: Evidence | None = None,
+    evidence: Sequence[PairEvidence] = (),
 ) -> list[Pair]:
     """Pairs from streamed scores: every candidate whose confidence is at least ``min_score``
     (confidence by ``calibration``, default the shipped one).
@@ -204,7 +218,7 @@ def choose_pairs(
     active_a: np.ndarray | None = None,
     active_b: np.ndarray | None = None,
     forbidden: np.ndarray | None = None,
-    evidence: Evidence | None = None,
+    evidence: Sequence[PairEvidence] = (),
 ) -> list[Pair]:
     """:func:`select_pairs` for a dense (n, m) cosine matrix of unit vectors' inner products
     (benchmarks, small inputs, tests).
@@ -230,7 +244,7 @@ def _factor(cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def match_claims(
     a: Side, b: Side, *, k: int, min_score: float, same_speaker: bool,
     encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
-    calibration: Calibration | None = None,
+    calibration: Calibration | None = None, encode_tokens: EncodeTokens | None = None,
 ) -> tuple[list[Pair], MarginScores]:
     """Claim pairs between two prepared sides, and the scores they were chosen from.
 
@@ -254,6 +268,9 @@ def match_claims(
         streamed in row chunks either way, so memory stays bounded.
     calibration : Calibration or None
         Default: the shipped one.
+    encode_tokens : callable or None
+        ``encode_tokens(texts) -> [(ids, vectors)]`` of the same model: the token vectors of a
+        side that has none, and the model's mean token vector (``align.background.token_mean``).
 
     Returns
     -------
@@ -263,7 +280,8 @@ def match_claims(
     """
     scores = side_scores(a, b, k=k, same_speaker=same_speaker, encode=encode, max_cells=max_cells)
     check = merge_beats_parts(a, b, encode) if encode is not None else None
-    pairs = select_pairs(scores, calibration=calibration, min_score=min_score, merge_check=check, evidence=side_evidence(a, b))
+    evidence = side_evidence(a, b, encode, encode_tokens)
+    pairs = select_pairs(scores, calibration=calibration, min_score=min_score, merge_check=check, evidence=evidence)
     return pairs, scores
 
 
@@ -296,9 +314,23 @@ def backgrounds(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray] | No
     return of(a, b.document.lang), of(b, a.document.lang)
 
 
-def side_evidence(a: Side, b: Side) -> Evidence:
-    """The names, places and numbers of both sides' claims (``align.evidence``)."""
-    return Evidence([c.text for c in a.claims], [c.text for c in b.claims])
+def side_evidence(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray] | None = None,
+                  encode_tokens: EncodeTokens | None = None) -> tuple[PairEvidence, ...]:
+    """What the confidence reads besides the scores: the names, places and numbers of both
+    sides' claims (``align.evidence``) and, when the sides have token vectors (or
+    ``encode_tokens`` can give them), their token alignment (``align.tokens``).
+    """
+    out: list[PairEvidence] = [Evidence([c.text for c in a.claims], [c.text for c in b.claims])]
+    if encode_tokens is not None or (a.tokens is not None and b.tokens is not None):
+        mean = background.token_mean(encode, encode_tokens) if encode_tokens is not None else background.token_mean(None, None)
+
+        def tokens_of(side: Side) -> list:
+            if side.tokens is not None:
+                return side.tokens
+            return encode_tokens([model_text(c.text, c.lang) for c in side.claims])
+
+        out.append(TokenEvidence(prepare_tokens(tokens_of(a), mean), prepare_tokens(tokens_of(b), mean)))
+    return tuple(out)
 
 
 def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray]) -> MergeCheck:

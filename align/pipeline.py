@@ -30,7 +30,7 @@ from .report import Report
 from .rows import build_rows
 from .scoring import margin_scores
 from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
-from .sides import Side, prepare_side
+from .sides import EncodeTokens, Side, prepare_side
 from .speakers import speaker_matches, speakers_of
 from .text import model_text
 from .types import Document
@@ -158,10 +158,11 @@ def run(sources: Sequence[Source], settings: CompareSettings, encoder: Encoder |
         raise InputError(f"{len(sources)} articles for {len(settings.langs)} languages: compare needs two or more, one language each")
     encoder = encoder or Encoder(settings.model, precision=settings.precision, cache=settings.cache,
                                  show_progress=settings.progress)
-    return run_stages(sources, settings, encoder.encode, model_record(encoder))
+    return run_stages(sources, settings, encoder.encode, model_record(encoder), encoder.encode_tokens)
 
 
-def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Encode, model: ModelRecord) -> Report | MultiReport:
+def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Encode, model: ModelRecord,
+               encode_tokens: EncodeTokens | None = None) -> Report | MultiReport:
     """The stages of a comparison with ``encode`` (texts -> (n, d) unit vectors) as the model.
 
     Parameters
@@ -174,29 +175,36 @@ def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Enc
         The model: ``encode(texts) -> (len(texts), d)`` unit vectors.
     model : ModelRecord
         What the exports record of the model.
+    encode_tokens : callable or None
+        The same model's token vectors: ``encode_tokens(texts) -> [(ids, vectors)]`` (the
+        confidence reads their alignment; without them it is computed as if no token aligned).
     """
     if len(sources) != len(settings.langs) or len(sources) < 2:
         raise InputError(f"{len(sources)} articles for {len(settings.langs)} languages: compare needs two or more, one language each")
     resolved = resolve(settings)
     if resolved.mode == "parallel":
         return _parallel(sources, resolved, encode, model)
-    sides = [prepare_side(src, encode, lang=lang, segmented=settings.segmented)
+    sides = [prepare_side(src, encode, lang=lang, segmented=settings.segmented, encode_tokens=encode_tokens)
              for src, lang in zip(sources, settings.langs, strict=True)]
     if len(sides) == 2:
-        report = compare_sides(sides[0], sides[1], resolved, encode, model)
+        report = compare_sides(sides[0], sides[1], resolved, encode, model, encode_tokens)
         return _only_speaker(report, settings.speaker)
     # every pair of documents exactly as a two-document comparison (so the reports agree)
-    pairwise = {(i, j): compare_sides(sides[i], sides[j], resolved, encode, model) for i, j in combinations(range(len(sides)), 2)}
+    pairwise = {(i, j): compare_sides(sides[i], sides[j], resolved, encode, model, encode_tokens)
+                for i, j in combinations(range(len(sides)), 2)}
     options = {"model": model.model, "k": resolved.k, "unit": resolved.unit, "min_score": resolved.min_score,
                "link_score": resolved.link_score, "same_speaker": resolved.same_speaker}
     return MultiReport(sides, pairwise, options)
 
 
-def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: ModelRecord) -> Report:
+def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: ModelRecord,
+                  encode_tokens: EncodeTokens | None = None) -> Report:
     """Comparable mode on two prepared documents: scores -> pairs (every counterpart from
-    ``run.min_score`` up) -> rows -> Report.
+    ``run.min_score`` up) -> rows -> Report. ``encode_tokens``: token vectors for sides that have
+    none.
     """
-    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=run.same_speaker, encode=encode)
+    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=run.same_speaker, encode=encode,
+                                 encode_tokens=encode_tokens)
     rows = build_rows(a, b, pairs, scores, unit=run.unit, equivalent=run.equivalent, repair=run.settings.repair_zwnj)
     return Report(a, b, rows, settings=run.settings, options=run.record(model), scores=scores, pairs=pairs)
 

@@ -16,7 +16,10 @@ from .errors import InputError
 from .segment import claims, segment, segment_lines
 from .speakers import assign_speakers, is_identified
 from .text import model_text
+from .tokens import TokenVectors
 from .types import Document, Segment
+
+EncodeTokens = Callable[[list[str]], list[TokenVectors]]
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,16 @@ class Side:
     embeddings : numpy.ndarray
         (len(claims), d) unit vectors, row i embedding ``claims[i]`` (its text as the model sees
         it: ``align.text.model_text``).
+    tokens : list of (ids, vectors) or None
+        Per claim, its contextual token vectors (``Encoder.encode_tokens``), for the token
+        alignment of candidate pairs (``align.tokens``); None when not computed.
     """
 
     document: Document
     sentences: list[Segment]
     claims: list[Segment]
     embeddings: np.ndarray = field(repr=False)
+    tokens: list[TokenVectors] | None = field(default=None, repr=False, compare=False)
 
     def units(self, unit: str) -> list[Segment]:
         """The report's units: ``sentences`` for "sentence", ``claims`` for "claim"."""
@@ -54,6 +61,7 @@ def prepare_side(
     name: str | None = None,
     segmented: bool = False,
     split_claims: bool = True,
+    encode_tokens: EncodeTokens | None = None,
 ) -> Side:
     """Load, segment, attribute speakers, split into claims and embed one document.
 
@@ -71,6 +79,8 @@ def prepare_side(
         One segment per line as given instead of sentence splitting.
     split_claims : bool
         Split sentences into claims (False: the claims are the sentences).
+    encode_tokens : callable or None
+        ``encode_tokens(texts) -> [(ids, vectors)]``: the claims' token vectors too.
 
     Returns
     -------
@@ -82,7 +92,11 @@ def prepare_side(
         raise InputError(f"{doc.name}: no sentences found")
     sentences = assign_speakers(doc, sentences)
     units = claims(doc, sentences) if split_claims else sentences
-    return Side(doc, sentences, units, encode([model_text(c.text, c.lang) for c in units]))
+    texts = [model_text(c.text, c.lang) for c in units]
+    # tokens first: the default model caches the sentence vectors of the same forward pass, so
+    # encode() then reads them instead of running the model again
+    tokens = encode_tokens(texts) if encode_tokens is not None else None
+    return Side(doc, sentences, units, encode(texts), tokens)
 
 
 def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:

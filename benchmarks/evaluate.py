@@ -128,7 +128,7 @@ def comparable_suite(encoder: Encoder, data: Path, langs: list[str], n_docs: int
         docs = cd.tatoeba(lang, "evaluation", encoder.encode, n_docs, seed + 100 + k, tatoeba_dir=data)
         found = right = hit = 0
         for d in docs:
-            f = set(_found(compare_sides(d.a, d.b, run, encoder.encode, model)))
+            f = set(_found(compare_sides(d.a, d.b, run, encoder.encode, model, encoder.encode_tokens)))
             found, right, hit = found + len(f), right + len(d.right), hit + len(f & d.right)
         p, r = hit / max(1, found), hit / max(1, right)
         rows.append({"lang": lang, "docs": n_docs, "pairs": right, "reported": found, "precision": p, "recall": r,

@@ -20,6 +20,7 @@ are collected).
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -30,6 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 FA = EXAMPLES / "shamkhani_bahrami_fa.txt"
 AR = EXAMPLES / "shamkhani_mohib_ar.txt"
+#: What a careful reader expects of the two example articles: the one place tests read it from.
+SEEDS = json.loads((Path(__file__).parent / "data" / "seed_gold.json").read_text(encoding="utf-8"))
+SEED_STRONG = {(a, b) for a, b, _ in SEEDS["strong"]}
+SEED_RELATED = {(a, b) for a, b, _ in SEEDS["related"]}
 SHARED = ROOT.parent / "shared"
 TATOEBA = SHARED / "benchmarks" / "tatoeba"
 UNIT = ROOT / "tests" / "unit"

@@ -219,7 +219,7 @@ def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[
             record = {"a": a_id, "b": b_id, "date_gap_days": gap, **feats, "coverage_a": None, "coverage_b": None,
                       "coverage": None, "score": score, "confirmed": confirmed, "n_matches": None}
             if confirmed:
-                report = compare_sides(a, b, run, enc.encode, model)
+                report = compare_sides(a, b, run, enc.encode, model, enc.encode_tokens)
                 index_a = {c.label: i for i, c in enumerate(a.claims)}
                 index_b = {c.label: i for i, c in enumerate(b.claims)}
                 matches = report.matches

@@ -38,18 +38,30 @@ def rows_of(report) -> list[list]:
 def main() -> None:
     encoder = Encoder()
     seen: dict[str, np.ndarray] = {}
+    seen_tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def encode(texts: list[str]) -> np.ndarray:
         vectors = encoder.encode(texts)
         seen.update(zip(texts, vectors, strict=True))
         return vectors
 
+    def encode_tokens(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        found = encoder.encode_tokens(texts)
+        seen_tokens.update(zip(texts, found, strict=True))
+        return found
+
     model = model_record(encoder)
-    reports = {unit: rows_of(run_stages([FA, AR], s, encode, model)) for unit, s in SETTINGS.items()}
+    reports = {unit: rows_of(run_stages([FA, AR], s, encode, model, encode_tokens)) for unit, s in SETTINGS.items()}
     texts = sorted(seen)
-    np.savez_compressed(OUT, texts=np.array(texts), vectors=np.stack([seen[t] for t in texts]).astype(np.float32),
-                        model=np.array(json.dumps(model.__dict__)), reports=np.array(json.dumps(reports, ensure_ascii=False)))
-    print(f"{OUT}: {len(texts)} texts, model {model.fingerprint}")
+    token_texts = sorted(seen_tokens)
+    counts = [len(seen_tokens[t][0]) for t in token_texts]
+    np.savez_compressed(
+        OUT, texts=np.array(texts), vectors=np.stack([seen[t] for t in texts]).astype(np.float32),
+        token_texts=np.array(token_texts), token_counts=np.array(counts, np.int64),
+        token_ids=np.concatenate([seen_tokens[t][0] for t in token_texts]).astype(np.int32),
+        token_vectors=np.concatenate([seen_tokens[t][1] for t in token_texts]).astype(np.float16),
+        model=np.array(json.dumps(model.__dict__)), reports=np.array(json.dumps(reports, ensure_ascii=False)))
+    print(f"{OUT}: {len(texts)} texts, {len(token_texts)} with token vectors, model {model.fingerprint}")
 
 
 if __name__ == "__main__":

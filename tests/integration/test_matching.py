@@ -15,7 +15,8 @@ from align.sides import prepare_side
 def test_seed_report_is_the_same_streamed(encoder, seed_report):
     a, b = prepare_side(FA, encoder.encode), prepare_side(AR, encoder.encode)
     run = resolve(CompareSettings())
-    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=True, encode=encoder.encode, max_cells=0)
+    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=True, encode=encoder.encode, max_cells=0,
+                                 encode_tokens=encoder.encode_tokens)
     assert scores.margin is None
     assert [(p.a, p.b) for p in pairs] == [(p.a, p.b) for p in seed_report.claim_pairs]
     assert [p.score for p in pairs] == pytest.approx([p.score for p in seed_report.claim_pairs], abs=1e-5)
@@ -34,11 +35,12 @@ Le championnat de football reprend samedi."""
 
 def test_one_sentence_matching_two_adjacent_ones(encoder):
     report = align.compare(DE, FR, encoder=encoder, lang_a="de", lang_b="fr")
-    # the two right pairs are the sure ones; every counterpart at the calibrated threshold also
-    # lists an uncertain "related" pair (the opposition's criticism / the farmers' protest)
-    sure = [(r.a_ids, r.b_ids) for r in report.matches if r.confidence >= 0.9]
+    # the two right pairs are the equivalent ones (the second one statement across two French
+    # sentences); anything else reported at the threshold is only "related"
+    eq = report.options["equivalent"]
+    sure = [(r.a_ids, r.b_ids) for r in report.matches if r.confidence >= eq]
     assert sure == [((1,), (1,)), ((2,), (2, 3))]
-    assert all(r.relation == "related" for r in report.matches if r.confidence < 0.9)
+    assert all(r.relation == "related" for r in report.matches if r.confidence < eq)
 
 
 def test_merge_kept_only_when_it_beats_its_parts(encoder):

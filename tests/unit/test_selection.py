@@ -56,8 +56,8 @@ def test_features_of_the_candidates():
     assert c.features["gap"][k] == pytest.approx(bgm[0, 1] - max(bgm[0, 0], bgm[1, 1], 0.0))
     assert c.features["document_level"][k] == pytest.approx(bgm.mean())
     assert set(FEATURES) == set(c.features)
-    # every row's and every column's best TOP partners are candidates, nothing else
-    assert len(cells) == len(set(cells)) and (1, 2) not in cells and (2, 0) not in cells
+    # every row's and every column's best TOP partners are candidates (here, with TOP >= 3, every cell)
+    assert TOP >= 3 and len(cells) == len(set(cells)) == 9
 
 
 def test_the_background_margin_does_not_depend_on_the_document():
