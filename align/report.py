@@ -21,11 +21,10 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
-from .flags import ordered
 from .matching import Pair
 from .parallel import Alignment, to_vecalign
 from .params import RELATIONS, STATUSES, Options, check
-from .rows import Row, link_row
+from .rows import Row, link_row, unit_ids
 from .scoring import MarginScores
 from .settings import CompareSettings
 from .sides import Side
@@ -33,8 +32,9 @@ from .speakers import speaker_matches
 from .text import terminal_safe
 from .types import Segment, label_key
 from .views import Condition, View
-from .writers import html as html_writer
+from .writers import html as html_writer  # noqa: F401 - the n-article page's module
 from .writers import jsonl as jsonl_writer
+from .writers.claims_html import render_claims, shown
 from .writers.dispatch import write
 from .writers.files import atomic_write
 from .writers.formats import table_csv, table_jsonl, write_table_csv
@@ -329,13 +329,36 @@ class Report:
         return {side: {"name": x.document.name, "lang": x.document.lang, "sentences": len(x.sentences)}
                 for side, x in (("A", self.a), ("B", self.b))}
 
+    def view(self) -> dict[str, Any] | None:
+        """What this view hides: its filter and order, and how many rows it shows and leaves out
+        (None for the whole report).
+        """
+        if not self._view.conditions and self._view.order is None:
+            return None
+        total, shown_rows = len(self._all_rows()), len(self.rows)
+        return {"filter": self._view.given(FILTERS) if self._view.conditions else None,
+                "sort": list(self._view.order) if self._view.order else None, "shown": shown_rows, "hidden": total - shown_rows}
+
+    def view_note(self) -> str:
+        """The view in words ("filtered: speaker Shamkhani, min_score 0.6 — 9 of 38 rows shown, 29 hidden"), or ""."""
+        v = self.view()
+        if v is None:
+            return ""
+        return f"{self._view.describe()} — {v['shown']} of {v['shown'] + v['hidden']} rows shown, {v['hidden']} hidden"
+
+    def _options(self) -> dict[str, Any]:
+        v = self.view()
+        return self.options if v is None else {**self.options, "view": v}
+
     def run_metadata(self) -> dict[str, Any]:
-        """Version, date, documents and the run record (the XLSX run sheet, the HTML page)."""
-        return metadata(self._summary_of_documents(), self.options)
+        """Version, date, documents and the run record, with what a view hides (the XLSX run
+        sheet, the HTML page).
+        """
+        return metadata(self._summary_of_documents(), self._options())
 
     def table(self) -> Table:
         """The rows of this view as a :class:`~align.writers.table.Table` (what every writer reads)."""
-        return report_table(self.rows, self.options)
+        return report_table(self.rows, self._options())
 
     def sheets(self) -> list[Table]:
         """The XLSX sheets: the pairs, what is only in A and only in B, and every row by claim of A
@@ -350,13 +373,15 @@ class Report:
     def jsonl_meta(self) -> dict[str, Any]:
         """The JSONL meta line: run metadata and both documents with their text and units."""
         docs = {side: (x.document, x.units(self.unit)) for side, x in (("A", self.a), ("B", self.b))}
-        return {**jsonl_writer.report_meta(docs, self.options, self._summary_of_documents()), "settings": self.settings.to_dict()}
+        return {**jsonl_writer.report_meta(docs, self._options(), self._summary_of_documents()), "settings": self.settings.to_dict()}
 
     def html_page(self, *, standalone: bool = True, max_rows: int | None = None) -> str:
-        """The side-by-side view as HTML (a standalone page, or a fragment for Jupyter)."""
+        """The claim-centred view as HTML (a standalone page, or a fragment for Jupyter): each
+        claim of A with its counterparts in B (``align.writers.claims_html``).
+        """
         meta = self.run_metadata() if standalone else None
-        return html_writer.render_html(self.rows, self.a.document, self.b.document, self.options, meta,
-                                       standalone=standalone, max_rows=max_rows)
+        return render_claims(self.rows, self.a.document, self.b.document, self.options, meta, standalone=standalone,
+                             max_blocks=max_rows, view_note=self.view_note())
 
     def write(self, path: str | os.PathLike) -> Path:
         """Write the report in the format ``path``'s suffix names (.csv, .xlsx, .html, .jsonl, .vecalign)."""
@@ -416,32 +441,41 @@ class Report:
             f"{c['match']} matches, {c['only_a']} only in A, {c['only_b']} only in B>"
         )
 
-    def summary(self, width: int = 60) -> str:
-        """A plain-text summary for the terminal (control characters removed)."""
+    def summary(self, width: int = 70, pairs: int = 10) -> str:
+        """A plain-text summary for the terminal (control characters removed): the counts, what a
+        view hides, every conflict (up to ``pairs``), then the ``pairs`` most confident pairs —
+        A and B each on a line of its own, so that right-to-left shaping cannot swap them — and
+        how many more the report has.
+        """
         A, B = self.a.document, self.b.document
         c = self.counts
+        matches = self.matches
+        eq = sum(1 for r in matches if r.relation == "equivalent")
         lines = [
-            f"A: {A.name} [{A.lang}] {len(self.a.sentences)} sentences{_how_read(A)}    "
+            f"A: {A.name} [{A.lang}] {len(self.a.sentences)} sentences{_how_read(A)}",
             f"B: {B.name} [{B.lang}] {len(self.b.sentences)} sentences{_how_read(B)}",
-            f"{c['match']} matched pairs, {c['only_a']} {self.unit}s only in A, {c['only_b']} only in B "
-            f"(confidence >= {self.options.get('min_score', 0):.2f})",
+            f"{c['match']} matched pairs ({eq} equivalent, {c['match'] - eq} related; confidence >= "
+            f"{self.options.get('min_score', 0):.2f}), {c['only_a']} {self.unit}s only in A, {c['only_b']} only in B",
         ]
-        clashes = [r for r in self.matches if r.conflicts]
+        if self.view_note():
+            lines.append(f"view: {self.view_note()}")
+        clashes = [r for r in matches if r.conflicts]
         if clashes:
-            lines.append(f"conflicts ({len(clashes)} pairs): both sides state it, the values differ")
-            for r in clashes:
-                lines.append(f"  !! A{';'.join(r.a_labels)} <-> B{';'.join(r.b_labels)}  "
-                             f"{_short('; '.join(r.conflicts), width * 2)}")
-        for r in self.matches:
-            score = "hand" if r.confidence is None else f"{r.confidence:.2f}"
-            lines.append(
-                f"  {score} {(r.relation or '')[:5]}  A{';'.join(r.a_labels):<5} <-> B{';'.join(r.b_labels):<5} "
-                f"{_short(r.a_claim or r.a_text, width // 2)}  |  {_short(r.b_claim or r.b_text, width // 2)}"
-            )
-            flags = ordered(r.flags)
-            shown = [("!! " if f.is_conflict else "") + f for f in flags if f.severity != "note"]
-            if shown:
-                lines.append(f"{'':18}! {_short('; '.join(shown), width * 2)}")
+            lines.append(f"conflicts (both sides state it, the values differ) in {len(clashes)} pairs:")
+            for r in clashes[:pairs]:
+                lines.append(f"  {unit_ids('A', r.a_labels)} ~ {unit_ids('B', r.b_labels)}  "
+                             f"{_short('; '.join(str(f) for f in r.conflicts), width + 20)}")
+            if len(clashes) > pairs:
+                lines.append(f"  … {len(clashes) - pairs} more pairs with conflicts in the report")
+        best = sorted(matches, key=lambda r: (r.confidence is None, -(r.confidence or 0.0)))[:pairs]
+        if best:
+            lines.append(f"the {len(best)} most confident pairs:")
+        for r in best:
+            score = f"{'by hand' if r.confidence is None else shown(r.confidence)} {r.relation or ''}"
+            lines.append(f"  {score:<17} {unit_ids('A', r.a_labels):<7} {_short(r.a_claim or r.a_text, width)}")
+            lines.append(f"  {'':<17} {unit_ids('B', r.b_labels):<7} {_short(r.b_claim or r.b_text, width)}")
+        if len(matches) > len(best):
+            lines.append(f"… {len(matches) - len(best)} more pairs in the report")
         return terminal_safe("\n".join(lines))
 
     def _repr_html_(self) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..flags import ordered
 from ..groups import GroupRow
-from ..rows import Row
+from ..rows import Row, unit_ids
 from ..text import RTL_LANGUAGES, is_rtl
 from ..types import Document
 
@@ -28,7 +28,8 @@ def render_multi_html(rows: Sequence[GroupRow], docs: Sequence[Document], letter
         f"<th>{x}: {esc(d.name)} [{esc(d.lang)}]</th>" for x, d in zip(letters, docs, strict=True)) + "<th style='width:14%'>flags</th></tr>"
     body = []
     for r in rows:
-        cells = "".join(text_cell(r.labels(k), r.text(k), d.lang, r.speaker(k), truncate) for k, d in enumerate(docs))
+        cells = "".join(text_cell([unit_ids(x, r.labels(k))] if r.labels(k) else [], r.text(k), d.lang, r.speaker(k), truncate)
+                        for k, (x, d) in enumerate(zip(letters, docs, strict=True)))
         rel = r.relation or ""
         body.append(f"<tr>{_conf(r.confidence)}<td class='{esc(rel)}'>{esc(rel)}</td>{cells}<td>{flag_tags(r.flags)}</td></tr>")
     groups = sum(1 for r in rows if r.is_match)
@@ -100,7 +101,7 @@ def text_cell(ids, text: str, lang: str, speaker: str, truncate: int) -> str:
     rtl = lang in RTL_LANGUAGES or is_rtl(text)
     d = "rtl" if rtl else "ltr"
     who = f'<span class="who">{esc(speaker)}</span>' if speaker else ""
-    label = f'<span class="id">{esc(";".join(map(str, ids)))}</span> '
+    label = f'<bdi class="id" dir="ltr">{esc(";".join(map(str, ids)))}</bdi> '
     if truncate and len(text) > truncate:
         body = f"<details><summary>{label}{esc(text[:truncate])}…</summary>{esc(text[truncate:])}</details>"
     else:

@@ -9,6 +9,7 @@ import pytest
 from factories import calibration, en_ar_report, en_ar_sides, pair, report, scores_of, side
 
 from align import InputError
+from align.flags import Flag
 from align.rows import Row, build_rows
 
 
@@ -228,13 +229,15 @@ def test_deepcopy_of_a_view_is_independent_of_its_report(rep):
 def test_summary_lines(rep):
     text = rep.summary()
     lines = text.splitlines()
-    assert lines[0].startswith("A: minister_en.txt [en] 4 sentences")
-    assert lines[1] == "4 matched pairs, 1 sentences only in A, 1 only in B (confidence >= 0.45)"
-    # conflicts first, then every pair with its flags (conflicts marked !!)
-    assert lines[2] == "conflicts (1 pairs): both sides state it, the values differ"
-    assert lines[3] == "  !! A1 <-> B1  day: Sunday vs Wednesday (الأربعاء)"
-    assert lines[4].startswith("  0.90 equiv  A1     <-> B1     The minister met")
-    assert "! !! day: Sunday vs Wednesday (الأربعاء)" in lines[5]
+    # A and B each on a line of their own: a terminal that shapes right-to-left text cannot swap them
+    assert lines[0] == "A: minister_en.txt [en] 4 sentences" and lines[1] == "B: minister_ar.txt [ar] 5 sentences"
+    assert lines[2] == "4 matched pairs (3 equivalent, 1 related; confidence >= 0.45), 1 sentences only in A, 1 only in B"
+    # every conflict first, then the most confident pairs, each side on its own line
+    assert lines[3] == "conflicts (both sides state it, the values differ) in 1 pairs:"
+    assert lines[4] == "  A1 ~ B1  day: Sunday vs Wednesday (الأربعاء)"
+    assert lines[5] == "the 4 most confident pairs:"
+    assert lines[6].startswith("  0.90 equivalent   A1      The minister met")
+    assert lines[7].startswith(" " * 20 + "B1      التقى الوزير")
     assert "duplicate" not in text  # a duplicate's note is not a disagreement
     assert repr(rep) == ("<Report minister_en.txt (en, 4 sentences) vs minister_ar.txt (ar, 5 sentences): "
                          "4 matches, 1 only in A, 1 only in B>")
@@ -242,7 +245,9 @@ def test_summary_lines(rep):
 
 def test_summary_of_a_hand_link_says_hand(rep):
     rep.relink(4, 5)
-    assert any(line.startswith("  hand") and "A4" in line for line in rep.summary().splitlines())
+    lines = rep.summary().splitlines()
+    k = next(k for k, line in enumerate(lines) if line.startswith("  by hand") and " A4 " in line)
+    assert " B5 " in lines[k + 1]
 
 
 EVIL = [
@@ -288,3 +293,17 @@ def test_a_report_with_scores_exposes_the_dense_matrices():
 
     rep = Report(a, b, [], settings=en_ar_report().settings, options={}, scores=scores)
     assert rep.cos.shape == (5, 5) and rep.margin is scores.margin
+
+
+def test_summary_of_a_long_comparison_stays_short():
+    """At most the 10 most confident pairs and 10 pairs with conflicts: a 1,000-line comparison
+    prints about 40 lines, and says how many more the report has."""
+    a = side([f"Sentence number {i} about the talks." for i in range(60)], topics=list(range(60)))
+    b = side([f"Phrase numéro {i} sur les pourparlers." for i in range(60)], lang="fr", topics=list(range(60)))
+    rows = [Row("match", (a.sentences[i],), (b.sentences[i],), a_text=a.sentences[i].text, b_text=b.sentences[i].text,
+                confidence=0.5 + i / 200, relation="related", flags=(Flag("day", "conflict", "Sunday", "Monday"),))
+            for i in range(60)]
+    lines = report(a, b, rows).summary().splitlines()
+    assert len(lines) <= 40
+    assert "  … 50 more pairs with conflicts in the report" in lines and lines[-1] == "… 50 more pairs in the report"
+    assert lines[lines.index("the 10 most confident pairs:") + 1].startswith("  0.79 related      A60     Sentence number 59")

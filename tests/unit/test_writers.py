@@ -188,10 +188,11 @@ def test_html_escapes_every_text_and_has_no_script():
 
 def test_html_arabic_and_persian_cells_are_right_to_left():
     page = en_ar_report().to_html()
-    cells = re.findall(r'<td class="(rtl|ltr)" dir="(rtl|ltr)" lang="(\w+)">', page)
+    cells = re.findall(r'<div class="(rtl|ltr)" dir="(rtl|ltr)" lang="(\w+)">', page)
     assert cells and all(cls == d for cls, d, _ in cells)
     assert {d for _, d, lang in cells if lang == "ar"} == {"rtl"} and {d for _, d, lang in cells if lang == "en"} == {"ltr"}
-    assert sum(lang == "ar" for _, _, lang in cells) == 5  # B1-B4 in pairs, B5 only in B
+    # A's claims with B's counterparts (B1-B4), B5 only in B, and B's claims again in the B-side section
+    assert {m for m in re.findall(r'<bdi class="id" dir="ltr">(B\d)</bdi>', page)} == {"B1", "B2", "B3", "B4", "B5"}
     a = side(["این یک جمله است."], lang="fa", topics=[0])
     b = side(["This is a sentence."], lang="en", topics=[0])
     page = report(a, b, [Row("match", (a.sentences[0],), (b.sentences[0],), a_text=a.sentences[0].text,
