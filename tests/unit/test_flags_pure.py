@@ -198,3 +198,11 @@ def test_a_place_the_other_article_mentions_is_not_only_in_one_side():
     assert disagreements("وزیر ایران گفت", "قال الوزير") == ["place only in A: Iran (ایران)"]
     assert disagreements("وزیر ایران گفت", "قال الوزير", context_b="زيارة الوزير الإيراني. قال الوزير") == []
     assert disagreements("in Tehran", "in the Iranian capital") == []  # the city's country
+
+
+def test_the_shipped_gazetteer_is_what_the_build_gives():
+    """align/flags/gazetteer.json is CLDR's names (Babel) and the module's tables, built once:
+    regenerate it with ``python -m align.flags.places`` when either changes."""
+    from align.flags.places import GAZETTEER_FILE, build_gazetteer, gazetteer_json
+
+    assert GAZETTEER_FILE.read_text(encoding="utf-8") == gazetteer_json(build_gazetteer())
