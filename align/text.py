@@ -33,6 +33,7 @@ _SPACE = re.compile(r"\s+")
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def matching_key(text: str) -> str:
     """A normalised form for comparing text across Persian/Arabic spellings.
 
