@@ -18,21 +18,19 @@ uses all the samples together. Built by ``benchmarks/calibrate.py --background``
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from .linalg import product
 from .text import model_text
-from .tokens import TokenVectors, mean_vector
+from .tokens import mean_vector
+from .types import Encode, EncodeTokens
 
 BACKGROUND_FILE = Path(__file__).with_name("background.npz")
 K = 4  # nearest background sentences that make a claim's background
 SAME_MODEL = 0.995  # cosine from which the encoder counts as the one the file was made with
 
-Encode = Callable[[list[str]], np.ndarray]
-EncodeTokens = Callable[[list[str]], list[TokenVectors]]
 
 
 @functools.cache

@@ -49,8 +49,9 @@ from .scoring import MarginScores, margin_scores, top2
 from .sides import Side, speaker_labels
 from .text import model_text
 from .tokens import FEATURES as TOKEN_FEATURES
-from .tokens import TokenEvidence, TokenVectors
+from .tokens import TokenEvidence
 from .tokens import prepare as prepare_tokens
+from .types import Encode, EncodeTokens
 
 MERGE_GAIN = 0.01  # cosine by which a merged text must beat its best part (above the int8 model's noise)
 TOP = 4  # candidates per claim, in each direction (at least 2: the runner-up is the gap's competitor)
@@ -58,7 +59,6 @@ FEATURES = ("background_margin", "document_level", "document_margin", "gap", "sh
             *TOKEN_FEATURES)
 
 MergeCheck = Callable[[tuple[int, ...], tuple[int, ...]], bool]
-EncodeTokens = Callable[[list[str]], list[TokenVectors]]
 
 
 class PairEvidence(Protocol):
@@ -243,7 +243,7 @@ def _factor(cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def match_claims(
     a: Side, b: Side, *, k: int, min_score: float, same_speaker: bool,
-    encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
+    encode: Encode | None = None, max_cells: int = 4_000_000,
     calibration: Calibration | None = None, encode_tokens: EncodeTokens | None = None,
 ) -> tuple[list[Pair], MarginScores]:
     """Claim pairs between two prepared sides, and the scores they were chosen from.
@@ -287,7 +287,7 @@ def match_claims(
 
 def side_scores(
     a: Side, b: Side, *, k: int, same_speaker: bool,
-    encode: Callable[[list[str]], np.ndarray] | None = None, max_cells: int = 4_000_000,
+    encode: Encode | None = None, max_cells: int = 4_000_000,
 ) -> MarginScores:
     """The scores of two prepared sides: document margins, backgrounds, candidates."""
     # Exact duplicates (a bullet repeating the headline) are left out of the scoring, so they
@@ -302,7 +302,7 @@ def side_scores(
     )
 
 
-def backgrounds(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def backgrounds(a: Side, b: Side, encode: Encode | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each claim's background against the other side's language (zeros when no sample fits)."""
 
     def of(side: Side, lang: str) -> np.ndarray:
@@ -314,7 +314,7 @@ def backgrounds(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray] | No
     return of(a, b.document.lang), of(b, a.document.lang)
 
 
-def side_evidence(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray] | None = None,
+def side_evidence(a: Side, b: Side, encode: Encode | None = None,
                   encode_tokens: EncodeTokens | None = None) -> tuple[PairEvidence, ...]:
     """What the confidence reads besides the scores: the names, places and numbers of both
     sides' claims (``align.evidence``) and, when the sides have token vectors (or
@@ -333,7 +333,7 @@ def side_evidence(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray] | 
     return tuple(out)
 
 
-def merge_beats_parts(a: Side, b: Side, encode: Callable[[list[str]], np.ndarray]) -> MergeCheck:
+def merge_beats_parts(a: Side, b: Side, encode: Encode) -> MergeCheck:
     """A ``merge_check`` for :func:`select_pairs`: the merged side's text, embedded as one,
     must be closer to the other side than each of its parts is.
     """

@@ -14,12 +14,13 @@ the same as ``compare``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
 
 from embeddings import Encoder
+from embeddings.progress import labelled
 
 from .calibration import Calibration, resolve
 from .errors import InputError
@@ -30,13 +31,12 @@ from .report import Report
 from .rows import build_rows
 from .scoring import margin_scores
 from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
-from .sides import EncodeTokens, Side, prepare_side
+from .sides import Segmented, Side, embed_sides, read_side
 from .speakers import speaker_matches, speakers_of
 from .text import model_text
-from .types import Document
+from .types import Document, Encode, EncodeTokens
 
 Source = str | os.PathLike | Document
-Encode = Callable[[list[str]], np.ndarray]
 
 
 def compare(
@@ -184,14 +184,18 @@ def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Enc
     resolved = resolve(settings)
     if resolved.mode == "parallel":
         return _parallel(sources, resolved, encode, model)
-    sides = [prepare_side(src, encode, lang=lang, segmented=settings.segmented, encode_tokens=encode_tokens)
-             for src, lang in zip(sources, settings.langs, strict=True)]
+    parts = [read_side(src, lang=lang, segmented=settings.segmented) for src, lang in zip(sources, settings.langs, strict=True)]
+    with labelled(_embedding_label(parts, "claims")):
+        sides = embed_sides(parts, encode, encode_tokens)
     if len(sides) == 2:
-        report = compare_sides(sides[0], sides[1], resolved, encode, model, encode_tokens)
+        with labelled("A, B: matching"):  # merged claims, another model's background sample
+            report = compare_sides(sides[0], sides[1], resolved, encode, model, encode_tokens)
         return _only_speaker(report, settings.speaker)
     # every pair of documents exactly as a two-document comparison (so the reports agree)
-    pairwise = {(i, j): compare_sides(sides[i], sides[j], resolved, encode, model, encode_tokens)
-                for i, j in combinations(range(len(sides)), 2)}
+    pairwise = {}
+    for i, j in combinations(range(len(sides)), 2):
+        with labelled(f"{chr(65 + i)}, {chr(65 + j)}: matching"):
+            pairwise[i, j] = compare_sides(sides[i], sides[j], resolved, encode, model, encode_tokens)
     options = {"model": model.model, "k": resolved.k, "unit": resolved.unit, "min_score": resolved.min_score,
                "link_score": resolved.link_score, "same_speaker": resolved.same_speaker}
     return MultiReport(sides, pairwise, options)
@@ -212,8 +216,10 @@ def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: Mod
 def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model: ModelRecord) -> Report:
     """Parallel mode: monotonic alignment of sentence groups; rows in the order of both texts."""
     settings = run.settings
-    a, b = (prepare_side(src, encode, lang=lang, segmented=settings.segmented, split_claims=False)
-            for src, lang in zip(sources, settings.langs, strict=True))
+    parts = [read_side(src, lang=lang, segmented=settings.segmented, split_claims=False)
+             for src, lang in zip(sources, settings.langs, strict=True)]
+    with labelled(_embedding_label(parts, "sentences")):
+        a, b = embed_sides(parts, encode)
     # the sentences are embedded already: only the groups are new (even without a cache)
     known = {model_text(c.text, c.lang): v for side in (a, b) for c, v in zip(side.claims, side.embeddings, strict=True)}
 
@@ -223,14 +229,23 @@ def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model
             known.update(zip(new, encode(new), strict=True))
         return np.stack([known[t] for t in texts]) if texts else np.zeros((0, a.embeddings.shape[1]), np.float32)
 
-    steps = align_texts([model_text(s.text, s.lang) for s in a.sentences], [model_text(s.text, s.lang) for s in b.sentences],
-                        encode_groups, run.parallel)
+    with labelled("A, B: sentence groups"):
+        steps = align_texts([model_text(s.text, s.lang) for s in a.sentences], [model_text(s.text, s.lang) for s in b.sentences],
+                            encode_groups, run.parallel)
     pairs = _step_pairs(steps, run.min_score)
     scores = margin_scores(a.embeddings, b.embeddings, k=run.k)
     rows = build_rows(a, b, pairs, scores, unit="sentence", equivalent=run.equivalent, repair=settings.repair_zwnj,
                       document_order=True)
     report = Report(a, b, rows, settings=settings, options=run.record(model), scores=scores, pairs=pairs, alignments=steps)
     return _only_speaker(report, settings.speaker)
+
+
+def _embedding_label(parts: Sequence[Segmented], what: str) -> str:
+    """What a progress bar embeds: the articles by letter and language, and how many ``what``
+    ("A fa, B ar: 85 claims").
+    """
+    letters = ", ".join(f"{chr(65 + i)} {p.document.lang}" for i, p in enumerate(parts))
+    return f"{letters}: {sum(len(p.claims) for p in parts)} {what}"
 
 
 def _step_pairs(steps: Sequence[Alignment], min_score: float) -> list[Pair]:

@@ -6,7 +6,7 @@ This is where the first stages meet: document -> segments (sentences, or lines) 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,10 +16,7 @@ from .errors import InputError
 from .segment import claims, segment, segment_lines
 from .speakers import assign_speakers, is_identified
 from .text import model_text
-from .tokens import TokenVectors
-from .types import Document, Segment
-
-EncodeTokens = Callable[[list[str]], list[TokenVectors]]
+from .types import Document, Encode, EncodeTokens, Segment, TokenVectors
 
 
 @dataclass(frozen=True)
@@ -53,9 +50,56 @@ class Side:
         return self.claims if unit == "claim" else self.sentences
 
 
+@dataclass(frozen=True)
+class Segmented:
+    """A document read and segmented, not yet embedded: what :func:`embed_sides` embeds."""
+
+    document: Document
+    sentences: list[Segment]
+    claims: list[Segment]
+
+
+def read_side(
+    source: str | os.PathLike | Document,
+    *,
+    lang: str | None = None,
+    name: str | None = None,
+    segmented: bool = False,
+    split_claims: bool = True,
+) -> Segmented:
+    """Load, segment, attribute speakers and split into claims one document (the parameters
+    as :func:`prepare_side`'s).
+    """
+    doc = load_document(source, lang=lang, name=name)
+    sentences = segment_lines(doc) if segmented else segment(doc)
+    if not any(s.text for s in sentences):
+        raise InputError(f"{doc.name}: no sentences found")
+    sentences = assign_speakers(doc, sentences)
+    return Segmented(doc, sentences, claims(doc, sentences) if split_claims else sentences)
+
+
+def embed_sides(parts: Sequence[Segmented], encode: Encode, encode_tokens: EncodeTokens | None = None) -> list[Side]:
+    """Embed the claims of every document in one call of each model function (one progress bar
+    for all the articles; each claim's text as the model sees it, ``align.text.model_text``).
+
+    ``encode_tokens`` first: the default model caches the sentence vectors of the same forward
+    pass, so ``encode`` then reads them instead of running the model again.
+    """
+    texts = [model_text(c.text, c.lang) for part in parts for c in part.claims]
+    tokens = encode_tokens(texts) if encode_tokens is not None else None
+    vectors = encode(texts)
+    sides, start = [], 0
+    for part in parts:
+        end = start + len(part.claims)
+        sides.append(Side(part.document, part.sentences, part.claims, vectors[start:end],
+                          tokens[start:end] if tokens is not None else None))
+        start = end
+    return sides
+
+
 def prepare_side(
     source: str | os.PathLike | Document,
-    encode: Callable[[list[str]], np.ndarray],
+    encode: Encode,
     *,
     lang: str | None = None,
     name: str | None = None,
@@ -63,7 +107,8 @@ def prepare_side(
     split_claims: bool = True,
     encode_tokens: EncodeTokens | None = None,
 ) -> Side:
-    """Load, segment, attribute speakers, split into claims and embed one document.
+    """Load, segment, attribute speakers, split into claims and embed one document
+    (:func:`read_side`, then :func:`embed_sides`).
 
     Parameters
     ----------
@@ -86,17 +131,8 @@ def prepare_side(
     -------
     Side
     """
-    doc = load_document(source, lang=lang, name=name)
-    sentences = segment_lines(doc) if segmented else segment(doc)
-    if not any(s.text for s in sentences):
-        raise InputError(f"{doc.name}: no sentences found")
-    sentences = assign_speakers(doc, sentences)
-    units = claims(doc, sentences) if split_claims else sentences
-    texts = [model_text(c.text, c.lang) for c in units]
-    # tokens first: the default model caches the sentence vectors of the same forward pass, so
-    # encode() then reads them instead of running the model again
-    tokens = encode_tokens(texts) if encode_tokens is not None else None
-    return Side(doc, sentences, units, encode(texts), tokens)
+    part = read_side(source, lang=lang, name=name, segmented=segmented, split_claims=split_claims)
+    return embed_sides([part], encode, encode_tokens)[0]
 
 
 def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .linalg import product
+from .types import TokenVectors
 
-#: What an encoder gives per text: (token ids, int32 (n,); token vectors, float32 (n, d)).
-TokenVectors = tuple[np.ndarray, np.ndarray]
 IDF_FLOOR = 0.05  # weight of a token every claim of the document holds (never 0: a one-claim document still counts)
 
 

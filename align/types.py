@@ -5,16 +5,25 @@
   1-based ``id`` and the ``label`` people see ("7", "7.2");
 - :func:`label_key`: the order of labels ("7.2" < "7.10" < "8"), written once;
 - :func:`segment_record` / :func:`segment_from_record`: a segment as plain JSON-able values and
-  back (saved reports, corpus partitions).
+  back (saved reports, corpus partitions);
+- ``Encode`` / ``EncodeTokens`` / ``TokenVectors``: the model as the stages call it (texts ->
+  unit vectors; texts -> per text its token ids and token vectors).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .text import matching_key
+
+# (ids int32 (n,), vectors float32 (n, dim)): one text's token vectors (``Encoder.encode_tokens``)
+TokenVectors = tuple[np.ndarray, np.ndarray]
+Encode = Callable[[list[str]], np.ndarray]
+EncodeTokens = Callable[[list[str]], list[TokenVectors]]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from .e5tok import prefix_count
 from .errors import ModelError, ModelFileMismatch
 from .integrity import MANIFEST, ONNX_FILES, TOKENIZER_FILE, expected_sha256, read_manifest
 from .onnx_encoder import OnnxEncoder
+from .progress import bar_label
 
 DEFAULT_MODEL = "default"
 #: precisions of the default model (ONNX graphs); "int8" is the default
@@ -119,7 +120,26 @@ def _hf_encoding(tokenizer, text: str, max_length: int | None) -> dict:
         return dict(tokenizer(text, **kwargs))
 
 
-def st_token_vectors(st, inputs: Sequence[str], prefix: str, batch_size: int, progress: bool) -> list[TokenVectors]:
+def st_sentence_vectors(st, inputs: Sequence[str], batch_size: int, progress: bool | str) -> np.ndarray:
+    """Unit sentence vectors of ``inputs`` from a sentence-transformers model, one ``encode``
+    call per batch of the inputs sorted by length (longest first, as ``encode`` sorts them), so
+    that the progress bar can carry its label (``encode``'s own says "Batches"); the batches are
+    the same with and without a bar, so the vectors are too.
+    """
+    order = sorted(range(len(inputs)), key=lambda i: -len(inputs[i]))
+    groups = [order[a : a + batch_size] for a in range(0, len(order), batch_size)]
+    if progress:
+        from tqdm.auto import tqdm
+
+        groups = tqdm(groups, desc=progress if isinstance(progress, str) else "Batches")
+    found: dict[int, np.ndarray] = {}
+    for group in groups:
+        found.update(zip(group, st.encode([inputs[i] for i in group], batch_size=len(group), normalize_embeddings=True,
+                                          convert_to_numpy=True, show_progress_bar=False), strict=True))
+    return np.stack([found[i] for i in range(len(inputs))]).astype(np.float32)
+
+
+def st_token_vectors(st, inputs: Sequence[str], prefix: str, batch_size: int, progress: bool | str) -> list[TokenVectors]:
     """Token vectors of ``inputs`` (each ``prefix + text``) from a sentence-transformers model:
     ``encode(..., output_value="token_embeddings")`` (the unpadded last hidden states, specials
     included; inputs truncated to the model's length, as ``encode`` does), the specials and the
@@ -138,7 +158,7 @@ def st_token_vectors(st, inputs: Sequence[str], prefix: str, batch_size: int, pr
     if progress:
         from tqdm.auto import tqdm
 
-        groups = tqdm(groups, desc="Batches")
+        groups = tqdm(groups, desc=progress if isinstance(progress, str) else "Batches")
     out: list[TokenVectors | None] = [None] * len(inputs)
     for group in groups:
         embedded = st.encode([inputs[i] for i in group], output_value="token_embeddings", batch_size=len(group), show_progress_bar=False)
@@ -353,17 +373,19 @@ class Encoder:
     # -- encoding --------------------------------------------------------------------------
     PROGRESS_MIN = 256  # texts to embed before "auto" shows a progress bar
 
-    def _progress(self, n: int) -> bool:
-        """True/False as set; "auto": for long inputs (>= PROGRESS_MIN texts to embed), in a
-        notebook (tqdm draws a widget there) or when stderr is a terminal.
+    def _progress(self, n: int, stage: str) -> str | bool:
+        """The label of the bar for ``stage`` (``embeddings.progress.bar_label``) when a bar is
+        drawn, else False. ``show_progress`` True/False as set; "auto": for long inputs
+        (>= PROGRESS_MIN texts to embed), in a notebook (tqdm draws a widget there) or when
+        stderr is a terminal.
         """
-        if self.show_progress != "auto":
-            return bool(self.show_progress)
-        if n < self.PROGRESS_MIN:
-            return False
-        import sys
+        if self.show_progress == "auto":
+            import sys
 
-        return "ipykernel" in sys.modules or sys.stderr.isatty()
+            show = n >= self.PROGRESS_MIN and ("ipykernel" in sys.modules or sys.stderr.isatty())
+        else:
+            show = bool(self.show_progress)
+        return bar_label(stage) if show else False
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` -> float32 array of shape (len(texts), dim), rows L2-normalised."""
@@ -382,16 +404,10 @@ class Encoder:
                 # Batched: the int8 graph quantises activations per token, so a text's vector
                 # does not depend on the other texts of its batch (alone vs batched: ~3e-8, the
                 # build checks it; per-tensor scales differed by up to 0.01)
-                new = st.encode(todo, batch_size=self.batch_size, progress=self._progress(len(missing)))
+                new = st.encode(todo, batch_size=self.batch_size, progress=self._progress(len(missing), "sentence vectors"))
                 fingerprint = self.fingerprint  # a rebuilt model (damaged files) has a new one
             else:
-                new = st.encode(
-                    todo,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=self._progress(len(missing)),
-                ).astype(np.float32)
+                new = st_sentence_vectors(st, todo, self.batch_size, self._progress(len(missing), "sentence vectors"))
             if cache is not None:
                 cache.put(fingerprint, todo, new)
         if not inputs:
@@ -452,7 +468,7 @@ class Encoder:
         """
         st = self._load()
         todo = [inputs[i] for i in missing]
-        progress = self._progress(len(todo))
+        progress = self._progress(len(todo), "token vectors")
         if isinstance(st, OnnxEncoder):
             new, sentences = st.encode_tokens(
                 todo, prefix=self.input_prefix, batch_size=self.batch_size, progress=progress, sentences=cache is not None

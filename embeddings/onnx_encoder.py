@@ -221,17 +221,19 @@ class OnnxEncoder:
         self,
         seqs: list[list[int]],
         batch_size: int,
-        progress: bool,
+        progress: bool | str,
         on_batch: Callable[[int], None] | None,
         each: Callable[[list[int]], None],
     ) -> None:
-        """Batch the windows (``batches``) and call ``each(batch)`` on each, with a progress bar."""
+        """Batch the windows (``batches``) and call ``each(batch)`` on each, with a progress bar when
+        ``progress`` is set (labelled with it when it is a string).
+        """
         groups = batches([len(s) for s in seqs], batch_size)
         bar = None
         if progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=len(groups), desc="Batches")
+            bar = tqdm(total=len(groups), desc=progress if isinstance(progress, str) else "Batches")
         try:
             for group in groups:
                 each(group)
@@ -247,7 +249,7 @@ class OnnxEncoder:
         self,
         texts: Sequence[str],
         batch_size: int = 32,
-        progress: bool = False,
+        progress: bool | str = False,
         on_batch: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         """Embed ``texts`` (prefix included) -> float32 (len(texts), dim), rows L2-normalised."""
@@ -268,7 +270,7 @@ class OnnxEncoder:
         texts: Sequence[str],
         prefix: str = "",
         batch_size: int = 32,
-        progress: bool = False,
+        progress: bool | str = False,
         on_batch: Callable[[int], None] | None = None,
         sentences: bool = True,
     ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray | None]:

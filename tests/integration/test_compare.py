@@ -111,7 +111,11 @@ def test_frame_and_html(seed_report):
     assert set(df["status"]) == {"match", "only_a", "only_b"}
     html = seed_report._repr_html_()
     assert 'dir="rtl"' in html and 'lang="fa"' in html and 'lang="ar"' in html
-    assert html.count("<table>") == 3 and html.count("<tr>") == len(seed_report.rows) + 3  # pairs, only A, only B
+    # claim-centred: every pair under its claim of A, and again under its claim of B in the
+    # collapsed B section; every sentence of either side with no counterpart says so
+    matches = sum(r.status == "match" for r in seed_report.rows)
+    assert html.count('class="counterpart"') == 2 * matches and html.count("<details") == 1
+    assert html.count('class="counterpart none"') >= sum(r.status != "match" for r in seed_report.rows)
 
 
 def test_html_escapes_article_text(encoder):

@@ -115,12 +115,30 @@ def test_progress_bar_for_long_inputs(encoder, capfd):
     from embeddings import Encoder
 
     quiet = Encoder(home=encoder.home, cache=False)
-    assert quiet._progress(10) is False  # "auto": short inputs never show one
+    assert quiet._progress(10, "sentence vectors") is False  # "auto": short inputs never show one
     loud = Encoder(home=encoder.home, cache=False, show_progress=True)
     loud._st = encoder._load()  # share the loaded model
     loud.encode([f"sentence {uuid.uuid4().hex}" for _ in range(40)])
     err = capfd.readouterr().err
-    assert "Batches" in err and "100%" in err
+    assert "Embedding: sentence vectors" in err and "100%" in err and "Batches" not in err
+
+
+def test_progress_bars_name_the_articles_and_the_stage(encoder, capfd):
+    """A comparison embeds every article's claims in one call: one bar per stage, labelled with
+    the articles and what is embedded (never sentence-transformers' bare "Batches")."""
+    from align import compare
+    from embeddings import Encoder
+
+    loud = Encoder(home=encoder.home, cache=False, show_progress=True)
+    loud._st = encoder._load()
+    report = compare(FA, AR, encoder=loud)
+    err = capfd.readouterr().err
+    n = len(report.a.claims) + len(report.b.claims)
+    label = f"A fa, B ar: {n} claims"
+    # without a cache the sentence vectors take a pass of their own; with one they come from
+    # the token pass
+    assert err.count(f"{label} · token vectors") >= 1 and err.count(f"{label} · sentence vectors") >= 1
+    assert "Batches" not in err and "Embedding:" not in err
 
 
 def test_token_vectors_of_a_sentence_transformers_model(encoder, tmp_path):
