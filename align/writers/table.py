@@ -45,6 +45,10 @@ class Column:
         "list": how a flat cell joins the items.
     flat : bool
         False: only in the raw formats (JSONL, Parquet).
+    detail : bool
+        A column for checking rather than reading (the matched claim again, scores behind the
+        confidence, speaker keys): XLSX groups it collapsed (hidden, shown with the outline's
+        "+"), so that a sheet fits the screen and prints one record per line at a readable size.
     """
 
     name: str
@@ -52,6 +56,7 @@ class Column:
     digits: int | None = None
     joiner: str = "; "
     flat: bool = True
+    detail: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:  # pragma: no cover - a programming error
@@ -101,6 +106,11 @@ class Table:
     outline: str | None = None
 
     @property
+    def details(self) -> list[str]:
+        """The flat columns marked ``detail`` (collapsed in XLSX)."""
+        return [c.name for c in self.columns if c.flat and c.detail]
+
+    @property
     def names(self) -> list[str]:
         """The names of the flat columns (CSV, XLSX, DataFrame), in order."""
         return [c.name for c in self.columns if c.flat]
@@ -135,11 +145,11 @@ class Table:
 #: The columns of a two-article report. ``score`` is the pair's confidence (the column keeps its
 #: first name so that existing spreadsheets and scripts go on working).
 REPORT_COLUMNS = (
-    Column("status"), Column("score", "float", 3), Column("relation"), Column("similarity", "float", 3),
+    Column("status"), Column("score", "float", 3), Column("relation"), Column("similarity", "float", 3, detail=True),
     Column("a_ids", "list", joiner=";"), Column("a_text"), Column("b_ids", "list", joiner=";"), Column("b_text"),
-    Column("a_speaker"), Column("b_speaker"), Column("flags", "list"), Column("reviewed"), Column("margin", "float", 4),
-    Column("a_claim"), Column("b_claim"), Column("nearest"), Column("a_speaker_key"), Column("b_speaker_key"),
-    Column("conflicts", "list"), Column("group"),
+    Column("a_speaker"), Column("b_speaker"), Column("flags", "list"), Column("reviewed"), Column("margin", "float", 4, detail=True),
+    Column("a_claim", detail=True), Column("b_claim", detail=True), Column("nearest"), Column("a_speaker_key", detail=True),
+    Column("b_speaker_key", detail=True), Column("conflicts", "list", detail=True), Column("group"),
     Column("a_spans", "list", flat=False), Column("b_spans", "list", flat=False), Column("flag_details", "flags", flat=False),
 )
 COLUMNS = [c.name for c in REPORT_COLUMNS if c.flat]

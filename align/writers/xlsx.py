@@ -18,24 +18,25 @@ _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 def tables_xlsx(sheets: Sequence[Table], run: Mapping[str, Any]) -> bytes:
     """A workbook of one sheet per table (its name; its flat cells, widths from the table; rows
-    that repeat the previous row's ``outline`` value grouped under it) and a 'run' sheet of
-    ``run``.
+    that repeat the previous row's ``outline`` value grouped under it; ``detail`` columns grouped
+    and collapsed) and a 'run' sheet of ``run``.
     """
     return xlsx_workbook([(t.name, t.names, [t.flat(r, safe=False) for r in t.records]) for t in sheets], dict(run),
                          {k: v for t in sheets for k, v in t.widths.items()},
-                         {t.name: t.outline for t in sheets if t.outline})
+                         {t.name: t.outline for t in sheets if t.outline}, {t.name: t.details for t in sheets if t.details})
 
 
 def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, widths: dict[str, int] | None = None,
-                  outlines: dict[str, str] | None = None) -> bytes:
+                  outlines: dict[str, str] | None = None, details: dict[str, Sequence[str]] | None = None) -> bytes:
     """Sheets of (title, columns, flat rows) plus a 'run' sheet of metadata. RTL cells
     right-to-left, wrapped, rows as high as their wrapped text; bold frozen header with filters,
     repeated on every printed page; landscape, fitted to the page width; every text cell stored
     as a string (never a formula); fixed timestamps, so the same rows give the same bytes.
     ``outlines``: sheet title -> a column whose repeated values are grouped (outline level 1
-    under the first row of the value).
+    under the first row of the value). ``details``: sheet title -> columns grouped and collapsed
+    (hidden until the outline's "+" shows them; not printed, not counted in the row heights).
     """
-    widths, outlines = widths or {}, outlines or {}
+    widths, outlines, details = widths or {}, outlines or {}, details or {}
     # openpyxl loads on first use (~0.1 s): a CSV report never needs it
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -47,6 +48,7 @@ def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, wi
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     rtl = Alignment(horizontal="right", vertical="top", wrap_text=True, readingOrder=2)
     ltr = Alignment(horizontal="left", vertical="top", wrap_text=True, readingOrder=1)
+    top = Alignment(vertical="top")
 
     def put(cell, v) -> None:
         if isinstance(v, str):
@@ -55,6 +57,7 @@ def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, wi
             cell.alignment = rtl if is_rtl(v) else ltr
         else:
             cell.value = v
+            cell.alignment = top  # beside wrapped text, at its first line (not at the row's foot)
 
     for n, (title, columns, rows) in enumerate(sheets):
         ws = wb.active if n == 0 else wb.create_sheet()
@@ -63,17 +66,22 @@ def xlsx_workbook(sheets: list[tuple[str, list[str], list[dict]]], run: dict, wi
         for c in ws[1]:
             c.font, c.fill = head_font, head_fill
         width_of = {name: widths.get(name, 50 if name.endswith("_text") else 12) for name in columns}
+        hidden = set(details.get(title, ()))
+        shown_width = {name: w for name, w in width_of.items() if name not in hidden}
         previous = None
         for line, row in enumerate(rows, start=2):  # (ws.max_row scans every cell: quadratic)
             for col, name in enumerate(columns, start=1):
                 put(ws.cell(row=line, column=col), row[name])
-            ws.row_dimensions[line].height = row_height(row, width_of)
+            ws.row_dimensions[line].height = row_height({k: v for k, v in row.items() if k not in hidden}, shown_width)
             key = row.get(outlines.get(title, ""))
             if key is not None and key == previous:
                 ws.row_dimensions[line].outlineLevel = 1
             previous = key
         for col, name in enumerate(columns, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width_of[name]
+            dim = ws.column_dimensions[ws.cell(row=1, column=col).column_letter]
+            dim.width = width_of[name]
+            if name in hidden:
+                dim.outlineLevel, dim.hidden = 1, True
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
         _print_setup(ws)

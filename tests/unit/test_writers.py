@@ -460,6 +460,26 @@ def test_xlsx_rows_fit_their_text_and_print_landscape_one_page_wide(tmp_path):
     assert pairs.sheet_properties.pageSetUpPr.fitToPage and pairs.print_title_rows == "$1:$1"
 
 
+def test_xlsx_collapses_the_checking_columns_and_aligns_numbers_with_text(tmp_path):
+    """The sheet shows what a reader reads (status, confidence, ids, texts, speakers, flags); the
+    matched claims again, the scores behind the confidence and the speaker keys are grouped
+    and collapsed (the outline's "+" shows them), so one record prints on one line of a page."""
+    from align.writers.table import REPORT_COLUMNS
+
+    rep = en_ar_report()
+    wb = load_workbook(rep.to_xlsx(tmp_path / "r.xlsx"))
+    details = {c.name for c in REPORT_COLUMNS if c.flat and c.detail}
+    assert details == {"similarity", "margin", "a_claim", "b_claim", "a_speaker_key", "b_speaker_key", "conflicts"}
+    for sheet in ("pairs", "by claim"):
+        ws = wb[sheet]
+        for cell in ws[1]:
+            dim = ws.column_dimensions[cell.column_letter]
+            assert (dim.hidden, dim.outlineLevel) == ((True, 1) if cell.value in details else (False, 0)), cell.value
+    pairs = wb["pairs"]
+    col = {c.value: c.column for c in pairs[1]}
+    assert all(pairs.cell(row=k, column=col["score"]).alignment.vertical == "top" for k in range(2, pairs.max_row + 1))
+
+
 def test_the_claim_sheet_groups_every_counterpart_under_its_claim(tmp_path):
     rep = en_ar_report()
     wb = load_workbook(rep.to_xlsx(tmp_path / "r.xlsx"))
