@@ -86,8 +86,10 @@ def test_filter_and_sort_like_pandas(seed_report):
 def test_jupyter_display_and_heatmap(seed_report, tmp_path):
     html = seed_report._repr_html_()
     assert 'dir="rtl" lang="fa"' in html and 'dir="rtl" lang="ar"' in html
-    assert f"Matched pairs ({len(seed_report.matches)})" in html and "Only in A" in html and "Only in B" in html
-    assert "<details>" in html  # long sentences collapse, expandable
+    # claim-centred: each claim of A with its counterparts, what only B says, B's side on request
+    assert "Claims of A: shamkhani_bahrami_fa.txt [fa], each with its counterparts in B" in html
+    assert "Only in B: shamkhani_mohib_ar.txt [ar]" in html and "The same from B's side" in html
+    assert html.count('class="counterpart"') == 2 * len(seed_report.matches)
     assert "equivalent" in html and "Sunday" in html
     import matplotlib
 
@@ -115,7 +117,7 @@ def test_html_report_in_headless_chromium(seed_report, hostile, tmp_path):
     The page's CSP (no scripts) is removed here, so only escaping keeps the script inert, and a
     probe script reads the computed styles."""
     probe = (
-        "<script>const c=[...document.querySelectorAll('td[lang]')].map(td=>[td.lang,getComputedStyle(td).direction,"
+        "<script>const c=[...document.querySelectorAll('.claim [lang]')].map(td=>[td.lang,getComputedStyle(td).direction,"
         "getComputedStyle(td).textAlign]);const p=document.createElement('pre');p.id='probe';"
         "p.textContent=JSON.stringify({cells:c,pwned:window.pwned||0,imgs:document.images.length});document.body.appendChild(p);</script>"
     )
