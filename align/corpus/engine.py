@@ -38,6 +38,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -489,112 +490,119 @@ def _run_partitions(executor, fn, jobs: Iterator[tuple[int, dict]], common: dict
         bar.close()
 
 
-def run_corpus(
-    articles: list[Article], bad_rows: list[BadRow], settings: CorpusSettings, encoder: Encoder, *,
-    executor=None, workdir: Path, progress: bool | str = "auto", keep_unused: bool = False,
-) -> dict[str, Any]:
-    """Run the corpus pipeline on read articles; returns the result's records (see
-    :func:`align.corpus.compare_corpus`) and run statistics.
+@dataclass
+class RunOutput:
+    """What a corpus run returns: the articles as read, per usable article its prepared counts
+    (``meta``), the bad rows, one record per candidate pair and per matched claim pair of the
+    confirmed ones (as the tasks return them), every sentence and claim, the run record and
+    statistics.
     """
-    executor = executor or LocalExecutor()
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    show = _show_progress(progress)
-    stats: dict[str, Any] = {"executor": executor.kind, "workers": executor.workers, "seconds": {}}
-    t0 = time.perf_counter()
-    stats["cpu_seconds"] = {}
 
-    def worker_cpu() -> float:
-        return executor.cpu_seconds() if executor.kind == "dask" else 0.0
+    articles: list[Article]
+    meta: list[dict[str, Any]]
+    bad_rows: list[BadRow]
+    pairs: list[dict[str, Any]]
+    alignments: list[dict[str, Any]]
+    segments: list[dict[str, Any]]
+    run: dict[str, Any]
+    stats: dict[str, Any]
 
-    cpu = {"workers": worker_cpu(), "here": _cpu_seconds()}
 
-    def cpu_stage(name: str) -> None:
-        # CPU seconds of the workers and of this process since the last stage: a measure of the
-        # work that does not depend on other jobs sharing the machine
-        now = {"workers": worker_cpu(), "here": _cpu_seconds()}
-        stats["cpu_seconds"][name] = {k: round(now[k] - cpu[k], 2) for k in now}
-        cpu.update(now)
+class _Stages:
+    """Wall and CPU seconds of each stage of a run (CPU of the workers and of this process: a
+    measure of the work that does not depend on other jobs sharing the machine).
+    """
 
-    fingerprint = encoder.fingerprint
-    by_id = {a.id: a for a in articles}
+    def __init__(self, executor):
+        self.executor = executor
+        self.stats: dict[str, Any] = {"executor": executor.kind, "workers": executor.workers, "seconds": {}, "cpu_seconds": {}}
+        self.t0 = self.last = time.perf_counter()
+        self.cpu = self._cpu()
 
-    # 1. prepare and embed, partition by partition
+    def _cpu(self) -> dict[str, float]:
+        return {"workers": self.executor.cpu_seconds() if self.executor.kind == "dask" else 0.0, "here": _cpu_seconds()}
+
+    def done(self, name: str, *, cpu: bool = True) -> None:
+        """The stage ``name`` ends now."""
+        now = time.perf_counter()
+        self.stats["seconds"][name] = round(now - self.last, 2)
+        self.last = now
+        if cpu:
+            cpu_now = self._cpu()
+            self.stats["cpu_seconds"][name] = {k: round(cpu_now[k] - self.cpu[k], 2) for k in cpu_now}
+            self.cpu = cpu_now
+
+
+@dataclass
+class _Prepared:
+    """The prepared partitions, read back: paths, keys, the usable articles' counts and vectors."""
+
+    paths: list[Path]
+    keys: list[str]
+    meta: list[dict[str, Any]]
+    part_of: dict[str, int]
+    means: list[np.ndarray]
+    leads: list[np.ndarray]
+    bad: list[BadRow]
+
+
+def _prepare(articles: list[Article], settings: CorpusSettings, encoder: Encoder, executor, workdir: Path, show: bool,
+             stats: dict[str, Any]) -> list[Path]:
+    """Stage 1: prepare and embed the articles, partition by partition (finished ones reused)."""
     size = settings.partition_size
     chunks = [articles[i: i + size] for i in range(0, len(articles), size)]
-    keys = [digest([FORMAT, fingerprint, [[a.id, a.lang, a.title, hashlib.sha256(a.text.encode()).hexdigest()] for a in c]])
-            for c in chunks]
-    prep_paths = [workdir / f"prep-{k}.npz" for k in keys]
+    keys = [digest([FORMAT, encoder.fingerprint, [[a.id, a.lang, a.title, hashlib.sha256(a.text.encode()).hexdigest()]
+                                                  for a in c]]) for c in chunks]
+    paths = [workdir / f"prep-{k}.npz" for k in keys]
     todo = [(n, [{"id": a.id, "text": a.text, "lang": a.lang, "title": a.title} for a in c])
-            for n, c in enumerate(chunks) if not prep_paths[n].exists()]
+            for n, c in enumerate(chunks) if not paths[n].exists()]
     stats["prepare_partitions"], stats["prepare_reused"] = len(chunks), len(chunks) - len(todo)
-    _run_partitions(executor, prepare_partition, iter(todo), {"encoder": executor.encoder(encoder)}, prep_paths,
+    _run_partitions(executor, prepare_partition, iter(todo), {"encoder": executor.encoder(encoder)}, paths,
                     _Progress(show, len(todo), "embedding articles"))
-    stats["seconds"]["prepare"] = round(time.perf_counter() - t0, 2)
-    cpu_stage("prepare")
+    return paths
 
-    # 2. article table, vectors, background sample (streamed, partition by partition)
-    t1 = time.perf_counter()
-    meta: list[dict] = []
-    part_of: dict[str, int] = {}
-    means, leads = [], []
-    late_bad: list[BadRow] = []
-    for n, path in enumerate(prep_paths):
+
+def _read_prepared(paths: list[Path], by_id: dict[str, Article]) -> _Prepared:
+    """The article table and vectors of the prepared partitions (read one at a time)."""
+    out = _Prepared(paths, [p.stem.removeprefix("prep-") for p in paths], [], {}, [], [], [])
+    for n, path in enumerate(paths):
         data = read_partition(path)
-        for b in data["bad"]:
-            late_bad.append(BadRow(b["id"], by_id[b["id"]].where, b["reason"]))
+        out.bad += [BadRow(b["id"], by_id[b["id"]].where, b["reason"]) for b in data["bad"]]
         for a, m, ld in zip(data["articles"], data["mean"], data["lead"], strict=True):
-            meta.append(a)
-            part_of[a["id"]] = n
-            means.append(m)
-            leads.append(ld)
-    if late_bad and settings.on_error == "stop":
-        raise InputError(bad_rows_message(late_bad))
-    bad_rows = sorted([*bad_rows, *late_bad], key=lambda b: (b.id, b.where))
-    ids = [a["id"] for a in meta]
-    langs = [a["lang"] for a in meta]
-    dates = [by_id[i].date for i in ids]
-    if len(ids) < 2:
-        raise InputError(f"a corpus needs at least two usable articles, got {len(ids)}"
-                         + (f" ({len(bad_rows)} bad row(s): {bad_rows_message(bad_rows)})" if bad_rows else ""))
-    vectors = ev.centre(np.array(means), np.array(leads), langs)
-    candidates = ev.candidate_pairs(vectors, langs, dates, neighbours=settings.neighbours,
-                                    within_language=settings.within_language, date_window=settings.date_window)
-    background = _background(prep_paths, settings.background_sample)
-    stats["seconds"]["candidates"] = round(time.perf_counter() - t1, 2)
-    cpu_stage("candidates")
-    stats["candidates"] = len(candidates)
+            out.meta.append(a)
+            out.part_of[a["id"]] = n
+            out.means.append(m)
+            out.leads.append(ld)
+    return out
 
-    # 3. features, scores and alignments of the candidates, partition by partition
-    t2 = time.perf_counter()
-    calibration = Calibration.default().events
-    options = {"k": settings.k, "min_score": settings.min_score, "same_speaker": settings.same_speaker,
-               "min_pair_score": calibration.threshold if settings.min_pair_score is None else settings.min_pair_score,
-               "calibration": dataclasses.asdict(calibration)}
+
+def _align(prep: _Prepared, candidates: list[tuple], ids: list[str], settings: CorpusSettings, encoder: Encoder,
+           executor, workdir: Path, show: bool, stats: dict[str, Any], background: dict[str, ev.Background],
+           options: dict[str, Any]) -> list[Path]:
+    """Stage 3: features, scores and alignments of the candidates, partition by partition."""
+    part_of = prep.part_of
     cands = sorted(((ids[i], ids[j], round(c, 6), g) for i, j, c, g in candidates),
                    key=lambda p: (part_of[p[0]], part_of[p[1]], p[0], p[1]))
     q = settings.pair_partition_size
-    pair_chunks = [cands[i: i + q] for i in range(0, len(cands), q)]
-    context = digest([FORMAT, fingerprint, options, [keys[n] for n in range(len(keys))],
+    chunks = [cands[i: i + q] for i in range(0, len(cands), q)]
+    context = digest([FORMAT, encoder.fingerprint, options, prep.keys,
                       {k: hashlib.sha256(v.vectors.tobytes()).hexdigest() for k, v in sorted(background.items())}])
-    pair_keys = [digest([context, c]) for c in pair_chunks]
-    pair_paths = [workdir / f"pairs-{k}.npz" for k in pair_keys]
-    todo_pairs = [n for n in range(len(pair_chunks)) if not pair_paths[n].exists()]
-    stats["pair_partitions"], stats["pair_reused"] = len(pair_chunks), len(pair_chunks) - len(todo_pairs)
+    paths = [workdir / f"pairs-{digest([context, c])}.npz" for c in chunks]
+    todo = [n for n in range(len(chunks)) if not paths[n].exists()]
+    stats["pair_partitions"], stats["pair_reused"] = len(chunks), len(chunks) - len(todo)
     common = {"encoder": executor.encoder(encoder), "options": options, "background": background}
-    _run_partitions(executor, align_partition, _pair_jobs(pair_chunks, todo_pairs, prep_paths, part_of), common, pair_paths,
-                    _Progress(show, len(todo_pairs), "aligning candidate pairs"))
-    stats["seconds"]["align"] = round(time.perf_counter() - t2, 2)
-    cpu_stage("align")
+    _run_partitions(executor, align_partition, _pair_jobs(chunks, todo, prep.paths, part_of), common, paths,
+                    _Progress(show, len(todo), "aligning candidate pairs"))
+    return paths
 
-    # 4. gather
-    t3 = time.perf_counter()
-    pair_records, alignment_records = [], []
+
+def _gather(prep_paths: list[Path], pair_paths: list[Path], workdir: Path, keep_unused: bool) -> tuple[list, list, list]:
+    """Stage 4: the pair and alignment records and the segments, read back; unused partitions removed."""
+    pairs, alignments, segments = [], [], []
     for path in pair_paths:
         data = read_partition(path)
-        pair_records += data["pairs"]
-        alignment_records += data["alignments"]
-    segments = []
+        pairs += data["pairs"]
+        alignments += data["alignments"]
     for path in prep_paths:
         segments += [s for s in read_partition(path)["segments"] if s["unit"] != "document"]
     if not keep_unused:
@@ -602,19 +610,69 @@ def run_corpus(
         for p in workdir.glob("*.npz"):
             if p.name not in used and p.name.startswith(("prep-", "pairs-")):
                 p.unlink(missing_ok=True)
-    stats["seconds"]["gather"] = round(time.perf_counter() - t3, 2)
-    cpu_stage("gather")
-    stats["seconds"]["total"] = round(time.perf_counter() - t0, 2)
-    stats["peak_rss_mb"] = executor.peak_rss_mb()
-    stats["peak_rss_mb_here"] = _peak_rss_mb()
-    run = {"settings": settings.to_dict(), "model": encoder.model, "model_fingerprint": fingerprint,
+    return pairs, alignments, segments
+
+
+def _options(settings: CorpusSettings, calibration: EventCalibration) -> dict[str, Any]:
+    """What every alignment task needs to know of the settings and calibration (plain values)."""
+    return {"k": settings.k, "min_score": settings.min_score, "same_speaker": settings.same_speaker,
+            "min_pair_score": calibration.threshold if settings.min_pair_score is None else settings.min_pair_score,
+            "calibration": dataclasses.asdict(calibration)}
+
+
+def _run_record(settings: CorpusSettings, encoder: Encoder, options: dict[str, Any], calibration: EventCalibration,
+                n_articles: int) -> dict[str, Any]:
+    run = {"settings": settings.to_dict(), "model": encoder.model, "model_fingerprint": encoder.fingerprint,
            "min_pair_score": options["min_pair_score"], "calibration": calibration.to_dict(), "format": FORMAT}
-    if len(ids) < SMALL_CORPUS:
-        run["note"] = (f"{len(ids)} articles: the same-event score is calibrated on a corpus of several hundred articles; "
+    if n_articles < SMALL_CORPUS:
+        run["note"] = (f"{n_articles} articles: the same-event score is calibrated on a corpus of several hundred articles; "
                        "on a small corpus it is conservative (it misses same-event pairs rather than confirming wrong "
                        "ones): a lower min_pair_score shows more")
-    return {"articles": articles, "meta": meta, "bad_rows": bad_rows, "pairs": pair_records,
-            "alignments": alignment_records, "segments": segments, "run": run, "stats": stats}
+    return run
+
+
+def run_corpus(
+    articles: list[Article], bad_rows: list[BadRow], settings: CorpusSettings, encoder: Encoder, *,
+    executor=None, workdir: Path, progress: bool | str = "auto", keep_unused: bool = False,
+) -> RunOutput:
+    """Run the corpus pipeline on read articles: prepare, candidates, align, gather (see the
+    module docstring); returns what the result's tables are built from, and run statistics.
+    """
+    executor = executor or LocalExecutor()
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    show = _show_progress(progress)
+    stages = _Stages(executor)
+    stats = stages.stats
+    by_id = {a.id: a for a in articles}
+    prep_paths = _prepare(articles, settings, encoder, executor, workdir, show, stats)
+    stages.done("prepare")
+    prep = _read_prepared(prep_paths, by_id)
+    if prep.bad and settings.on_error == "stop":
+        raise InputError(bad_rows_message(prep.bad))
+    bad_rows = sorted([*bad_rows, *prep.bad], key=lambda b: (b.id, b.where))
+    ids = [a["id"] for a in prep.meta]
+    langs = [a["lang"] for a in prep.meta]
+    if len(ids) < 2:
+        raise InputError(f"a corpus needs at least two usable articles, got {len(ids)}"
+                         + (f" ({len(bad_rows)} bad row(s): {bad_rows_message(bad_rows)})" if bad_rows else ""))
+    vectors = ev.centre(np.array(prep.means), np.array(prep.leads), langs)
+    candidates = ev.candidate_pairs(vectors, langs, [by_id[i].date for i in ids], neighbours=settings.neighbours,
+                                    within_language=settings.within_language, date_window=settings.date_window)
+    background = _background(prep_paths, settings.background_sample)
+    stages.done("candidates")
+    stats["candidates"] = len(candidates)
+    calibration = Calibration.default().events
+    options = _options(settings, calibration)
+    pair_paths = _align(prep, candidates, ids, settings, encoder, executor, workdir, show, stats, background, options)
+    stages.done("align")
+    pairs, alignments, segments = _gather(prep_paths, pair_paths, workdir, keep_unused)
+    stages.done("gather")
+    stats["seconds"]["total"] = round(time.perf_counter() - stages.t0, 2)
+    stats["peak_rss_mb"] = executor.peak_rss_mb()
+    stats["peak_rss_mb_here"] = _peak_rss_mb()
+    return RunOutput(articles, prep.meta, bad_rows, pairs, alignments, segments,
+                     _run_record(settings, encoder, options, calibration, len(ids)), stats)
 
 
 def _background(paths: list[Path], size: int) -> dict[str, ev.Background]:

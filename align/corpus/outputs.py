@@ -8,55 +8,27 @@ right-to-left.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..text import RTL_LANGUAGES, is_rtl
 from ..writers.files import atomic_write
 from ..writers.html import CSS, esc, text_cell
-from ..writers.xlsx import xlsx_workbook
+from ..writers.parquet import write_table_parquet
+from ..writers.xlsx import tables_xlsx
+from . import records as rec
 
-_STRING_LISTS = {"articles", "outlets", "langs", "members", "flags", "flag_kinds", "a_claims", "b_claims"}
-_INTS = {"n_sentences", "n_claims", "chars", "id", "sentence", "part", "start", "end", "paragraph", "duplicate_of",
-         "date_gap_days", "n_matches", "n_articles", "n_outlets", "n_langs", "n_shared", "n_flagged"}
-_FLOATS = {"cos", "claim_gain", "claim_z", "coverage_a", "coverage_b", "coverage", "score", "confidence", "similarity", "margin", "gain"}
-_BOOLS = {"confirmed", "disagreement"}
 MAX_ROWS_PER_EVENT = 150  # in the HTML matrix; the Parquet and XLSX files have all
+PARQUET_TABLES = ("articles", "segments", "article_pairs", "alignments", "clusters", "events", "bad_rows")
 
 
-def _type(table: str, column: str):
-    import pyarrow as pa
-
-    if column in _STRING_LISTS:
-        return pa.list_(pa.string())
-    if column in _INTS and (column != "id" or table == "segments"):
-        return pa.int64()
-    if column in _FLOATS:
-        return pa.float64()
-    if column in _BOOLS:
-        return pa.bool_()
-    return pa.string()
-
-
-def parquet_bytes(name: str, records: list[dict], columns: list[str]) -> bytes:
-    """A table as Parquet bytes with a fixed schema (lists of text as list<string>)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.schema([(c, _type(name, c)) for c in columns])
-    table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in records], schema=schema)
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd")
-    return buf.getvalue()
-
-
-def write_parquet(path: str | os.PathLike, records: list[dict], columns: list[str]) -> Path:
-    """Write one table atomically (the file name without ``.parquet`` names the table)."""
-    path = Path(path)
-    return atomic_write(path, parquet_bytes(path.stem, records, columns))
+def write_parquet(directory: Path, tables: Mapping[str, Any]) -> None:
+    """Write every table as ``<name>.parquet`` into ``directory`` (typed columns, atomically)."""
+    for name in PARQUET_TABLES:
+        write_table_parquet(directory / f"{name}.parquet", rec.table(name, tables[name]))
 
 
 def atomic_text(path: str | os.PathLike, text: str) -> Path:
@@ -66,14 +38,6 @@ def atomic_text(path: str | os.PathLike, text: str) -> Path:
 
 # -- XLSX ---------------------------------------------------------------------------------------
 
-def _flat(record: dict, columns: list[str]) -> dict:
-    out = {}
-    for c in columns:
-        v = record.get(c)
-        out[c] = "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
-    return out
-
-
 MAX_XLSX_ROWS = 1000  # per sheet of the summary; the Parquet tables have every row
 XLSX_CLUSTER_COLUMNS = ["cluster", "event", "text", "lang", "speaker", "first_date", "first_outlet", "n_articles",
                         "n_outlets", "n_langs", "outlets", "langs", "scope", "confidence", "flags"]
@@ -81,33 +45,28 @@ XLSX_PAIR_COLUMNS = ["a", "b", "lang_a", "lang_b", "outlet_a", "outlet_b", "date
                      "coverage_b", "n_matches", "event"]
 
 
-def write_xlsx(path: str | os.PathLike, tables: dict[str, list[dict]], run: dict[str, Any], columns: dict[str, list[str]],
-               max_rows: int = MAX_XLSX_ROWS) -> Path:
+def xlsx_bytes(tables: Mapping[str, Any], run: Mapping[str, Any], max_rows: int = MAX_XLSX_ROWS) -> bytes:
     """The summary workbook: events, claims carried by several outlets (then the others), the
     same-event pairs, the articles of events, the bad rows, and the run record; at most
     ``max_rows`` rows per sheet (the run sheet says which were cut; the Parquet tables have all).
     """
-    clusters = sorted(tables["clusters"], key=lambda c: (c["n_outlets"] < 2, c["event"] or "", c["cluster"]))
-    pairs = [p for p in tables["article_pairs"] if p["confirmed"]]
-    in_events = [a for a in tables["articles"] if a["event"]]
-    cut = {}
-
-    def sheet(title: str, cols: list[str], rows: list[dict]):
-        if len(rows) > max_rows:
-            cut[title] = f"first {max_rows} of {len(rows)} rows (the Parquet tables have all)"
-            rows = rows[:max_rows]
-        return title, cols, [_flat(r, cols) for r in rows]
-
+    clusters = sorted(tables["clusters"], key=lambda c: (c.n_outlets < 2, c.event or "", c.cluster))
     sheets = [
-        sheet("events", columns["events"], tables["events"]),
-        sheet("clusters", XLSX_CLUSTER_COLUMNS, clusters),
-        sheet("same-event pairs", XLSX_PAIR_COLUMNS, pairs),
-        sheet("articles", columns["articles"], in_events),
-        sheet("bad rows", columns["bad_rows"], tables["bad_rows"]),
+        rec.table("events", tables["events"]),
+        rec.table("clusters", clusters, only=XLSX_CLUSTER_COLUMNS),
+        rec.table("article_pairs", [p for p in tables["article_pairs"] if p.confirmed], only=XLSX_PAIR_COLUMNS,
+                  title="same-event pairs"),
+        rec.table("articles", [a for a in tables["articles"] if a.event]),
+        rec.table("bad_rows", tables["bad_rows"], title="bad rows"),
     ]
-    widths = {"text": 70, "title": 50, "flags": 50, "outlets": 30, "reason": 60, "where": 24, "url": 30, "speaker": 18}
-    meta = {"claimalign corpus": True, **({"rows cut": cut} if cut else {}), **run}
-    return atomic_write(path, xlsx_workbook(sheets, meta, widths))
+    cut = {t.name: f"first {max_rows} of {len(t.records)} rows (the Parquet tables have all)"
+           for t in sheets if len(t.records) > max_rows}
+    return tables_xlsx([t.head(max_rows) for t in sheets], {"claimalign corpus": True, **({"rows cut": cut} if cut else {}), **run})
+
+
+def write_xlsx(path: str | os.PathLike, tables: Mapping[str, Any], run: Mapping[str, Any], max_rows: int = MAX_XLSX_ROWS) -> Path:
+    """Write the summary workbook (:func:`xlsx_bytes`) atomically."""
+    return atomic_write(path, xlsx_bytes(tables, run, max_rows))
 
 
 # -- HTML ---------------------------------------------------------------------------------------
