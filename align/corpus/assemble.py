@@ -7,18 +7,20 @@ gives the same files).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..types import label_key
 from .clusters import ArticleInfo, ClaimInfo, build_clusters
 from .engine import RunOutput
-from .events import events_from_pairs
+from .events import REPORTED, events_from_pairs
 from .records import (
     AlignmentRecord,
     ArticleRecord,
     BadRowRecord,
     ClusterRecord,
     EventRecord,
+    OutletRecord,
     PairRecord,
     Record,
     SegmentRecord,
@@ -42,6 +44,7 @@ class Tables:
     alignments: tuple[AlignmentRecord, ...]
     clusters: tuple[ClusterRecord, ...]
     events: tuple[EventRecord, ...]
+    outlets: tuple[OutletRecord, ...]
     bad_rows: tuple[BadRowRecord, ...]
 
     def __getitem__(self, name: str) -> tuple[Record, ...]:
@@ -52,8 +55,8 @@ def build_tables(out: RunOutput) -> Tables:
     """The tables of :func:`align.corpus.engine.run_corpus`'s output."""
     by_id = {a.id: a for a in out.articles}
     meta = {m["id"]: m for m in out.meta}
-    confirmed = sorted((p["a"], p["b"]) for p in out.pairs if p["confirmed"])
-    event_of = events_from_pairs(sorted(meta), confirmed, {i: by_id[i].date for i in meta})
+    event_of = events_from_pairs([(p["a"], p["b"], p["score"], p["confirmed"]) for p in out.pairs],
+                                 {i: by_id[i].date for i in meta})
     info = {i: ArticleInfo(by_id[i].source, meta[i]["lang"], by_id[i].date) for i in meta}
     claims = {(s["article"], s["label"]): ClaimInfo(s["text"], s["speaker"], s["speaker_key"], s["lang"])
               for s in out.segments if s["unit"] == "claim" and s["article"] in event_of}
@@ -61,8 +64,10 @@ def build_tables(out: RunOutput) -> Tables:
                                                                         [label_key(x) for x in r.b_claims]))
     clusters, of_claim, of_alignment = build_clusters(links, claims, info, event_of)
     clusters = [c.replace(confidence=rounded(c.confidence)) for c in clusters]
+    nearest = _nearest(out.pairs)
     articles = [ArticleRecord(i, meta[i]["lang"], by_id[i].outlet, by_id[i].date, by_id[i].title, by_id[i].url,
-                              meta[i]["n_sentences"], meta[i]["n_claims"], meta[i]["chars"], event_of.get(i), by_id[i].where)
+                              meta[i]["n_sentences"], meta[i]["n_claims"], meta[i]["chars"], event_of.get(i), by_id[i].where,
+                              *nearest.get(i, (None, None)))
                 for i in sorted(meta)]
     segments = [_segment(s, of_claim) for s in sorted(out.segments, key=lambda s: (s["article"], s["unit"] != "sentence", s["id"]))]
     pairs = [_pair(p, by_id, meta, event_of) for p in sorted(out.pairs, key=lambda p: (p["a"], p["b"]))]
@@ -70,8 +75,19 @@ def build_tables(out: RunOutput) -> Tables:
                             similarity=rounded(r.similarity), margin=rounded(r.margin), gain=rounded(r.gain))
                   for r, cluster in zip(links, of_alignment, strict=True)]
     bad = [BadRowRecord(b.id, b.where, b.reason, b.action) for b in out.bad_rows]
+    source = {i: a.source for i, a in by_id.items()}
     return Tables(tuple(articles), tuple(segments), tuple(pairs), tuple(alignments), tuple(clusters),
-                  tuple(_events(articles, clusters, {i: a.source for i, a in by_id.items()})), tuple(bad))
+                  tuple(_events(articles, clusters, source)), tuple(outlets_of(articles, clusters, source)), tuple(bad))
+
+
+def _nearest(pairs: list[dict]) -> dict[str, tuple[str, float]]:
+    """Article id -> (its candidate partner of highest score, that score rounded)."""
+    best: dict[str, tuple[float, str]] = {}
+    for p in pairs:
+        for x, y in ((p["a"], p["b"]), (p["b"], p["a"])):
+            if x not in best or (-p["score"], y) < (-best[x][0], best[x][1]):
+                best[x] = (p["score"], y)
+    return {x: (y, rounded(s)) for x, (s, y) in best.items()}
 
 
 def _link(r: dict) -> AlignmentRecord:
@@ -93,11 +109,11 @@ def _segment(s: dict, of_claim: dict[tuple[str, str], str]) -> SegmentRecord:
 
 def _pair(p: dict, by_id: dict, meta: dict, event_of: dict[str, str]) -> PairRecord:
     a, b = by_id[p["a"]], by_id[p["b"]]
+    same = event_of.get(p["a"]) if p["confirmed"] and event_of.get(p["a"]) == event_of.get(p["b"]) else None
     return PairRecord(
         p["a"], p["b"], meta[p["a"]]["lang"], meta[p["b"]]["lang"], a.outlet, b.outlet, p["date_gap_days"], rounded(p["cos"]),
-        rounded(p["claim_gain"]), rounded(p["claim_z"]), rounded(p["coverage_a"]), rounded(p["coverage_b"]),
-        rounded(p["coverage"]), rounded(p["score"]), bool(p["confirmed"]), p["n_matches"],
-        event_of.get(p["a"]) if p["confirmed"] else None)
+        *(rounded(p[f]) for f in REPORTED), rounded(p["coverage_a"]), rounded(p["coverage_b"]), rounded(p["coverage"]),
+        rounded(p["score"]), bool(p["confirmed"]), p["n_matches"], same)
 
 
 def _events(articles: list[ArticleRecord], clusters: list[ClusterRecord], source: dict[str, str]) -> list[EventRecord]:
@@ -119,4 +135,23 @@ def _events(articles: list[ArticleRecord], clusters: list[ClusterRecord], source
             e, dates[0] if dates else None, dates[-1] if dates else None, title, len(arts), len({source[a.id] for a in arts}),
             len({a.lang for a in arts}), tuple(sorted({a.lang for a in arts})), tuple(sorted({source[a.id] for a in arts})),
             tuple(a.id for a in arts), len(cs), sum(1 for c in cs if c.n_outlets > 1), sum(1 for c in cs if c.disagreement)))
+    return out
+
+
+def outlets_of(articles: Sequence[ArticleRecord], clusters: Sequence[ClusterRecord], source: dict[str, str]) -> list[OutletRecord]:
+    """The per-outlet summary (see :class:`~align.corpus.records.OutletRecord`), by outlet name."""
+    arts: dict[str, list[ArticleRecord]] = {}
+    for a in articles:
+        arts.setdefault(source[a.id], []).append(a)
+    carried: dict[str, list[ClusterRecord]] = {}
+    for c in clusters:
+        for o in c.outlets:
+            carried.setdefault(o, []).append(c)
+    out = []
+    for o in sorted(arts):
+        mine = {a.id for a in arts[o]}
+        cs = carried.get(o, [])
+        conflicts = sum(1 for c in cs if any(set(f.split(": ", 1)[0].split("~")) & mine for f in c.flags))
+        out.append(OutletRecord(o, tuple(sorted({a.lang for a in arts[o]})), len(arts[o]), sum(1 for a in arts[o] if a.event),
+                                len(cs), sum(1 for c in cs if c.n_outlets == 1), conflicts))
     return out

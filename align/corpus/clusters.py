@@ -151,7 +151,8 @@ def build_clusters(
     ----------
     alignments : sequence of AlignmentRecord
         Matches of confirmed pairs (``a``, ``b``, ``a_claims``, ``b_claims``, ``confidence``,
-        ``relation``, ``flags`` are read).
+        ``relation``, ``flags`` are read); those of two articles in different events link
+        nothing.
     claims : dict
         ``(article, label) -> ClaimInfo`` for every claim of the articles in events, in
         document order per article.
@@ -178,6 +179,8 @@ def build_clusters(
     used = [False] * len(alignments)
     for n in order:
         r = alignments[n]
+        if events.get(r.a) is None or events.get(r.a) != events.get(r.b):
+            continue  # a confirmed pair whose articles did not join one event links no claims
         used[n] = joiner.join([(r.a, lab) for lab in r.a_claims] + [(r.b, lab) for lab in r.b_claims])
     links: dict[Claim, list[AlignmentRecord]] = {}
     for n, r in enumerate(alignments):

@@ -41,7 +41,6 @@ def compare_corpus(
     same_speaker: bool = True,
     partition_size: int = 64,
     pair_partition_size: int = 256,
-    background_sample: int = 4000,
     workdir: str | os.PathLike | None = None,
     progress: bool | str = "auto",
 ) -> Corpus:
@@ -89,11 +88,6 @@ def compare_corpus(
         Never pair claims of two different identified people.
     partition_size, pair_partition_size : int
         Articles per embedding task, candidate pairs per alignment task.
-    background_sample : int
-        Claims per language in the background sample that the same-event features compare
-        each claim with (``align.corpus.events``; the shipped calibration was fitted with the
-        default). The alignment stage's time per candidate grows with it until every language
-        has this many claims.
     workdir : path, optional
         Where partitions go (default ``outdir/.partitions``; a temporary directory without
         ``outdir``, removed at the end).
@@ -117,7 +111,7 @@ def compare_corpus(
         model=encoder.model if encoder is not None else model, k=k, min_score=min_score, same_speaker=same_speaker,
         cache=cache, neighbours=neighbours, within_language=within_language, date_window=date_window,
         min_pair_score=min_pair_score, partition_size=partition_size, pair_partition_size=pair_partition_size,
-        background_sample=background_sample, on_error=on_error)
+        on_error=on_error)
     progress = check("progress", progress)
     outdir = _checked_outdir(outdir)
     articles, bad = read_corpus(source, metadata=metadata, on_error=on_error)

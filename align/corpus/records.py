@@ -10,7 +10,7 @@ rows and how results were read before they were typed.
 Tables (see ``align.corpus.result``): ``articles`` (:class:`ArticleRecord`), ``segments``
 (:class:`SegmentRecord`), ``article_pairs`` (:class:`PairRecord`), ``alignments``
 (:class:`AlignmentRecord`), ``clusters`` (:class:`ClusterRecord`), ``events``
-(:class:`EventRecord`), ``bad_rows`` (:class:`BadRowRecord`).
+(:class:`EventRecord`), ``outlets`` (:class:`OutletRecord`), ``bad_rows`` (:class:`BadRowRecord`).
 """
 from __future__ import annotations
 
@@ -76,7 +76,9 @@ def columns(cls: type[Record]) -> tuple[Column, ...]:
 
 @dataclass(frozen=True)
 class ArticleRecord(Record):
-    """One usable article: metadata, counts, its event (None: in no event)."""
+    """One usable article: metadata, counts, its event (None: in no event), and its nearest
+    candidate (the candidate pair of highest score it is in) with that score.
+    """
 
     table: ClassVar[str] = "articles"
     id: str
@@ -90,6 +92,8 @@ class ArticleRecord(Record):
     chars: int
     event: str | None
     where: str
+    nearest: str | None
+    nearest_score: float | None
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,10 @@ class SegmentRecord(Record):
 
 @dataclass(frozen=True)
 class PairRecord(Record):
-    """One candidate same-event pair: features, calibrated score, decision; for a confirmed one
-    how much of each article the other carries and its event.
+    """One candidate same-event pair: the cosine of the two article vectors, the features of its
+    score (``align.corpus.events.FEATURES``) and its day conflict, calibrated score, decision; for a confirmed one how
+    much of each article the other carries and its event (None also when the confirmed pair did
+    not join its articles' events: fewer than half of the pairs between them confirmed).
     """
 
     table: ClassVar[str] = "article_pairs"
@@ -132,6 +138,13 @@ class PairRecord(Record):
     cos: float | None
     claim_gain: float | None
     claim_z: float | None
+    lead_gain: float | None
+    lead_z: float | None
+    match_top: float | None
+    match_share: float | None
+    names_shared: float | None
+    names_missing: float | None
+    day_conflict: float | None
     coverage_a: float | None
     coverage_b: float | None
     coverage: float | None
@@ -216,6 +229,23 @@ class EventRecord(Record):
 
 
 @dataclass(frozen=True)
+class OutletRecord(Record):
+    """One outlet (an article without one counts as its own): its articles, and the claims it
+    carried: all of them, those no other outlet carried, those with a disagreement flag between
+    its version and another outlet's.
+    """
+
+    table: ClassVar[str] = "outlets"
+    outlet: str
+    langs: tuple[str, ...]
+    n_articles: int
+    n_in_events: int
+    n_claims: int
+    n_only: int
+    n_conflicts: int
+
+
+@dataclass(frozen=True)
 class BadRowRecord(Record):
     """A row or file that was not used, and why."""
 
@@ -227,9 +257,9 @@ class BadRowRecord(Record):
 
 
 RECORDS: dict[str, type[Record]] = {r.table: r for r in (ArticleRecord, SegmentRecord, PairRecord, AlignmentRecord,
-                                                          ClusterRecord, EventRecord, BadRowRecord)}
+                                                          ClusterRecord, EventRecord, OutletRecord, BadRowRecord)}
 #: Column name -> XLSX width, for every sheet of the summary.
-WIDTHS = {"text": 70, "title": 50, "flags": 50, "outlets": 30, "reason": 60, "where": 24, "url": 30, "speaker": 18}
+WIDTHS = {"text": 70, "title": 50, "flags": 50, "outlets": 30, "reason": 60, "where": 24, "url": 30, "speaker": 18, "outlet": 30}
 
 
 def table(name: str, records: Sequence[Record], meta: Mapping[str, Any] | None = None,

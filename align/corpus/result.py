@@ -22,6 +22,7 @@ their events, the articles of those events, their pairs, alignments and segments
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from ..speakers import speaker_matches
 from ..text import terminal_safe
 from ..views import Condition, View
 from . import outputs
-from .assemble import Tables
+from .assemble import Tables, outlets_of
 from .clusters import SCOPES
 from .records import RECORDS, ClusterRecord, Record, plain
 
@@ -67,12 +68,14 @@ def _seen(tables: Tables, view: View[ClusterRecord]) -> Tables:
     keep_c = {c.cluster for c in clusters}
     keep_e = {c.event for c in clusters}
     keep_a = {a.id for a in tables.articles if a.event in keep_e}
+    articles = tuple(a for a in tables.articles if a.id in keep_a)
     return Tables(
-        articles=tuple(a for a in tables.articles if a.id in keep_a),
+        articles=articles,
         segments=tuple(s for s in tables.segments if s.article in keep_a),
         article_pairs=tuple(p for p in tables.article_pairs if p.a in keep_a and p.b in keep_a),
         alignments=tuple(x for x in tables.alignments if x.cluster in keep_c),
-        clusters=clusters, events=tuple(e for e in tables.events if e.event in keep_e), bad_rows=tables.bad_rows)
+        clusters=clusters, events=tuple(e for e in tables.events if e.event in keep_e),
+        outlets=tuple(outlets_of(articles, clusters, {a.id: a.outlet or a.id for a in articles})), bad_rows=tables.bad_rows)
 
 
 class Corpus:
@@ -254,20 +257,38 @@ class Corpus:
                 f"{c['clusters']} claim clusters ({c['several outlets and languages']} across outlets and languages, "
                 f"{c['one language']} in one language only, {c['one outlet']} in one outlet only)>")
 
-    def summary(self, width: int = 70, events: int = 10) -> str:
-        """A plain-text summary for the terminal (control characters removed)."""
+    def hint(self, option: str = "min_pair_score=") -> str | None:
+        """What to do about the near misses (candidate pairs scoring at least half the cut), or
+        None when there are none or the cut was chosen (``option``: how the caller names the
+        option, ``"--min-pair-score"`` on the command line).
+        """
+        cut = float(self.run.get("min_pair_score") or 0)
+        near = outputs.near_misses(self._tables(), cut)
+        if not near or self.run.get("settings", {}).get("min_pair_score") is not None:
+            return None
+        low = math.floor(near[-1].score * 100) / 100
+        return (f"{len(near)} candidate pair(s) scored {near[-1].score:.2f}-{near[0].score:.2f}, below the cut {cut:.2f} "
+                f"(near misses in overview.html and summary.xlsx); {option}{'' if option.endswith('=') else ' '}{low:.2f} "
+                f"would confirm them too")
+
+    def summary(self, width: int = 70, events: int = 10, option: str = "min_pair_score=") -> str:
+        """A plain-text summary for the terminal (control characters removed); ``option`` names
+        the cut in the hint (:meth:`hint`).
+        """
         c = self.counts
         t = self._tables()
         lines = [
             f"{c['articles']} articles ({', '.join(f'{k} {v}' for k, v in sorted(_langs(t.articles).items()))}); "
             f"{c['bad_rows']} bad row(s) skipped",
             f"{c['candidate_pairs']} candidate pairs, {c['same_event_pairs']} same-event pairs "
-            f"(score >= {self.run.get('min_pair_score', 0):.2f}), {c['events']} events",
+            f"(score >= {self.run.get('min_pair_score', 0):.2f}), {c['events']} events; "
+            f"{sum(1 for a in t.articles if not a.event)} articles in no event",
             f"{c['clusters']} claim clusters: {c['several outlets and languages']} across outlets and languages, "
             f"{c['one language']} in one language only, {c['one outlet']} in one outlet only",
         ]
-        if self.run.get("note"):
-            lines.append(f"note: {self.run['note']}")
+        hint = self.hint(option)
+        if hint:
+            lines.append(f"hint: {hint}")
         for b in t.bad_rows[:10]:
             lines.append(f"  bad row {b.id} ({b.where}): {b.reason}")
         if len(t.bad_rows) > 10:

@@ -1,5 +1,5 @@
-"""Corpus mode's pure parts: vectors, candidates, features, calibration, events (no model; the
-records, clusters and writers are in test_corpus_records.py)."""
+"""Corpus mode's pure parts: vectors, candidates, features, calibration (no model; events and
+evidence are in test_corpus_decisions.py, records, clusters and writers in test_corpus_records.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,15 +15,17 @@ def _unit(rng, n, d=16):
 
 
 def test_centre_removes_the_language_direction():
+    """Articles of 20 topics in two languages, each language adding its own direction (which its
+    background sample's mean carries): after centring, article i in fa is nearest to article i
+    in en."""
     rng = np.random.default_rng(0)
     topics = _unit(rng, 20)
     lang_dir = {"fa": _unit(rng, 1)[0] * 3, "en": _unit(rng, 1)[0] * 3}
     mean = np.vstack([ev.unit(topics[i] + lang_dir[lang]) for lang in ("fa", "en") for i in range(20)])
-    langs = ["fa"] * 20 + ["en"] * 20
+    language = np.vstack([ev.unit(lang_dir[lang] + 0.3 * topics.mean(0)) for lang in ("fa", "en") for _ in range(20)])
     raw = mean @ mean.T
-    c = ev.centre(mean, mean, langs)
+    c = ev.centre(mean, mean, language)
     cos = c @ c.T
-    # after centring, article i in fa is nearest to article i in en (the same topic)
     assert (cos[:20, 20:].argmax(1) == np.arange(20)).mean() > 0.8
     assert (raw[:20, 20:].argmax(1) == np.arange(20)).mean() < (cos[:20, 20:].argmax(1) == np.arange(20)).mean()
     assert np.allclose(np.linalg.norm(c, axis=1), 1, atol=1e-5)
@@ -86,37 +88,42 @@ def test_background_and_pair_features():
     rng = np.random.default_rng(2)
     a = _unit(rng, 5)
     b = ev.unit(np.vstack([a[:2] + 0.01, _unit(rng, 3)]))
-    sample = ev.Background(_unit(rng, 50), np.array(["z"] * 50))
-    bg_a = ev.background(a, "a", sample)
-    bg_b = ev.background(b, "b", sample)
+    sample = _unit(rng, 50)
+    bg_a, bg_b = ev.background(a, sample), ev.background(b, sample)
     assert bg_a.top.shape == bg_a.mean.shape == bg_a.std.shape == (5,)
     assert np.all(bg_a.top < 1) and np.all(bg_a.mean < bg_a.top) and np.all(bg_a.std > 0)
-    # a sample made only of the article itself gives no background
-    assert np.isnan(ev.background(a, "a", ev.Background(a, np.array(["a"] * 5))).top).all()
+    assert np.isnan(ev.background(a, None).top).all()  # no sample for the language: no background
     active = np.ones(5, bool)
     f = ev.pair_features(a, b, bg_a, bg_b, active, active)
     assert f["claim_gain"] > 0.2 and f["claim_z"] > 2
     unrelated = ev.pair_features(a, _unit(rng, 5), bg_a, bg_b, active, active)
     assert unrelated["claim_gain"] < f["claim_gain"] and unrelated["claim_z"] < f["claim_z"]
     assert ev.pair_features(a, b, bg_a, bg_b, active, np.zeros(5, bool)) == {"claim_gain": 0.0, "claim_z": 0.0}
+    lead = ev.lead_features(a, b, bg_a, bg_b, active, active)
+    assert lead["lead_gain"] > 0.2 and lead["lead_z"] > 2  # the leads (first two claims) are each other's
+    shuffled = ev.lead_features(a, b[::-1].copy(), bg_a, ev.background(b[::-1].copy(), sample), active, active)
+    assert shuffled["lead_gain"] < lead["lead_gain"]  # b's lead is now two unrelated claims
     cov = ev.coverage(a, b, bg_a, bg_b, [((0,), (0,)), ((1,), (1,)), ((2,), (4,))], active, active)
     assert cov["coverage_a"] == cov["coverage_b"] == cov["coverage"] == 0.4  # the unrelated third match does not count
+
+
+def test_match_features():
+    from align.matching import Pair
+
+    pairs = [Pair((i,), (i,), 0.9, 1.2, 0.1, 0.05, s) for i, s in enumerate((0.95, 0.9, 0.4))]
+    f = ev.match_features(pairs, np.ones(4, bool), np.ones(6, bool), equivalent=0.8)
+    assert f["match_top"] == pytest.approx((0.95 + 0.9 + 0.4) / 5) and f["match_share"] == 0.5
+    assert ev.match_features([], np.ones(4, bool), np.ones(6, bool), 0.8) == {"match_top": 0.0, "match_share": 0.0}
 
 
 def test_fit_logistic_and_calibration():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(400, 3))
     y = (x @ np.array([2.0, 1.0, 0.0]) + 0.3 * rng.normal(size=400) > 0).astype(int)
-    cal = EventCalibration.from_fit(fit_logistic(x, y), 0.5, "test", features=ev.FEATURES)
+    names = ("f1", "f2", "f3")
+    cal = EventCalibration.from_fit(fit_logistic(x, y), 0.5, "test", features=names)
     p = cal(x)
     assert ((p >= 0.5) == y).mean() > 0.9
-    assert abs(cal(dict(zip(ev.FEATURES, x[0], strict=True))) - p[0]) < 1e-12
+    assert abs(cal(dict(zip(names, x[0], strict=True))) - p[0]) < 1e-12
     default = Calibration.default().events
-    assert 0 < default.threshold < 1 and default.source
-
-
-def test_events_are_connected_components_numbered_by_date():
-    ids = ["a", "b", "c", "d", "e"]
-    dates = {"a": "2024-02-01", "b": "2024-02-02", "c": "2023-01-01", "d": "2023-01-01", "e": None}
-    out = ev.events_from_pairs(ids, [("a", "b"), ("c", "d")], dates)
-    assert out == {"c": "E0001", "d": "E0001", "a": "E0002", "b": "E0002"}
+    assert 0 < default.threshold < 1 and default.source and default.features == ev.FEATURES

@@ -10,7 +10,16 @@ import pytest
 from align.corpus import records as rec
 from align.corpus.clusters import ArticleInfo, ClaimInfo, build_clusters, flag_kind
 from align.corpus.outputs import render_html, write_xlsx
-from align.corpus.records import AlignmentRecord, ArticleRecord, BadRowRecord, ClusterRecord, EventRecord, PairRecord
+from align.corpus.records import (
+    AlignmentRecord,
+    ArticleRecord,
+    BadRowRecord,
+    ClusterRecord,
+    EventRecord,
+    OutletRecord,
+    PairRecord,
+    SegmentRecord,
+)
 from align.writers.parquet import table_parquet
 
 
@@ -111,29 +120,50 @@ EVIL = "<script>alert(1)</script> شمخانی گفت"
 
 def _tables():
     return {
-        "articles": [ArticleRecord("fa1", "fa", "<b>Mizan</b>", "2024-01-01", EVIL, "", 3, 4, 100, "E0001", "fa1.txt"),
-                     ArticleRecord("en1", "en", "Amu", None, "", "", 3, 4, 100, "E0001", "en1.txt")],
+        "articles": [ArticleRecord("fa1", "fa", "<b>Mizan</b>", "2024-01-01", EVIL, "", 3, 4, 100, "E0001", "fa1.txt", "en1", 0.99),
+                     ArticleRecord("en1", "en", "Amu", None, "", "", 3, 4, 100, "E0001", "en1.txt", "fa1", 0.99),
+                     ArticleRecord("ar1", "ar", "Quds", None, "<i>alone</i>", "", 3, 4, 100, None, "ar1.txt", "fa1", 0.45)],
         "events": [EventRecord("E0001", "2024-01-01", "2024-01-01", EVIL, 2, 2, 2, ("en", "fa"), ("<b>Mizan</b>", "Amu"),
                                ("en1", "fa1"), 1, 1, 1)],
         "clusters": [ClusterRecord("C000001", "E0001", EVIL, "fa", "شمخانی", None, "2024-01-01", "fa1", "Mizan", 2, 2, 2,
                                    ("en1", "fa1"), ("Amu", "Mizan"), ("en", "fa"), ("fa1:1.1", "en1:1.1"),
                                    "several outlets and languages", 0.9, "related", ("en1~fa1: day: <img src=x onerror=alert(1)>",),
                                    ("day",), True)],
-        "article_pairs": [PairRecord("en1", "fa1", "en", "fa", "Amu", "Mizan", None, 0.5, 0.1, 3.0, 0.5, 0.5, 0.5, 0.99, True, 1,
-                                     "E0001")],
+        "article_pairs": [PairRecord("en1", "fa1", "en", "fa", "Amu", "Mizan", None, 0.5, 0.1, 3.0, 0.1, 3.0, 0.8, 0.5, 0.5, 0.0, 0.0,
+                                     0.5, 0.5, 0.5, 0.99, True, 1, "E0001"),
+                          PairRecord("ar1", "fa1", "ar", "fa", "Quds", "<b>Mizan</b>", None, 0.5, 0.1, 3.0, 0.1, 3.0, 0.8, 0.5, 0.5, 0.0,
+                                     0.0, None, None, None, 0.45, False, None, None)],
         "alignments": [],
-        "segments": [],
+        "segments": [SegmentRecord("fa1", "claim", "1.1", 1, 1, 1, "claim", "شمخانی گفت <b>x</b>", 0, 10, 1, "fa", None, None, None,
+                                   "C000001"),
+                     SegmentRecord("en1", "claim", "1.1", 1, 1, 1, "claim", "Shamkhani said " + "very " * 40 + "much", 0, 10, 1, "en",
+                                   None, None, None, "C000001")],
+        "outlets": [OutletRecord("Amu", ("en",), 1, 1, 1, 0, 1), OutletRecord("<b>Mizan</b>", ("fa",), 1, 1, 1, 0, 1)],
         "bad_rows": [BadRowRecord("<x>", "t.csv:3", "empty text", "skipped")],
     }
 
 
 def test_html_overview_escapes_and_is_rtl():
     page = render_html(_tables(), {"model": "default", "min_pair_score": 0.5}, standalone=True)
-    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
+    assert "<script" not in page and "<img" not in page and "<i>" not in page and "&lt;script&gt;" in page
     assert "Content-Security-Policy" in page and "http://" not in page and "https://" not in page
     assert 'dir="rtl" lang="fa"' in page and "<b>Mizan</b>" not in page
     assert "id='E0001'" in page and "href='#E0001'" in page and "&lt;x&gt;" in page
     assert render_html(_tables(), {}, standalone=False).startswith("<style>")
+
+
+def test_html_overview_hides_nothing():
+    page = render_html(_tables(), {"model": "default", "min_pair_score": 0.5}, standalone=True)
+    # every article: in its event, or in no event with its nearest candidate and score
+    assert "In no event (1)" in page and "ar1" in page and "0.450" in page
+    assert "Near misses (1)" in page  # ar1~fa1 scored 0.45 against the cut 0.50
+    # each outlet's own wording in its cell, shortened, the whole text on hover
+    assert "شمخانی گفت &lt;b&gt;x&lt;/b&gt;" in page and 'title="en1:1.1: Shamkhani said very' in page and "…" in page
+    assert "Outlets (2)" in page and "claims only this outlet carried" in page
+    # the first-date column holds dates only (the scope has its own column), and only when there are dates
+    assert "<th>carried by</th>" in page and "<th>first date</th>" in page
+    undated = {**_tables(), "articles": [a.replace(date=None) for a in _tables()["articles"]]}
+    assert "<th>first date</th>" not in render_html(undated, {"min_pair_score": 0.5}, standalone=True)
 
 
 def test_xlsx_summary_is_capped(tmp_path):
@@ -142,10 +172,27 @@ def test_xlsx_summary_is_capped(tmp_path):
     clusters = [ClusterRecord(f"C{n:06d}", "E0001", f"=claim {n}", "en", None, None, None, "a", "a", 1, 1 + n % 2, 1, ("a",),
                               ("a",), ("en",), ("a:1",), "one outlet", None, None, (), (), False) for n in range(5)]
     tables = {**_tables(), "clusters": clusters}
-    path = write_xlsx(tmp_path / "s.xlsx", tables, {"model": "default"}, max_rows=3)
+    path = write_xlsx(tmp_path / "s.xlsx", tables, {"model": "default", "min_pair_score": 0.5}, max_rows=3)
     wb = load_workbook(path)
+    assert wb.sheetnames == ["events", "outlets", "clusters", "same-event pairs", "near misses", "articles", "bad rows", "run"]
+    assert wb["articles"].max_row == 4 and wb["near misses"].max_row == 2  # every article, in an event or not
     ws = wb["clusters"]
     assert ws.max_row == 4 and ws["A2"].value == "C000001"  # shared claims first
     assert ws["C2"].value == "=claim 1" and ws["C2"].data_type == "s"  # text, never a formula
     run = {r[0].value: r[1].value for r in wb["run"].iter_rows()}
     assert "first 3 of 5 rows" in run["rows cut"]
+
+
+def test_the_hint_names_the_option_and_appears_only_when_it_applies():
+    from align.corpus.assemble import Tables
+    from align.corpus.result import Corpus
+
+    tables = Tables(**{name: tuple(rows) for name, rows in _tables().items()})
+    default = Corpus(tables, {"min_pair_score": 0.5, "settings": {"min_pair_score": None}})
+    hint = default.hint("--min-pair-score")
+    assert "--min-pair-score 0.45" in hint and "min_pair_score" not in hint and "1 candidate pair(s)" in hint
+    assert "min_pair_score=0.45" in default.hint() and "hint: " in default.summary()
+    chosen = Corpus(tables, {"min_pair_score": 0.5, "settings": {"min_pair_score": 0.5}})
+    assert chosen.hint("--min-pair-score") is None and "hint" not in chosen.summary()
+    far = Corpus(tables, {"min_pair_score": 0.95, "settings": {"min_pair_score": None}})
+    assert far.hint() is None  # nothing unconfirmed scores half the cut (0.475) or more
