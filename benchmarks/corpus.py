@@ -412,11 +412,15 @@ def _stability(one: tuple[dict, dict], two: tuple[dict, dict]) -> dict:
         for x in shared:
             if ev.get(x):
                 g.setdefault(ev[x], set()).add(x)
-        return {frozenset(v) for v in g.values()}
+        return {frozenset(v) for v in g.values() if len(v) > 1}  # what the shared articles are grouped into
 
+    g1, g2 = groups(e1), groups(e2)
     return {"articles_shared": len(shared), "pairs_scored_in_both": len(common), "max_score_difference": max(diffs, default=0.0),
             "decisions_changed": sum(1 for k in common if a[k][1] != b[k][1]), "confirmed_in_one_only": len(confirmed_a ^ confirmed_b),
-            "confirmed": len(confirmed_a), "events_identical": groups(e1) == groups(e2)}
+            "confirmed": len(confirmed_a), "events_identical": g1 == g2,
+            "events_only_before": sorted(sorted(g) for g in g1 - g2), "events_only_after": sorted(sorted(g) for g in g2 - g1),
+            "in_an_event_only_after": sorted(x for x in shared if e2.get(x) and not e1.get(x)),
+            "in_an_event_only_before": sorted(x for x in shared if e1.get(x) and not e2.get(x))}
 
 
 def _write_calibration(cal) -> None:

@@ -11,10 +11,12 @@ carried.
 The flow (one module per stage): ``inputs`` (read the corpus, report bad rows) -> ``engine``
 (partitions of work, in-process or on Dask: prepare and embed each article once; candidate
 pairs by nearest neighbours; features, calibrated score and claim alignment of each candidate)
--> ``events`` (vectors, candidates, features, score, events) -> ``clusters`` (claims across the
-corpus) -> ``result`` (the :class:`Corpus` and its tables) -> ``outputs`` (Parquet, HTML, XLSX).
-``compare`` holds :func:`compare_corpus`, the entry point that runs them in order; ``cli`` is
-the ``claimalign corpus`` command.
+with ``profile`` (what each article states: people, places, numbers, days) and ``events``
+(vectors, candidates, features, score, events that cannot chain) -> ``assemble`` (the tables:
+events, then ``clusters``, claims across the corpus) -> ``result`` (the :class:`Corpus`: views,
+exports, display) -> ``outputs`` (Parquet, HTML, XLSX). ``records`` holds the typed record of
+every table (its fields are the table's columns); ``compare`` holds :func:`compare_corpus`, the
+entry point that runs the stages in order; ``cli`` is the ``claimalign corpus`` command.
 """
 from __future__ import annotations
 

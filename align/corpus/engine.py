@@ -182,6 +182,19 @@ def _side(payload: dict[str, Any]) -> Side:
     return Side(doc, sentences, claims, np.asarray(payload["embeddings"], np.float32))
 
 
+def _remembered(encode: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]], np.ndarray]:
+    """``encode`` that embeds each text once (for the life of one task)."""
+    seen: dict[str, np.ndarray] = {}
+
+    def remembered(texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        if new:
+            seen.update(zip(new, encode(new), strict=True))
+        return np.stack([seen[t] for t in texts]) if texts else encode([])
+
+    return remembered
+
+
 class _Scorer:
     """The features and score of candidate pairs among a job's prepared articles (each claim's
     background against a language's fixed sample computed once per article and language).
@@ -189,6 +202,7 @@ class _Scorer:
 
     def __init__(self, job: dict[str, Any], enc: Encoder, options: dict[str, Any]):
         self.enc = enc
+        self.encode = _remembered(enc.encode)  # the background samples' probes are embedded once per task
         self.sides = {aid: _side(p) for aid, p in job["sides"].items()}
         self.profiles = {aid: Profile.from_dict(p["profile"]) for aid, p in job["sides"].items()}
         self.active = {aid: np.array([c.duplicate_of is None for c in s.claims], bool) for aid, s in self.sides.items()}
@@ -202,7 +216,7 @@ class _Scorer:
         """The claims of ``aid`` against the background sample of ``lang``."""
         if (aid, lang) not in self.backgrounds:
             if lang not in self.samples:
-                self.samples[lang] = background.embeddings(lang, self.enc.encode)
+                self.samples[lang] = background.embeddings(lang, self.encode)
             self.backgrounds[aid, lang] = ev.background(self.sides[aid].embeddings, self.samples[lang])
         return self.backgrounds[aid, lang]
 
@@ -211,7 +225,7 @@ class _Scorer:
         a, b = self.sides[a_id], self.sides[b_id]
         bg_a, bg_b = self.background(a_id, b.document.lang), self.background(b_id, a.document.lang)
         act_a, act_b = self.active[a_id], self.active[b_id]
-        pairs, _ = match_claims(a, b, k=self.run.k, min_score=0.0, same_speaker=self.run.same_speaker, encode=self.enc.encode,
+        pairs, _ = match_claims(a, b, k=self.run.k, min_score=0.0, same_speaker=self.run.same_speaker, encode=self.encode,
                                 one_to_one=True)
         return {**ev.pair_features(a.embeddings, b.embeddings, bg_a, bg_b, act_a, act_b),
                 **ev.lead_features(a.embeddings, b.embeddings, bg_a, bg_b, act_a, act_b),
@@ -222,7 +236,7 @@ class _Scorer:
         """Coverage and the claim alignment (one record per matched claim pair) of a confirmed pair."""
         a, b = self.sides[a_id], self.sides[b_id]
         bg_a, bg_b = self.background(a_id, b.document.lang), self.background(b_id, a.document.lang)
-        report = compare_sides(a, b, self.run, self.enc.encode, model)
+        report = compare_sides(a, b, self.run, self.encode, model)
         index_a = {c.label: i for i, c in enumerate(a.claims)}
         index_b = {c.label: i for i, c in enumerate(b.claims)}
         matches = report.matches

@@ -188,6 +188,7 @@ def _events_table(events: list, shown: list, arts: dict) -> str:
 
 
 def _outlets_table(outlets) -> str:
+    outlets = sorted(outlets, key=lambda o: (-o.n_in_events, -o.n_claims, o.outlet))  # the outlets of events first
     rows = [f"<tr><td>{esc(o.outlet)}</td><td>{esc(', '.join(o.langs))}</td><td>{o.n_articles}</td><td>{o.n_in_events}</td>"
             f"<td>{o.n_claims}</td><td>{o.n_only}</td><td>{o.n_conflicts}</td></tr>" for o in outlets]
     head = [("outlet", ""), ("languages", "9%"), ("articles", "8%"), ("in events", "8%"), ("claims carried", "9%"),
