@@ -9,6 +9,7 @@ right-to-left.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -121,11 +122,19 @@ def _table(head: list[tuple[str, str]], rows: list[str]) -> str:
     return f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+NEAR = 2.0  # a near miss: its score's log-odds at most this far below the cut's
+
+
+def near_floor(cut: float) -> float:
+    """The lowest score of a near miss: log-odds ``NEAR`` below the cut's (odds 7.4 times lower)."""
+    c = min(max(float(cut), 1e-9), 1 - 1e-9)
+    return 1.0 / (1.0 + math.exp(-(math.log(c / (1 - c)) - NEAR)))
+
+
 def near_misses(tables: Mapping[str, Any], cut: float) -> list:
-    """Candidate pairs below the cut that came close: unconfirmed, scoring at least half the cut,
-    best first.
-    """
-    return sorted((p for p in tables["article_pairs"] if not p.confirmed and p.score >= cut / 2),
+    """Candidate pairs below the cut that came close (:func:`near_floor` and up), best first."""
+    floor = near_floor(cut)
+    return sorted((p for p in tables["article_pairs"] if not p.confirmed and p.score >= floor and cut > 0),
                   key=lambda p: (-p.score, p.a, p.b))
 
 
@@ -170,7 +179,7 @@ def _counts(tables: Mapping[str, Any], run: Mapping[str, Any], cut: float) -> st
     alone = sum(1 for a in tables["articles"] if not a.event)
     return (f"<p class='meta'>{len(tables['articles'])} articles ({esc(', '.join(f'{k} {v}' for k, v in sorted(langs.items())))}) · "
             f"{len(tables['bad_rows'])} bad rows skipped · {len(tables['article_pairs'])} candidate pairs · {confirmed} same-event "
-            f"pairs (score ≥ {cut:.2f}) · {len(tables['events'])} events · {alone} articles in no event · "
+            f"pairs (score ≥ {cut:.4f}) · {len(tables['events'])} events · {alone} articles in no event · "
             f"{len(tables['clusters'])} claim clusters · model {esc(run.get('model'))}</p>")
 
 
@@ -257,7 +266,8 @@ def _near(pairs: list, arts: dict, cut: float, max_rows: int) -> str:
     more = f"<p class='meta'>… {len(pairs) - max_rows} more (summary.xlsx, article_pairs.parquet)</p>" if len(pairs) > max_rows else ""
     head = [("article", ""), ("article", ""), ("languages", "8%"), ("outlet", ""), ("outlet", ""), ("days apart", "7%"),
             ("score", "7%"), ("event", "7%"), ("event", "7%")]
-    return (f"<h3 id='near-misses'>Near misses ({len(pairs)}): candidate pairs scoring {cut / 2:.2f}–{cut:.2f}, below the cut</h3>"
+    return (f"<h3 id='near-misses'>Near misses ({len(pairs)}): candidate pairs scoring {near_floor(cut):.4f}–{cut:.4f}, "
+            "below the cut</h3>"
             + _table(head, rows) + more)
 
 

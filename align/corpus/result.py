@@ -258,7 +258,7 @@ class Corpus:
                 f"{c['one language']} in one language only, {c['one outlet']} in one outlet only)>")
 
     def hint(self, option: str = "min_pair_score=") -> str | None:
-        """What to do about the near misses (candidate pairs scoring at least half the cut), or
+        """What to do about the near misses (``align.corpus.outputs.near_misses``), or
         None when there are none or the cut was chosen (``option``: how the caller names the
         option, ``"--min-pair-score"`` on the command line).
         """
@@ -266,9 +266,9 @@ class Corpus:
         near = outputs.near_misses(self._tables(), cut)
         if not near or self.run.get("settings", {}).get("min_pair_score") is not None:
             return None
-        low = math.floor(near[-1].score * 100) / 100
-        return (f"{len(near)} candidate pair(s) scored {near[-1].score:.2f}-{near[0].score:.2f}, below the cut {cut:.2f} "
-                f"(near misses in overview.html and summary.xlsx); {option}{'' if option.endswith('=') else ' '}{low:.2f} "
+        low = math.floor(near[-1].score * 10_000) / 10_000
+        return (f"{len(near)} candidate pair(s) scored {near[-1].score:.4f}-{near[0].score:.4f}, just below the cut {cut:.4f} "
+                f"(near misses in overview.html and summary.xlsx); {option}{'' if option.endswith('=') else ' '}{low:.4f} "
                 f"would confirm them too")
 
     def summary(self, width: int = 70, events: int = 10, option: str = "min_pair_score=") -> str:
@@ -281,7 +281,7 @@ class Corpus:
             f"{c['articles']} articles ({', '.join(f'{k} {v}' for k, v in sorted(_langs(t.articles).items()))}); "
             f"{c['bad_rows']} bad row(s) skipped",
             f"{c['candidate_pairs']} candidate pairs, {c['same_event_pairs']} same-event pairs "
-            f"(score >= {self.run.get('min_pair_score', 0):.2f}), {c['events']} events; "
+            f"(score >= {self.run.get('min_pair_score', 0):.4f}), {c['events']} events; "
             f"{sum(1 for a in t.articles if not a.event)} articles in no event",
             f"{c['clusters']} claim clusters: {c['several outlets and languages']} across outlets and languages, "
             f"{c['one language']} in one language only, {c['one outlet']} in one outlet only",
