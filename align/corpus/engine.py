@@ -146,14 +146,17 @@ def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> d
     out: dict[str, Any] = {"articles": [], "segments": [], "bad": bad, "claims": claim_vectors.astype(np.float32)}
     vectors_out = []
     offset = 0
+    languages: dict[str, np.ndarray] = {}
     for n, (it, side) in enumerate(prepared):
         e = claim_vectors[offset: offset + len(side.claims)]
         offset += len(side.claims)
         active = np.array([c.duplicate_of is None for c in side.claims], bool)
         mean, lead = ev.article_vectors(e[active] if active.any() else e, title_of.get(n))
-        sample = background.embeddings(side.document.lang, enc.encode) if dim else None
-        language = sample.mean(0) if sample is not None and sample.shape[1] == dim else np.zeros(dim, np.float32)
-        vectors_out.append(ev.centre(mean[None, :], lead[None, :], language[None, :])[0])
+        lang = side.document.lang
+        if lang not in languages:
+            sample = background.embeddings(lang, enc.encode) if dim else None
+            languages[lang] = sample.mean(0) if sample is not None and sample.shape[1] == dim else np.zeros(dim, np.float32)
+        vectors_out.append(ev.centre(mean[None, :], lead[None, :], languages[lang][None, :])[0])
         _add_article(out, it, side)
     out["vector"] = np.array(vectors_out, np.float32) if vectors_out else np.zeros((0, dim), np.float32)
     return out
