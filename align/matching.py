@@ -285,6 +285,31 @@ def match_claims(
     return pairs, scores
 
 
+def best_links(
+    a: Side, b: Side, *, k: int, min_score: float, same_speaker: bool,
+    encode: Encode | None = None, encode_tokens: EncodeTokens | None = None,
+) -> list[Pair]:
+    """The links of a chain between two sides: single claims (no merges), each pair the most
+    confident pair of every claim it holds (what corpus mode reads of two articles; the
+    parameters as :func:`match_claims`').
+    """
+    scores = side_scores(a, b, k=k, same_speaker=same_speaker, encode=encode)
+    pairs = select_pairs(scores, min_score=min_score, allow_merges=False, evidence=side_evidence(a, b, encode, encode_tokens))
+    return best_of_each(pairs)
+
+
+def best_of_each(pairs: list[Pair]) -> list[Pair]:
+    """The pairs that are the most confident pair of every claim they hold, on both sides."""
+    best_a: dict[int, float] = {}
+    best_b: dict[int, float] = {}
+    for p in pairs:
+        for i in p.a:
+            best_a[i] = max(best_a.get(i, 0.0), p.score)
+        for j in p.b:
+            best_b[j] = max(best_b.get(j, 0.0), p.score)
+    return [p for p in pairs if all(p.score >= best_a[i] for i in p.a) and all(p.score >= best_b[j] for j in p.b)]
+
+
 def side_scores(
     a: Side, b: Side, *, k: int, same_speaker: bool,
     encode: Encode | None = None, max_cells: int = 4_000_000,

@@ -191,7 +191,6 @@ RULES: dict[str, Rule] = {
     "min_pair_score": Real(none=True),
     "partition_size": Integer(low=1),
     "pair_partition_size": Integer(low=1),
-    "background_sample": Integer(low=10),
     "on_error": Options(choices=ON_ERROR),
     "workers": Integer(low=1, none=True),
     # views of a report or a corpus (filter, review)

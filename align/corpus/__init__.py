@@ -11,31 +11,22 @@ carried.
 The flow (one module per stage): ``inputs`` (read the corpus, report bad rows) -> ``engine``
 (partitions of work, in-process or on Dask: prepare and embed each article once; candidate
 pairs by nearest neighbours; features, calibrated score and claim alignment of each candidate)
--> ``events`` (vectors, candidates, features, score, events) -> ``clusters`` (claims across the
-corpus) -> ``result`` (the :class:`Corpus` and its tables) -> ``outputs`` (Parquet, HTML, XLSX).
-``cli`` is the ``claimalign corpus`` command.
+with ``profile`` (what each article states: people, places, numbers, days) and ``events``
+(vectors, candidates, features, score, events that cannot chain) -> ``assemble`` (the tables:
+events, then ``clusters``, claims across the corpus) -> ``result`` (the :class:`Corpus`: views,
+exports, display) -> ``outputs`` (Parquet, HTML, XLSX). ``records`` holds the typed record of
+every table (its fields are the table's columns); ``compare`` holds :func:`compare_corpus`, the
+entry point that runs the stages in order; ``cli`` is the ``claimalign corpus`` command.
 """
 from __future__ import annotations
 
 import importlib
-import os
-import shutil
-import tempfile
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..errors import InputError
-from ..params import check
-from ..settings import CompareSettings
-
-if TYPE_CHECKING:  # pragma: no cover
-    from embeddings import Encoder
-
-    from .result import Corpus
-
-# Loaded on first use (PEP 562), so that `claimalign --help` (which imports .cli) stays fast.
-_EXPORTS = {"Article": "inputs", "BadRow": "inputs", "Corpus": "result", "CorpusSettings": "settings"}
+# The public names load on first use (PEP 562): `claimalign --help` imports align.corpus.cli,
+# hence this package, and must not load numpy, the model stack or Dask.
+_EXPORTS = {"Article": "inputs", "BadRow": "inputs", "Corpus": "result", "CorpusSettings": "settings",
+            "compare_corpus": "compare"}
 
 
 def __getattr__(name: str) -> Any:
@@ -46,135 +37,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'align.corpus' has no attribute {name!r}")
 
 
-def compare_corpus(
-    source: Any,
-    *,
-    outdir: str | os.PathLike | None = None,
-    metadata: str | os.PathLike | None = None,
-    client: Any = None,
-    workers: int | None = None,
-    model: str | os.PathLike = "default",
-    encoder: Encoder | None = None,
-    cache: bool = True,
-    on_error: str = "skip",
-    neighbours: int = 10,
-    within_language: bool = False,
-    date_window: int | None = 7,
-    min_pair_score: float | None = None,
-    min_score: float | None = None,
-    k: int = CompareSettings.k,
-    same_speaker: bool = True,
-    partition_size: int = 64,
-    pair_partition_size: int = 256,
-    background_sample: int = 4000,
-    workdir: str | os.PathLike | None = None,
-    progress: bool | str = "auto",
-) -> Corpus:
-    """Find the same-event articles of a corpus, align their claims and cluster the claims.
-
-    Parameters
-    ----------
-    source : path, DataFrame or list
-        A folder of text files (ids: file names without extension; optional metadata table
-        ``metadata.csv``/``.tsv``/``.jsonl``/``.parquet`` inside it, or ``metadata=``), a table
-        file (CSV, TSV, JSONL, Parquet) or a DataFrame / list of dicts with ``id, text`` and
-        optionally ``lang, outlet, date, title, url``.
-    outdir : path, optional
-        Write the Parquet tables, ``overview.html`` and ``summary.xlsx`` here; finished
-        partitions go to ``outdir/.partitions`` so an interrupted run resumes.
-    metadata : path, optional
-        The metadata table of a folder (``id`` or ``article_id`` column).
-    client : distributed.Client or str, optional
-        Run the embedding and the per-pair work on this Dask cluster (or the scheduler at this
-        address). Default: in this process.
-    workers : int, optional
-        Start a local Dask cluster of this many worker processes (one thread each).
-    model : str or path
-        The embedding model (as for ``align.compare``).
-    encoder : Encoder, optional
-        A ready encoder (then ``model`` and ``cache`` are its own).
-    cache : bool
-        Read and write the embedding cache.
-    on_error : {"skip", "stop"}
-        Bad rows (empty text, unreadable encoding, duplicate id, ...): report and skip them, or
-        stop before any work.
-    neighbours : int
-        Candidate same-event articles proposed per article (nearest neighbours).
-    within_language : bool
-        Also look for same-event articles in the article's own language.
-    date_window : int or None
-        Candidates at most this many days apart when both have dates (None: no window).
-    min_pair_score : float, optional
-        Confirm a candidate pair from this calibrated score up (default: the calibration's).
-    min_score : float, optional
-        Claim pairs: keep those with at least this confidence (default: the calibrated one).
-    k : int
-        Margin neighbourhood of the claim matcher.
-    same_speaker : bool
-        Never pair claims of two different identified people.
-    partition_size, pair_partition_size : int
-        Articles per embedding task, candidate pairs per alignment task.
-    background_sample : int
-        Claims per language in the background sample that the same-event features compare
-        each claim with (``align.corpus.events``; the shipped calibration was fitted with the
-        default). The alignment stage's time per candidate grows with it until every language
-        has this many claims.
-    workdir : path, optional
-        Where partitions go (default ``outdir/.partitions``; a temporary directory without
-        ``outdir``, removed at the end).
-    progress : bool or "auto"
-        Progress bars ("auto": in a notebook or a terminal).
-
-    Returns
-    -------
-    Corpus
-
-    Raises
-    ------
-    InputError
-        The corpus cannot be read, an option is invalid, or ``on_error="stop"`` and a row is bad.
-    ModelError
-        The model cannot be loaded offline.
-    """
-    from embeddings import Encoder
-
-    from .engine import default_workdir, make_executor, run_corpus
-    from .inputs import read_corpus
-    from .result import Corpus, build_records
-    from .settings import CorpusSettings
-
-    if encoder is not None:
-        if model != "default" or cache is not True:
-            raise InputError("model, cache: options of the encoder; pass them to Encoder(...) or drop encoder=")
-        model = encoder.model
-    settings = CorpusSettings.from_options(
-        model=model, k=k, min_score=min_score, same_speaker=same_speaker, cache=cache, neighbours=neighbours,
-        within_language=within_language, date_window=date_window, min_pair_score=min_pair_score,
-        partition_size=partition_size, pair_partition_size=pair_partition_size, background_sample=background_sample,
-        on_error=on_error,
-    )
-    progress = check("progress", progress)
-    if outdir is not None:
-        outdir = Path(outdir)
-        if outdir.exists() and not outdir.is_dir():
-            raise InputError(f"{outdir}: exists and is not a directory")
-    articles, bad = read_corpus(source, metadata=metadata, on_error=on_error)
-    encoder = encoder or Encoder(settings.model, cache=cache, show_progress=False)  # the run has its own bars
-    temporary = workdir is None and outdir is None
-    work = Path(tempfile.mkdtemp(prefix="claimalign-corpus-")) if temporary else Path(workdir or default_workdir(outdir))
-    executor = make_executor(client, workers)
-    try:
-        out = run_corpus(articles, bad, settings, encoder, executor=executor, workdir=work, progress=progress)
-    finally:
-        executor.close()
-        if temporary:
-            shutil.rmtree(work, ignore_errors=True)
-    t0 = time.perf_counter()
-    corpus = Corpus(build_records(out), out["run"], out["stats"])
-    if outdir is not None:
-        corpus.save(outdir)
-    corpus.stats["seconds"]["records_and_files"] = round(time.perf_counter() - t0, 2)
-    return corpus
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
 
 
 __all__ = ["Article", "BadRow", "Corpus", "CorpusSettings", "compare_corpus"]

@@ -73,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
             min_score=args.min_score, partition_size=args.partition_size, progress=False if args.quiet else "auto",
         )
         if not args.quiet:
-            _say(corpus.summary())
+            _say(corpus.summary(option="--min-pair-score"))
         s = corpus.stats
         reused = s.get("prepare_reused", 0) + s.get("pair_reused", 0)
         note = f", {reused} finished partition(s) reused" if reused else ""

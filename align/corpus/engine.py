@@ -7,17 +7,19 @@ scheduler address, or a ``LocalCluster`` of n worker processes started here):
 
 - :func:`prepare_partition`: load, segment, attribute speakers, split into claims and embed a
   partition of articles (``partition_size`` of them), each article embedded once; returns its
-  segments, claim embeddings and article vectors.
+  segments, claim embeddings, article vector and profile (``align.corpus.profile``).
 - :func:`align_partition`: for a partition of candidate pairs (``pair_partition_size``), the
   pairs' features (``align.corpus.events``) and calibrated score, and for each confirmed pair
   the comparable-mode alignment (``align.pipeline.compare_sides`` on the prepared sides, one row
-  per claim).
+  per claim). A pair's features depend on its two articles only (and the model's fixed
+  background samples, ``align.background``).
 
 Workers are stateless: they get their inputs with the task and return their results; only this
 process reads the input and writes files, so a cluster needs no shared file system (workers need
 claimalign installed and the model available offline). Memory per worker is bounded by one
-task's inputs; this process holds the article vectors, a fixed-size background sample per
-language, and the results, and keeps only a few tasks in flight at a time.
+task's inputs (a partition of articles, or the pairs of a partition and the prepared articles
+they need) besides the model and the fixed background samples; this process holds the article
+vectors and the results, and keeps only a few tasks in flight at a time.
 
 Every finished partition is written atomically under ``workdir`` (``OUTDIR/.partitions``),
 named by a hash of everything its result depends on (articles and their texts, model
@@ -30,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import heapq
 import inspect
 import io
 import json
@@ -38,16 +39,20 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from embeddings import Encoder
 
+from .. import background
 from ..calibration import Calibration, EventCalibration, resolve
 from ..documents import load_document
 from ..errors import InputError
+from ..matching import best_links
 from ..pipeline import compare_sides, model_record
 from ..settings import CompareSettings
 from ..sides import Side, prepare_side
@@ -56,10 +61,11 @@ from ..types import Document, segment_from_record, segment_record
 from ..writers.files import atomic_write
 from . import events as ev
 from .inputs import Article, BadRow, bad_rows_message
+from .profile import Profile, profile
+from .profile import compare as compare_profiles
 from .settings import CorpusSettings
 
-FORMAT = 2  # partition format; part of every partition's key (2: segments carry their label)
-SMALL_CORPUS = 200  # below this many articles the run record carries a note on the score's calibration
+FORMAT = 3  # partition format; part of every partition's key (2: segments carry their label; 3: profiles, fixed vectors)
 _ENCODERS: dict[str, Encoder] = {}  # per worker process: encoders built from a spec
 
 
@@ -74,8 +80,10 @@ def encoder_spec(encoder: Encoder) -> dict[str, Any]:
 
 
 def _encoder(enc: Encoder | dict) -> Encoder:
-    """An Encoder as given (in-process) or built once per process from a spec (on a worker)."""
-    if isinstance(enc, Encoder):
+    """An Encoder as given (in-process; anything with the Encoder's ``encode``, ``model``,
+    ``fingerprint`` and ``precision``) or built once per process from a spec (on a worker).
+    """
+    if not isinstance(enc, dict):
         return enc
     key = repr(sorted(enc.items()))
     if key not in _ENCODERS:
@@ -103,7 +111,7 @@ def _no_embedding(texts: list[str]) -> np.ndarray:
 # -- task: prepare (embed) a partition of articles ----------------------------------------------
 
 def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> dict[str, Any]:
-    """Prepare a partition of articles: document, sentences, speakers, claims, embeddings.
+    """Prepare a partition of articles: document, sentences, speakers, claims, embeddings, profile.
 
     Parameters
     ----------
@@ -115,9 +123,10 @@ def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> d
     Returns
     -------
     dict
-        ``articles`` (id, lang, counts), ``segments`` (one dict per document, sentence and
-        claim), ``bad`` (articles that could not be prepared), ``claims`` (float32 claim
-        embeddings in the order of the claim segments), ``mean`` and ``lead`` (article vectors).
+        ``articles`` (id, lang, counts, ``profile``: ``align.corpus.profile``), ``segments`` (one
+        dict per document, sentence and claim), ``bad`` (articles that could not be prepared),
+        ``claims`` (float32 claim embeddings in the order of the claim segments), ``mean`` and
+        ``lead`` (article vectors).
     """
     enc = _encoder(encoder)
     prepared: list[tuple[dict, Side]] = []
@@ -125,11 +134,9 @@ def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> d
     for it in items:
         try:
             doc = load_document(it["text"], kind="text", lang=it["lang"], name=it["id"])
-            side = prepare_side(doc, _no_embedding)
+            prepared.append((it, prepare_side(doc, _no_embedding)))
         except InputError as exc:
             bad.append({"id": it["id"], "reason": str(exc).removeprefix("text: ").removeprefix(f"{it['id']}: ")})
-            continue
-        prepared.append((it, side))
     texts = [model_text(c.text, c.lang) for _, s in prepared for c in s.claims]
     titles = [(n, it["title"]) for n, (it, s) in enumerate(prepared)
               if it.get("title") and it["title"].strip() != (s.sentences[0].text.strip() if s.sentences else "")]
@@ -138,25 +145,37 @@ def prepare_partition(items: list[dict[str, Any]], encoder: Encoder | dict) -> d
     dim = vectors.shape[1] if vectors.size else 0
     claim_vectors = vectors[: len(texts)]
     title_of = {n: vectors[len(texts) + k] for k, (n, _) in enumerate(titles)}
-    articles, segments, means, leads = [], [], [], []
+    out: dict[str, Any] = {"articles": [], "segments": [], "bad": bad, "claims": claim_vectors.astype(np.float32)}
+    vectors_out = []
     offset = 0
+    languages: dict[str, np.ndarray] = {}
     for n, (it, side) in enumerate(prepared):
-        doc = side.document
         e = claim_vectors[offset: offset + len(side.claims)]
         offset += len(side.claims)
         active = np.array([c.duplicate_of is None for c in side.claims], bool)
         mean, lead = ev.article_vectors(e[active] if active.any() else e, title_of.get(n))
-        means.append(mean)
-        leads.append(lead)
-        articles.append({"id": it["id"], "lang": doc.lang, "n_sentences": len(side.sentences), "n_claims": len(side.claims),
-                         "chars": len(doc.text), "extracted_from": doc.extracted_from})
-        segments.append({"article": it["id"], "unit": "document", "text": doc.text, "lang": doc.lang})
-        for unit, segs in (("sentence", side.sentences), ("claim", side.claims)):
-            for s in segs:
-                segments.append({"article": it["id"], "unit": unit, **segment_record(s), "lang": s.lang})
-    empty = np.zeros((0, dim), np.float32)
-    return {"articles": articles, "segments": segments, "bad": bad, "claims": claim_vectors.astype(np.float32),
-            "mean": np.array(means, np.float32) if means else empty, "lead": np.array(leads, np.float32) if leads else empty}
+        lang = side.document.lang
+        if lang not in languages:
+            sample = background.embeddings(lang, enc.encode) if dim else None
+            languages[lang] = sample.mean(0) if sample is not None and sample.shape[1] == dim else np.zeros(dim, np.float32)
+        vectors_out.append(ev.centre(mean[None, :], lead[None, :], languages[lang][None, :])[0])
+        _add_article(out, it, side)
+    out["vector"] = np.array(vectors_out, np.float32) if vectors_out else np.zeros((0, dim), np.float32)
+    return out
+
+
+def _add_article(out: dict[str, Any], item: dict[str, Any], side: Side) -> None:
+    """One prepared article's record (with its profile) and segments, into ``out``."""
+    doc = side.document
+    claims = [c for c in side.claims if c.duplicate_of is None]
+    texts = ([item["title"]] if item.get("title") else []) + [c.text for c in claims]
+    out["articles"].append({"id": item["id"], "lang": doc.lang, "n_sentences": len(side.sentences), "n_claims": len(side.claims),
+                            "chars": len(doc.text), "extracted_from": doc.extracted_from,
+                            "profile": profile(texts, [c.speaker for c in claims]).to_dict()})
+    out["segments"].append({"article": item["id"], "unit": "document", "text": doc.text, "lang": doc.lang})
+    for unit, segs in (("sentence", side.sentences), ("claim", side.claims)):
+        for s in segs:
+            out["segments"].append({"article": item["id"], "unit": unit, **segment_record(s), "lang": s.lang})
 
 
 # -- task: features, scores and alignments of a partition of candidate pairs --------------------
@@ -168,8 +187,80 @@ def _side(payload: dict[str, Any]) -> Side:
     return Side(doc, sentences, claims, np.asarray(payload["embeddings"], np.float32))
 
 
-def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[str, Any],
-                    background: dict[str, ev.Background]) -> dict[str, Any]:
+def _remembered(encode: Callable[[list[str]], np.ndarray]) -> Callable[[list[str]], np.ndarray]:
+    """``encode`` that embeds each text once (for the life of one task)."""
+    seen: dict[str, np.ndarray] = {}
+
+    def remembered(texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        if new:
+            seen.update(zip(new, encode(new), strict=True))
+        return np.stack([seen[t] for t in texts]) if texts else encode([])
+
+    return remembered
+
+
+class _Scorer:
+    """The features and score of candidate pairs among a job's prepared articles (each claim's
+    background against a language's fixed sample computed once per article and language).
+    """
+
+    def __init__(self, job: dict[str, Any], enc: Encoder, options: dict[str, Any]):
+        self.enc = enc
+        self.encode = _remembered(enc.encode)  # the background samples' probes are embedded once per task
+        self.sides = {aid: _side(p) for aid, p in job["sides"].items()}
+        self.profiles = {aid: Profile.from_dict(p["profile"]) for aid, p in job["sides"].items()}
+        self.active = {aid: np.array([c.duplicate_of is None for c in s.claims], bool) for aid, s in self.sides.items()}
+        self.calibration = EventCalibration(**options["calibration"])
+        self.run = resolve(CompareSettings(unit="claim", k=options["k"], min_score=options["min_score"],
+                                           same_speaker=options["same_speaker"], cache=True, progress=False))
+        self.samples: dict[str, np.ndarray | None] = {}
+        self.backgrounds: dict[tuple[str, str], ev.ClaimBackground] = {}
+
+    def background(self, aid: str, lang: str) -> ev.ClaimBackground:
+        """The claims of ``aid`` against the background sample of ``lang``."""
+        if (aid, lang) not in self.backgrounds:
+            if lang not in self.samples:
+                self.samples[lang] = background.embeddings(lang, self.encode)
+            self.backgrounds[aid, lang] = ev.background(self.sides[aid].embeddings, self.samples[lang])
+        return self.backgrounds[aid, lang]
+
+    def features(self, a_id: str, b_id: str) -> dict[str, float]:
+        """The features (``align.corpus.events.FEATURES``) of one candidate pair."""
+        a, b = self.sides[a_id], self.sides[b_id]
+        bg_a, bg_b = self.background(a_id, b.document.lang), self.background(b_id, a.document.lang)
+        act_a, act_b = self.active[a_id], self.active[b_id]
+        pairs = best_links(a, b, k=self.run.k, min_score=0.0, same_speaker=self.run.same_speaker, encode=self.encode,
+                           encode_tokens=self.enc.encode_tokens)
+        return {**ev.pair_features(a.embeddings, b.embeddings, bg_a, bg_b, act_a, act_b),
+                **ev.lead_features(a.embeddings, b.embeddings, bg_a, bg_b, act_a, act_b),
+                **ev.match_features(pairs, act_a, act_b, self.run.equivalent),
+                **compare_profiles(self.profiles[a_id], self.profiles[b_id])}
+
+    def alignments(self, a_id: str, b_id: str, model) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Coverage and the claim alignment (one record per matched claim pair) of a confirmed pair."""
+        a, b = self.sides[a_id], self.sides[b_id]
+        bg_a, bg_b = self.background(a_id, b.document.lang), self.background(b_id, a.document.lang)
+        report = compare_sides(a, b, self.run, self.encode, model, self.enc.encode_tokens)
+        index_a = {c.label: i for i, c in enumerate(a.claims)}
+        index_b = {c.label: i for i, c in enumerate(b.claims)}
+        matches = report.matches
+        matched = [([index_a[x] for x in r.a_labels], [index_b[x] for x in r.b_labels]) for r in matches]
+        cov = ev.coverage(a.embeddings, b.embeddings, bg_a, bg_b, matched, self.active[a_id], self.active[b_id])
+        rows = []
+        for r, (ia, ib) in zip(matches, matched, strict=True):
+            base = (bg_a.top[ia[0]] + bg_b.top[ib[0]]) / 2.0
+            rows.append({
+                "a": a_id, "b": b_id, "a_claims": list(r.a_labels), "b_claims": list(r.b_labels),
+                "a_text": r.a_text, "b_text": r.b_text, "a_speaker": r.a_speaker, "b_speaker": r.b_speaker,
+                "confidence": r.confidence, "relation": r.relation, "similarity": r.similarity, "margin": r.margin,
+                "gain": None if not np.isfinite(base) else float(a.embeddings[ia[0]] @ b.embeddings[ib[0]] - base),
+                "flags": list(r.flags),
+            })
+        return {**cov, "n_matches": len(matches)}, rows
+
+
+def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[str, Any]) -> dict[str, Any]:
     """Features, score and (when confirmed) claim alignment of a partition of candidate pairs.
 
     Parameters
@@ -177,13 +268,12 @@ def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[
     job : dict
         ``pairs``: (a id, b id, cos, date gap) tuples; ``sides``: the prepared articles they need.
     encoder : Encoder or dict
-        The encoder or its spec (the matcher embeds merged claims).
+        The encoder or its spec (the matcher embeds merged claims; the background samples are
+        the model's).
     options : dict
         ``k``, ``min_score``, ``same_speaker``, ``min_pair_score``, ``calibration``.
         Features and score of every candidate; ``coverage`` and the alignment of the confirmed
         ones only (the comparable-mode alignment is the expensive step).
-    background : dict
-        Language -> background sample.
 
     Returns
     -------
@@ -191,50 +281,22 @@ def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[
         ``pairs``: one record of features and score per candidate; ``alignments``: one record
         per matched claim pair of the confirmed candidates.
     """
-    from threadpoolctl import threadpool_limits
-
     enc = _encoder(encoder)
-    calibration = EventCalibration(**options["calibration"])
-    threshold = options["min_pair_score"]
-    run = resolve(CompareSettings(unit="claim", k=options["k"], min_score=options["min_score"],
-                                  same_speaker=options["same_speaker"], cache=True, progress=False))
+    scorer = _Scorer(job, enc, options)
     model = model_record(enc)
-    sides = {aid: _side(p) for aid, p in job["sides"].items()}
-    active = {aid: np.array([c.duplicate_of is None for c in s.claims], bool) for aid, s in sides.items()}
-    bgs: dict[tuple[str, str], ev.ClaimBackground] = {}
     pairs, alignments = [], []
     # many small matrix products: threads only add overhead (and contend with other tasks)
     with _faiss_threads(1), threadpool_limits(1):
         for a_id, b_id, cos, gap in job["pairs"]:
-            a, b = sides[a_id], sides[b_id]
-            la, lb = a.document.lang, b.document.lang
-            if (a_id, lb) not in bgs:
-                bgs[a_id, lb] = ev.background(a.embeddings, a_id, background.get(lb))
-            if (b_id, la) not in bgs:
-                bgs[b_id, la] = ev.background(b.embeddings, b_id, background.get(la))
-            bg_a, bg_b = bgs[a_id, lb], bgs[b_id, la]
-            feats = {"cos": float(cos), **ev.pair_features(a.embeddings, b.embeddings, bg_a, bg_b, active[a_id], active[b_id])}
-            score = float(calibration(feats))
-            confirmed = score >= threshold
-            record = {"a": a_id, "b": b_id, "date_gap_days": gap, **feats, "coverage_a": None, "coverage_b": None,
-                      "coverage": None, "score": score, "confirmed": confirmed, "n_matches": None}
-            if confirmed:
-                report = compare_sides(a, b, run, enc.encode, model, enc.encode_tokens)
-                index_a = {c.label: i for i, c in enumerate(a.claims)}
-                index_b = {c.label: i for i, c in enumerate(b.claims)}
-                matches = report.matches
-                matched = [([index_a[x] for x in r.a_labels], [index_b[x] for x in r.b_labels]) for r in matches]
-                record.update(ev.coverage(a.embeddings, b.embeddings, bg_a, bg_b, matched, active[a_id], active[b_id]))
-                record["n_matches"] = len(matches)
-                for r, (ia, ib) in zip(matches, matched, strict=True):
-                    base = (bg_a.top[ia[0]] + bg_b.top[ib[0]]) / 2.0
-                    alignments.append({
-                        "a": a_id, "b": b_id, "a_claims": list(r.a_labels), "b_claims": list(r.b_labels),
-                        "a_text": r.a_text, "b_text": r.b_text, "a_speaker": r.a_speaker, "b_speaker": r.b_speaker,
-                        "confidence": r.confidence, "relation": r.relation, "similarity": r.similarity, "margin": r.margin,
-                        "gain": None if not np.isfinite(base) else float(a.embeddings[ia[0]] @ b.embeddings[ib[0]] - base),
-                        "flags": list(r.flags),
-                    })
+            feats = scorer.features(a_id, b_id)
+            score = ev.score(scorer.calibration, feats)
+            record = {"a": a_id, "b": b_id, "date_gap_days": gap, "cos": float(cos), **feats, "coverage_a": None,
+                      "coverage_b": None, "coverage": None, "score": score, "confirmed": score >= options["min_pair_score"],
+                      "n_matches": None}
+            if record["confirmed"]:
+                found, rows = scorer.alignments(a_id, b_id, model)
+                record.update(found)
+                alignments += rows
             pairs.append(record)
     return {"pairs": pairs, "alignments": alignments}
 
@@ -309,7 +371,6 @@ class DaskExecutor:
         """(job index, result) for each job, as they finish; at most 2 per worker + 2 in flight."""
         from distributed import as_completed
 
-        shared = {k: self.client.scatter(v, broadcast=True) if k == "background" else v for k, v in common.items()}
         limit = 2 * self.workers + 2
         it = iter(jobs)
         pending = as_completed()
@@ -320,7 +381,7 @@ class DaskExecutor:
                 i, job = next(it)
             except StopIteration:
                 return False
-            f = self.client.submit(fn, job, **shared, pure=False)
+            f = self.client.submit(fn, job, **common, pure=False)
             index[f.key] = i
             pending.add(f)
             return True
@@ -434,6 +495,7 @@ def _partition_sides(path: Path) -> dict[str, dict]:
     for a in data["articles"]:
         n = a["n_claims"]
         docs[a["id"]]["embeddings"] = data["claims"][offset: offset + n]
+        docs[a["id"]]["profile"] = a["profile"]
         offset += n
     return docs
 
@@ -491,112 +553,115 @@ def _run_partitions(executor, fn, jobs: Iterator[tuple[int, dict]], common: dict
         bar.close()
 
 
-def run_corpus(
-    articles: list[Article], bad_rows: list[BadRow], settings: CorpusSettings, encoder: Encoder, *,
-    executor=None, workdir: Path, progress: bool | str = "auto", keep_unused: bool = False,
-) -> dict[str, Any]:
-    """Run the corpus pipeline on read articles; returns the result's records (see
-    :func:`align.corpus.compare_corpus`) and run statistics.
+@dataclass
+class RunOutput:
+    """What a corpus run returns: the articles as read, per usable article its prepared counts
+    (``meta``), the bad rows, one record per candidate pair and per matched claim pair of the
+    confirmed ones (as the tasks return them), every sentence and claim, the run record and
+    statistics.
     """
-    executor = executor or LocalExecutor()
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    show = _show_progress(progress)
-    stats: dict[str, Any] = {"executor": executor.kind, "workers": executor.workers, "seconds": {}}
-    t0 = time.perf_counter()
-    stats["cpu_seconds"] = {}
 
-    def worker_cpu() -> float:
-        return executor.cpu_seconds() if executor.kind == "dask" else 0.0
+    articles: list[Article]
+    meta: list[dict[str, Any]]
+    bad_rows: list[BadRow]
+    pairs: list[dict[str, Any]]
+    alignments: list[dict[str, Any]]
+    segments: list[dict[str, Any]]
+    run: dict[str, Any]
+    stats: dict[str, Any]
 
-    cpu = {"workers": worker_cpu(), "here": _cpu_seconds()}
 
-    def cpu_stage(name: str) -> None:
-        # CPU seconds of the workers and of this process since the last stage: a measure of the
-        # work that does not depend on other jobs sharing the machine
-        now = {"workers": worker_cpu(), "here": _cpu_seconds()}
-        stats["cpu_seconds"][name] = {k: round(now[k] - cpu[k], 2) for k in now}
-        cpu.update(now)
+class _Stages:
+    """Wall and CPU seconds of each stage of a run (CPU of the workers and of this process: a
+    measure of the work that does not depend on other jobs sharing the machine).
+    """
 
-    fingerprint = encoder.fingerprint
-    by_id = {a.id: a for a in articles}
+    def __init__(self, executor):
+        self.executor = executor
+        self.stats: dict[str, Any] = {"executor": executor.kind, "workers": executor.workers, "seconds": {}, "cpu_seconds": {}}
+        self.t0 = self.last = time.perf_counter()
+        self.cpu = self._cpu()
 
-    # 1. prepare and embed, partition by partition
+    def _cpu(self) -> dict[str, float]:
+        return {"workers": self.executor.cpu_seconds() if self.executor.kind == "dask" else 0.0, "here": _cpu_seconds()}
+
+    def done(self, name: str, *, cpu: bool = True) -> None:
+        """The stage ``name`` ends now."""
+        now = time.perf_counter()
+        self.stats["seconds"][name] = round(now - self.last, 2)
+        self.last = now
+        if cpu:
+            cpu_now = self._cpu()
+            self.stats["cpu_seconds"][name] = {k: round(cpu_now[k] - self.cpu[k], 2) for k in cpu_now}
+            self.cpu = cpu_now
+
+
+@dataclass
+class _Prepared:
+    """The prepared partitions, read back: paths, keys, the usable articles' counts and vectors."""
+
+    paths: list[Path]
+    keys: list[str]
+    meta: list[dict[str, Any]]
+    part_of: dict[str, int]
+    vectors: list[np.ndarray]
+    bad: list[BadRow]
+
+
+def _prepare(articles: list[Article], settings: CorpusSettings, encoder: Encoder, executor, workdir: Path, show: bool,
+             stats: dict[str, Any]) -> list[Path]:
+    """Stage 1: prepare and embed the articles, partition by partition (finished ones reused)."""
     size = settings.partition_size
     chunks = [articles[i: i + size] for i in range(0, len(articles), size)]
-    keys = [digest([FORMAT, fingerprint, [[a.id, a.lang, a.title, hashlib.sha256(a.text.encode()).hexdigest()] for a in c]])
-            for c in chunks]
-    prep_paths = [workdir / f"prep-{k}.npz" for k in keys]
+    keys = [digest([FORMAT, encoder.fingerprint, [[a.id, a.lang, a.title, hashlib.sha256(a.text.encode()).hexdigest()]
+                                                  for a in c]]) for c in chunks]
+    paths = [workdir / f"prep-{k}.npz" for k in keys]
     todo = [(n, [{"id": a.id, "text": a.text, "lang": a.lang, "title": a.title} for a in c])
-            for n, c in enumerate(chunks) if not prep_paths[n].exists()]
+            for n, c in enumerate(chunks) if not paths[n].exists()]
     stats["prepare_partitions"], stats["prepare_reused"] = len(chunks), len(chunks) - len(todo)
-    _run_partitions(executor, prepare_partition, iter(todo), {"encoder": executor.encoder(encoder)}, prep_paths,
+    _run_partitions(executor, prepare_partition, iter(todo), {"encoder": executor.encoder(encoder)}, paths,
                     _Progress(show, len(todo), "embedding articles"))
-    stats["seconds"]["prepare"] = round(time.perf_counter() - t0, 2)
-    cpu_stage("prepare")
+    return paths
 
-    # 2. article table, vectors, background sample (streamed, partition by partition)
-    t1 = time.perf_counter()
-    meta: list[dict] = []
-    part_of: dict[str, int] = {}
-    means, leads = [], []
-    late_bad: list[BadRow] = []
-    for n, path in enumerate(prep_paths):
+
+def _read_prepared(paths: list[Path], by_id: dict[str, Article]) -> _Prepared:
+    """The article table and vectors of the prepared partitions (read one at a time)."""
+    out = _Prepared(paths, [p.stem.removeprefix("prep-") for p in paths], [], {}, [], [])
+    for n, path in enumerate(paths):
         data = read_partition(path)
-        for b in data["bad"]:
-            late_bad.append(BadRow(b["id"], by_id[b["id"]].where, b["reason"]))
-        for a, m, ld in zip(data["articles"], data["mean"], data["lead"], strict=True):
-            meta.append(a)
-            part_of[a["id"]] = n
-            means.append(m)
-            leads.append(ld)
-    if late_bad and settings.on_error == "stop":
-        raise InputError(bad_rows_message(late_bad))
-    bad_rows = sorted([*bad_rows, *late_bad], key=lambda b: (b.id, b.where))
-    ids = [a["id"] for a in meta]
-    langs = [a["lang"] for a in meta]
-    dates = [by_id[i].date for i in ids]
-    if len(ids) < 2:
-        raise InputError(f"a corpus needs at least two usable articles, got {len(ids)}"
-                         + (f" ({len(bad_rows)} bad row(s): {bad_rows_message(bad_rows)})" if bad_rows else ""))
-    vectors = ev.centre(np.array(means), np.array(leads), langs)
-    candidates = ev.candidate_pairs(vectors, langs, dates, neighbours=settings.neighbours,
-                                    within_language=settings.within_language, date_window=settings.date_window)
-    background = _background(prep_paths, settings.background_sample)
-    stats["seconds"]["candidates"] = round(time.perf_counter() - t1, 2)
-    cpu_stage("candidates")
-    stats["candidates"] = len(candidates)
+        out.bad += [BadRow(b["id"], by_id[b["id"]].where, b["reason"]) for b in data["bad"]]
+        for a, v in zip(data["articles"], data["vector"], strict=True):
+            out.meta.append({k: x for k, x in a.items() if k != "profile"})  # profiles go to the align tasks only
+            out.part_of[a["id"]] = n
+            out.vectors.append(v)
+    return out
 
-    # 3. features, scores and alignments of the candidates, partition by partition
-    t2 = time.perf_counter()
-    calibration = Calibration.default().events
-    options = {"k": settings.k, "min_score": settings.min_score, "same_speaker": settings.same_speaker,
-               "min_pair_score": calibration.threshold if settings.min_pair_score is None else settings.min_pair_score,
-               "calibration": dataclasses.asdict(calibration)}
+
+def _align(prep: _Prepared, candidates: list[tuple], ids: list[str], settings: CorpusSettings, encoder: Encoder,
+           executor, workdir: Path, show: bool, stats: dict[str, Any], options: dict[str, Any]) -> list[Path]:
+    """Stage 3: features, scores and alignments of the candidates, partition by partition."""
+    part_of = prep.part_of
     cands = sorted(((ids[i], ids[j], round(c, 6), g) for i, j, c, g in candidates),
                    key=lambda p: (part_of[p[0]], part_of[p[1]], p[0], p[1]))
     q = settings.pair_partition_size
-    pair_chunks = [cands[i: i + q] for i in range(0, len(cands), q)]
-    context = digest([FORMAT, fingerprint, options, [keys[n] for n in range(len(keys))],
-                      {k: hashlib.sha256(v.vectors.tobytes()).hexdigest() for k, v in sorted(background.items())}])
-    pair_keys = [digest([context, c]) for c in pair_chunks]
-    pair_paths = [workdir / f"pairs-{k}.npz" for k in pair_keys]
-    todo_pairs = [n for n in range(len(pair_chunks)) if not pair_paths[n].exists()]
-    stats["pair_partitions"], stats["pair_reused"] = len(pair_chunks), len(pair_chunks) - len(todo_pairs)
-    common = {"encoder": executor.encoder(encoder), "options": options, "background": background}
-    _run_partitions(executor, align_partition, _pair_jobs(pair_chunks, todo_pairs, prep_paths, part_of), common, pair_paths,
-                    _Progress(show, len(todo_pairs), "aligning candidate pairs"))
-    stats["seconds"]["align"] = round(time.perf_counter() - t2, 2)
-    cpu_stage("align")
+    chunks = [cands[i: i + q] for i in range(0, len(cands), q)]
+    context = digest([FORMAT, encoder.fingerprint, options, prep.keys])
+    paths = [workdir / f"pairs-{digest([context, c])}.npz" for c in chunks]
+    todo = [n for n in range(len(chunks)) if not paths[n].exists()]
+    stats["pair_partitions"], stats["pair_reused"] = len(chunks), len(chunks) - len(todo)
+    common = {"encoder": executor.encoder(encoder), "options": options}
+    _run_partitions(executor, align_partition, _pair_jobs(chunks, todo, prep.paths, part_of), common, paths,
+                    _Progress(show, len(todo), "aligning candidate pairs"))
+    return paths
 
-    # 4. gather
-    t3 = time.perf_counter()
-    pair_records, alignment_records = [], []
+
+def _gather(prep_paths: list[Path], pair_paths: list[Path], workdir: Path, keep_unused: bool) -> tuple[list, list, list]:
+    """Stage 4: the pair and alignment records and the segments, read back; unused partitions removed."""
+    pairs, alignments, segments = [], [], []
     for path in pair_paths:
         data = read_partition(path)
-        pair_records += data["pairs"]
-        alignment_records += data["alignments"]
-    segments = []
+        pairs += data["pairs"]
+        alignments += data["alignments"]
     for path in prep_paths:
         segments += [s for s in read_partition(path)["segments"] if s["unit"] != "document"]
     if not keep_unused:
@@ -604,46 +669,62 @@ def run_corpus(
         for p in workdir.glob("*.npz"):
             if p.name not in used and p.name.startswith(("prep-", "pairs-")):
                 p.unlink(missing_ok=True)
-    stats["seconds"]["gather"] = round(time.perf_counter() - t3, 2)
-    cpu_stage("gather")
-    stats["seconds"]["total"] = round(time.perf_counter() - t0, 2)
+    return pairs, alignments, segments
+
+
+def _options(settings: CorpusSettings, calibration: EventCalibration) -> dict[str, Any]:
+    """What every alignment task needs to know of the settings and calibration (plain values)."""
+    return {"k": settings.k, "min_score": settings.min_score, "same_speaker": settings.same_speaker,
+            "min_pair_score": calibration.threshold if settings.min_pair_score is None else settings.min_pair_score,
+            "calibration": dataclasses.asdict(calibration)}
+
+
+def _run_record(settings: CorpusSettings, encoder: Encoder, options: dict[str, Any], calibration: EventCalibration) -> dict[str, Any]:
+    run = {"settings": settings.to_dict(), "model": encoder.model, "model_fingerprint": encoder.fingerprint,
+           "min_pair_score": options["min_pair_score"], "calibration": calibration.to_dict(), "format": FORMAT}
+    return run
+
+
+def run_corpus(
+    articles: list[Article], bad_rows: list[BadRow], settings: CorpusSettings, encoder: Encoder, *,
+    executor=None, workdir: Path, progress: bool | str = "auto", keep_unused: bool = False,
+) -> RunOutput:
+    """Run the corpus pipeline on read articles: prepare, candidates, align, gather (see the
+    module docstring); returns what the result's tables are built from, and run statistics.
+    """
+    executor = executor or LocalExecutor()
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    show = _show_progress(progress)
+    stages = _Stages(executor)
+    stats = stages.stats
+    by_id = {a.id: a for a in articles}
+    prep_paths = _prepare(articles, settings, encoder, executor, workdir, show, stats)
+    stages.done("prepare")
+    prep = _read_prepared(prep_paths, by_id)
+    if prep.bad and settings.on_error == "stop":
+        raise InputError(bad_rows_message(prep.bad))
+    bad_rows = sorted([*bad_rows, *prep.bad], key=lambda b: (b.id, b.where))
+    ids = [a["id"] for a in prep.meta]
+    langs = [a["lang"] for a in prep.meta]
+    if len(ids) < 2:
+        raise InputError(f"a corpus needs at least two usable articles, got {len(ids)}"
+                         + (f" ({len(bad_rows)} bad row(s): {bad_rows_message(bad_rows)})" if bad_rows else ""))
+    candidates = ev.candidate_pairs(np.array(prep.vectors), langs, [by_id[i].date for i in ids], neighbours=settings.neighbours,
+                                    within_language=settings.within_language, date_window=settings.date_window)
+    stages.done("candidates")
+    stats["candidates"] = len(candidates)
+    calibration = Calibration.default().events
+    options = _options(settings, calibration)
+    pair_paths = _align(prep, candidates, ids, settings, encoder, executor, workdir, show, stats, options)
+    stages.done("align")
+    pairs, alignments, segments = _gather(prep_paths, pair_paths, workdir, keep_unused)
+    stages.done("gather")
+    stats["seconds"]["total"] = round(time.perf_counter() - stages.t0, 2)
     stats["peak_rss_mb"] = executor.peak_rss_mb()
     stats["peak_rss_mb_here"] = _peak_rss_mb()
-    run = {"settings": settings.to_dict(), "model": encoder.model, "model_fingerprint": fingerprint,
-           "min_pair_score": options["min_pair_score"], "calibration": calibration.to_dict(), "format": FORMAT}
-    if len(ids) < SMALL_CORPUS:
-        run["note"] = (f"{len(ids)} articles: the same-event score is calibrated on a corpus of several hundred articles; "
-                       "on a small corpus it is conservative (it misses same-event pairs rather than confirming wrong "
-                       "ones): a lower min_pair_score shows more")
-    return {"articles": articles, "meta": meta, "bad_rows": bad_rows, "pairs": pair_records,
-            "alignments": alignment_records, "segments": segments, "run": run, "stats": stats}
-
-
-def _background(paths: list[Path], size: int) -> dict[str, ev.Background]:
-    """Per language, the ``size`` claims (exact duplicates excluded) with the smallest
-    :func:`~align.corpus.events.sample_key`: a deterministic sample, read partition by
-    partition with bounded memory.
-    """
-    heaps: dict[str, list] = {}
-    for path in paths:
-        data = read_partition(path)
-        claims = [s for s in data["segments"] if s["unit"] == "claim"]
-        langs = {a["id"]: a["lang"] for a in data["articles"]}
-        for s, vec in zip(claims, data["claims"], strict=True):
-            if s["duplicate_of"] is not None:
-                continue
-            key = -int.from_bytes(ev.sample_key(s["article"], s["label"]), "big")
-            heap = heaps.setdefault(langs[s["article"]], [])
-            item = (key, s["article"], vec)
-            if len(heap) < size:
-                heapq.heappush(heap, item)
-            elif key > heap[0][0]:
-                heapq.heapreplace(heap, item)
-    out = {}
-    for lang, heap in sorted(heaps.items()):
-        heap.sort(key=lambda x: -x[0])
-        out[lang] = ev.Background(np.array([h[2] for h in heap], np.float32), np.array([h[1] for h in heap]))
-    return out
+    return RunOutput(articles, prep.meta, bad_rows, pairs, alignments, segments,
+                     _run_record(settings, encoder, options, calibration), stats)
 
 
 def default_workdir(outdir: str | os.PathLike) -> Path:

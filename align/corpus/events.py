@@ -1,59 +1,75 @@
-"""Which articles report the same event: candidates by nearest neighbours, confirmed by claims.
+"""Which articles report the same event: candidates by nearest neighbours, a score that depends on
+the two articles only, events that cannot chain.
 
-1. **Article vectors** (:func:`article_vectors`): the mean of an article's claim embeddings plus
-   the mean of its lead (title and first three claims), each normalised. The mean of all
-   articles is subtracted (the direction every text of this model shares), then each language's
-   offset from it (shrunk for languages with few articles), and the result normalised again
-   (:func:`centre`): what remains is what the article is about rather than which language it is
-   written in (per-language centring, as in the Tatoeba benchmark).
+1. **Article vectors** (:func:`article_vectors`, :func:`centre`): the mean of an article's claim
+   embeddings plus the mean of its lead (title and first three claims), each normalised; then
+   ``ALPHA`` times the mean of the shipped background sample of the article's language
+   (``align.background``: everyday sentences, the direction every text of that language shares)
+   is subtracted and the result normalised. Fixed per language, so an article's vector does not
+   depend on what else is in the corpus (``ALPHA`` = 0.75 kept every same-event pair of the dev
+   events among each other's 10 nearest articles).
 2. **Candidates** (:func:`candidate_pairs`): for every article, its ``neighbours`` nearest
    articles in the other languages (and, optionally, in its own) by exact inner-product search
    among the articles within ``date_window`` days of it (and the undated ones) when it has a
    date; among all when it has none.
-3. **Features of a candidate** (:func:`pair_features`), from the claims:
+3. **Features of a candidate** (:data:`FEATURES`), each a function of the two articles alone:
 
-   - ``cos``: the cosine of the two centred article vectors;
-   - ``claim_gain`` and ``claim_z``: how far the best aligned claims stand above the corpus.
-     Every claim is compared with a fixed-size, deterministic sample of the claims of the other
-     article's language elsewhere in the corpus (:func:`background`): its *background* is the
-     mean cosine of its four nearest sample claims, and the mean and spread of its cosines to
-     the sample. A claim pair's gain is its cosine minus the two claims' backgrounds, its z the
-     cosine minus their mean cosines in units of their spreads. ``claim_gain`` (``claim_z``) is
-     the mean of the three best mutual-best claim pairs by gain (by z), missing ones counted as
-     0. Raw cosines of this model are high for every pair of claims; a claim that is closer to
-     a partner than to almost anything else in the corpus is the signal. The z does not depend
-     on how many claims a language has (the top-k background does);
-   - ``coverage_a``/``coverage_b`` (of confirmed pairs; reported, not scored): how much of each
-     article the other carries: the share of its claims that the comparable-mode alignment of
-     the two (``align.pipeline.compare_sides``) matches with a claim of the other *and* whose
-     pair beats the background. Measured on every candidate of the calibration data, it added
-     nothing to the two claim features (its fitted weight was slightly negative), so the score
-     leaves it out.
+   - ``claim_gain``, ``claim_z``: how far the best aligned claims stand above everyday
+     sentences. Every claim is compared with the shipped background sample of the other
+     article's language (:func:`background`): its *background* is the mean cosine of its four
+     nearest sample sentences, and the mean and spread of its cosines to the sample. A claim
+     pair's gain is its cosine minus the two claims' backgrounds, its z the cosine minus their
+     mean cosines in units of their spreads; the features are the mean of the three best
+     mutual-best claim pairs by gain (by z), missing ones counted as 0;
+   - ``lead_gain``, ``lead_z``: the same for each article's lead (its first two claims): how
+     well the other article states what this one leads with, the weaker of the two directions;
+   - ``match_top``, ``match_share``: the claim matcher's calibrated confidences
+     (``align.matching.match_claims``, each claim with its most confident counterpart): the
+     mean of the five best, and the share of the shorter article's claims matched from the
+     "equivalent" confidence up;
+   - ``names_shared``, ``names_missing``: what the two articles state (``align.corpus.profile``):
+     people, places, numbers. A mismatch of the central people and places counts against the
+     pair;
+   - ``day_conflict`` (reported with the others): both articles name weekdays in their first
+     claims and none within a day of the other's (two meetings of one minister, on Sunday and on
+     Wednesday).
 
-4. **Score** (:class:`align.calibration.EventCalibration`): a logistic function of the three,
-   fitted by ``benchmarks/corpus.py --fit`` on articles with known events (its ``source`` in
-   ``align/calibration.json`` says what it was fitted on); a pair whose score reaches the
-   threshold is confirmed.
-5. **Events** (:func:`events_from_pairs`): connected components of confirmed pairs.
+   ``cos`` (the cosine of the two article vectors) is reported with every candidate; the score
+   does not use it. ``coverage_a``/``coverage_b`` (of confirmed pairs): how much of each article
+   the other carries.
+4. **Score** (:func:`score`): a logistic function of the features
+   (:class:`align.calibration.EventCalibration`, fitted by ``benchmarks/corpus.py --fit`` on the
+   dev events of ``benchmarks/realnews``; its ``source`` in ``align/calibration.json`` says what),
+   and 0 for a pair with a ``day_conflict``: a reader does not take a Sunday meeting and a
+   Wednesday one for one event, however alike the reports (of the dev events' 142 same-event
+   pairs, 2 had one: a Persian article naming the weekday of an earlier event). A pair whose score
+   reaches the threshold is confirmed. Nothing in it depends on the other articles of the corpus:
+   adding or removing articles changes no pair's score.
+5. **Events** (:func:`events_from_pairs`): confirmed pairs joined strongest first, two groups of
+   articles only when at least half of the candidate pairs between them are confirmed: one weak
+   link through a third article does not chain two stories into one event.
 """
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..background import top_mean
-from ..graphs import components
+from ..graphs import UnionFind
 from ..linalg import product
+from ..matching import Pair
 
-LEAD = 3  # claims in an article's lead
-CENTRE_SHRINK = 10  # a language's mean is weighted n / (n + CENTRE_SHRINK)
-BACKGROUND_K = 4  # nearest claims that make a claim's background
+LEAD = 3  # claims in an article's lead (its vector)
+ALPHA = 0.75  # share of the language's background mean removed from an article's vector
+BACKGROUND_K = 4  # nearest sample sentences that make a claim's background
 TOP_GAINS = 3  # mutual-best claim pairs averaged in claim_gain
-FEATURES = ("cos", "claim_gain", "claim_z")
+LEAD_CLAIMS = 2  # claims of an article's lead (lead_gain, lead_z)
+TOP_MATCHES = 5  # claim matches averaged in match_top
+FEATURES = ("claim_gain", "claim_z", "lead_gain", "lead_z", "match_top", "match_share", "names_shared", "names_missing")
+REPORTED = (*FEATURES, "day_conflict")  # what the pairs table lists of every candidate, in order
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -74,20 +90,13 @@ def article_vectors(claims: np.ndarray, title: np.ndarray | None = None) -> tupl
     return mean, lead
 
 
-def centre(mean: np.ndarray, lead: np.ndarray, langs: Sequence[str]) -> np.ndarray:
-    """Centred article vectors (see the module docstring), float32, unit rows: the mean of all
-    articles is removed (the direction every text of the model shares), then each language's
-    offset from it, weighted n / (n + CENTRE_SHRINK) for a language of n articles.
+def centre(mean: np.ndarray, lead: np.ndarray, language_mean: np.ndarray) -> np.ndarray:
+    """Article vectors (float32, unit rows) from their ``mean`` and ``lead`` vectors and the
+    mean of the background sample of each article's language (one row per article): the
+    language's direction, ``ALPHA`` of it, is removed (see the module docstring).
     """
     v = unit(unit(mean) + unit(lead))
-    langs = np.asarray(langs)
-    overall = v.mean(0)
-    out = v - overall
-    for lang in sorted(set(langs.tolist())):
-        rows = langs == lang
-        n = int(rows.sum())
-        out[rows] -= (n / (n + CENTRE_SHRINK)) * (v[rows].mean(0) - overall)
-    return unit(out)
+    return unit(v - ALPHA * np.asarray(language_mean, np.float32))
 
 
 def _days(a: str | None, b: str | None) -> int | None:
@@ -183,22 +192,9 @@ def _search_windows(vectors: np.ndarray, queries: np.ndarray, members: np.ndarra
                 found[int(qi)].extend((float(sims[row, t]), int(pool[t])) for t in top[row] if pool[t] != qi)
 
 
-def sample_key(article: str, label: str) -> bytes:
-    """Deterministic rank of a claim for the background sample (independent of order)."""
-    return hashlib.blake2b(f"{article}\0{label}".encode(), digest_size=8).digest()
-
-
-@dataclass(frozen=True)
-class Background:
-    """A language's background sample: claim embeddings and the article each belongs to."""
-
-    vectors: np.ndarray
-    owners: np.ndarray  # article ids (str array)
-
-
 @dataclass(frozen=True)
 class ClaimBackground:
-    """Per claim: the mean cosine of its ``BACKGROUND_K`` nearest sample claims (``top``), and
+    """Per claim: the mean cosine of its ``BACKGROUND_K`` nearest sample sentences (``top``), and
     the mean and standard deviation of its cosines to the whole sample (NaN without a sample).
     """
 
@@ -207,22 +203,15 @@ class ClaimBackground:
     std: np.ndarray
 
 
-def background(claims: np.ndarray, article: str, sample: Background | None, k: int = BACKGROUND_K) -> ClaimBackground:
-    """Each claim's background against a language's sample, leaving out the claims of its own
-    article.
-    """
+def background(claims: np.ndarray, sample: np.ndarray | None, k: int = BACKGROUND_K) -> ClaimBackground:
+    """Each claim's background against a language's (fixed) background sample."""
     n = len(claims)
-    if sample is None or not len(sample.vectors) or not n:
+    if sample is None or not len(sample) or not n or sample.shape[1] != claims.shape[1]:
         nan = np.full(n, np.nan, np.float32)
         return ClaimBackground(nan, nan, nan)
-    sims = np.asarray(claims, np.float32) @ sample.vectors.T
-    mine = sample.owners == article
-    if mine.all():
-        nan = np.full(n, np.nan, np.float32)
-        return ClaimBackground(nan, nan, nan)
-    sims = sims[:, ~mine]
-    top = top_mean(sims, k)
-    return ClaimBackground(top.astype(np.float32), sims.mean(1).astype(np.float32), sims.std(1).astype(np.float32))
+    sims = product(np.asarray(claims, np.float32), np.asarray(sample, np.float32).T)
+    return ClaimBackground(top_mean(sims, k).astype(np.float32), sims.mean(1).astype(np.float32),
+                           sims.std(1).astype(np.float32))
 
 
 def _mutual_best(score: np.ndarray, active_a: np.ndarray, n: int = TOP_GAINS) -> float:
@@ -266,6 +255,43 @@ def pair_features(a: np.ndarray, b: np.ndarray, bg_a: ClaimBackground, bg_b: Cla
     return {"claim_gain": _mutual_best(gain, active_a), "claim_z": _mutual_best(z, active_a)}
 
 
+def lead_features(a: np.ndarray, b: np.ndarray, bg_a: ClaimBackground, bg_b: ClaimBackground,
+                  active_a: np.ndarray, active_b: np.ndarray) -> dict[str, float]:
+    """``lead_gain`` and ``lead_z``: how well each article's lead (its first ``LEAD_CLAIMS``
+    claims) is stated anywhere in the other, the weaker of the two directions.
+    """
+    lead_a, lead_b = np.flatnonzero(active_a)[:LEAD_CLAIMS], np.flatnonzero(active_b)[:LEAD_CLAIMS]
+    if not len(lead_a) or not len(lead_b):
+        return {"lead_gain": 0.0, "lead_z": 0.0}
+    gain, z = _gain_and_z(a, b, bg_a, bg_b)
+    out = {}
+    for name, m in (("lead_gain", gain), ("lead_z", z)):
+        m = np.where(np.isfinite(m), m, -np.inf)
+        m[~active_a, :] = -np.inf
+        m[:, ~active_b] = -np.inf
+        best = min(float(m[lead_a].max()), float(m[:, lead_b].max()))
+        out[name] = best if np.isfinite(best) else 0.0
+    return out
+
+
+def score(calibration, features: dict[str, float]) -> float:
+    """A candidate pair's score: 0 with a day conflict, else the calibrated logistic of its
+    :data:`FEATURES` (``calibration``: :class:`align.calibration.EventCalibration`).
+    """
+    return 0.0 if features.get("day_conflict") else float(calibration(features))
+
+
+def match_features(pairs: Sequence[Pair], active_a: np.ndarray, active_b: np.ndarray, equivalent: float) -> dict[str, float]:
+    """``match_top`` and ``match_share`` of the claim matcher's one-to-one ``pairs`` (see the
+    module docstring; ``equivalent``: the calibrated confidence of an equivalent pair).
+    """
+    scores = sorted((p.score for p in pairs), reverse=True)
+    top = float(np.mean((scores + [0.0] * TOP_MATCHES)[:TOP_MATCHES]))
+    n = min(int(active_a.sum()), int(active_b.sum()))
+    strong = sum(1 for s in scores if s >= equivalent)
+    return {"match_top": top, "match_share": min(1.0, strong / n) if n else 0.0}
+
+
 def coverage(a: np.ndarray, b: np.ndarray, bg_a: ClaimBackground, bg_b: ClaimBackground,
              matched: Sequence[tuple[Sequence[int], Sequence[int]]], active_a: np.ndarray, active_b: np.ndarray) -> dict[str, float]:
     """How much of each article the other carries: the share of each article's claims (exact
@@ -287,19 +313,65 @@ def coverage(a: np.ndarray, b: np.ndarray, bg_a: ClaimBackground, bg_b: ClaimBac
     return {"coverage_a": ca, "coverage_b": cb, "coverage": (ca + cb) / 2.0}
 
 
-def events_from_pairs(ids: Sequence[str], confirmed: Sequence[tuple[str, str]], dates: dict[str, str | None]) -> dict[str, str]:
-    """Article id -> event id ("E0001", ...) for articles in at least one confirmed pair:
-    connected components, numbered by (first date, first article id); undated events last.
+class _Groups:
+    """Articles joined into events (see :func:`events_from_pairs`)."""
+
+    def __init__(self, scored: dict[tuple[str, str], bool]):
+        self.uf: UnionFind[str] = UnionFind()
+        self.members: dict[str, list[str]] = {}
+        self.partners: dict[str, dict[str, bool]] = {}
+        for (a, b), ok in scored.items():
+            self.partners.setdefault(a, {})[b] = ok
+            self.partners.setdefault(b, {})[a] = ok
+
+    def root(self, x: str) -> str:
+        if x not in self.uf:
+            self.members[x] = [x]
+        return self.uf.find(x)
+
+    def join(self, a: str, b: str) -> bool:
+        """Join the groups of ``a`` and ``b`` when at least half of the candidate pairs between
+        them are confirmed; False when they stay apart.
+        """
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return True
+        other = set(self.members[rb])
+        links = [ok for x in self.members[ra] for y, ok in self.partners.get(x, {}).items() if y in other]
+        if 2 * sum(links) < len(links):
+            return False
+        keep, gone = (ra, rb) if ra <= rb else (rb, ra)
+        self.uf.link(keep, gone)
+        self.members[keep] += self.members.pop(gone)
+        return True
+
+
+def events_from_pairs(scored: Sequence[tuple[str, str, float, bool]], dates: dict[str, str | None]) -> dict[str, str]:
+    """Article id -> event id ("E0001", ...) for the articles in events.
+
+    Parameters
+    ----------
+    scored : sequence of (a, b, score, confirmed)
+        Every candidate pair.
+    dates : dict
+        Article id -> ISO date or None.
+
+    The confirmed pairs are taken strongest first (by score, then ids); each joins the events of
+    its two articles when at least half of the candidate pairs between the two events are
+    confirmed (one weak link through a third article does not chain two stories). Events are
+    numbered by (first date, first article id); undated events last.
     """
-    linked = sorted({x for pair in confirmed for x in pair})
-    groups = [sorted(g) for g in components(linked, confirmed)]
+    groups = _Groups({(a, b): ok for a, b, _, ok in scored})
+    for a, b, _, _ in sorted((p for p in scored if p[3]), key=lambda p: (-p[2], p[0], p[1])):
+        groups.join(a, b)
+    found = [sorted(m) for m in groups.members.values() if len(m) > 1]
 
     def order(g: list[str]):
         ds = sorted(d for d in (dates.get(x) for x in g) if d)
         return (ds[0] if ds else "9999-99-99", g[0])
 
     out = {}
-    for n, g in enumerate(sorted(groups, key=order), start=1):
+    for n, g in enumerate(sorted(found, key=order), start=1):
         for x in g:
             out[x] = f"E{n:04d}"
     return out

@@ -22,8 +22,8 @@ their events, the articles of those events, their pairs, alignments and segments
 from __future__ import annotations
 
 import json
+import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,142 +31,51 @@ from ..errors import InputError
 from ..params import Options, check
 from ..speakers import speaker_matches
 from ..text import terminal_safe
-from ..types import label_key
+from ..views import Condition, View
 from . import outputs
-from .clusters import SCOPES, build_clusters
-from .events import events_from_pairs
+from .assemble import Tables, outlets_of
+from .clusters import SCOPES
+from .records import RECORDS, ClusterRecord, Record, plain
 
 TABLES = ("articles", "segments", "article_pairs", "alignments", "clusters")
-COLUMNS = {
-    "articles": ["id", "lang", "outlet", "date", "title", "url", "n_sentences", "n_claims", "chars", "event", "where"],
-    "segments": ["article", "unit", "label", "id", "sentence", "part", "kind", "text", "start", "end", "paragraph", "lang",
-                 "speaker", "speaker_key", "duplicate_of", "cluster"],
-    "article_pairs": ["a", "b", "lang_a", "lang_b", "outlet_a", "outlet_b", "date_gap_days", "cos", "claim_gain",
-                      "claim_z", "coverage_a", "coverage_b", "coverage", "score", "confirmed", "n_matches", "event"],
-    "alignments": ["event", "cluster", "a", "b", "a_claims", "b_claims", "a_text", "b_text", "a_speaker", "b_speaker",
-                   "confidence", "relation", "similarity", "margin", "gain", "flags"],
-    "clusters": ["cluster", "event", "text", "lang", "speaker", "speaker_key", "first_date", "first_article", "first_outlet",
-                 "n_articles", "n_outlets", "n_langs", "articles", "outlets", "langs", "members", "scope", "confidence",
-                 "relation", "flags", "flag_kinds", "disagreement"],
-    "events": ["event", "first_date", "last_date", "title", "n_articles", "n_outlets", "n_langs", "langs", "outlets",
-               "articles", "n_claims", "n_shared", "n_flagged"],
-    "bad_rows": ["id", "where", "reason", "action"],
-}
-_ROUND = 6  # digits of stored scores: the same input gives the same files
+#: Every table's columns (the fields of its record type, ``align.corpus.records``).
+COLUMNS = {name: list(cls.names()) for name, cls in RECORDS.items()}
+#: The options of :meth:`Corpus.filter`, in the order the run record lists them.
+FILTERS = ("event", "outlet", "lang", "speaker", "scope", "flag", "min_outlets", "min_articles", "min_score")
 
 
-def _r(x):
-    return None if x is None else round(float(x), _ROUND)
+def cluster_condition(option: str, value: Any) -> Condition[ClusterRecord]:
+    """The condition a corpus's ``filter(option=value)`` puts on its claim clusters."""
+    tests = {
+        "event": lambda c: c.event == value,
+        "outlet": lambda c: any(value.casefold() in o.casefold() for o in c.outlets),
+        "lang": lambda c: value in c.langs,
+        "speaker": lambda c: speaker_matches(value, c.speaker, c.speaker_key),
+        "scope": lambda c: c.scope == value,
+        "flag": lambda c: any(value.casefold() in f.casefold() for f in c.flags),
+        "min_outlets": lambda c: c.n_outlets >= value,
+        "min_articles": lambda c: c.n_articles >= value,
+        "min_score": lambda c: c.confidence is not None and c.confidence >= value,
+    }
+    return Condition(option, value, tests[option])
 
 
-def build_records(out: dict[str, Any]) -> dict[str, list[dict]]:
-    """The tables' records from :func:`align.corpus.engine.run_corpus`'s output."""
-    by_id = {a.id: a for a in out["articles"]}
-    meta = {m["id"]: m for m in out["meta"]}
-    confirmed = sorted((p["a"], p["b"]) for p in out["pairs"] if p["confirmed"])
-    dates = {i: by_id[i].date for i in meta}
-    event_of = events_from_pairs(sorted(meta), confirmed, dates)
-    info = {i: {"source": by_id[i].source, "lang": meta[i]["lang"], "date": by_id[i].date} for i in meta}
-    claims = {}
-    for s in out["segments"]:
-        if s["unit"] == "claim" and s["article"] in event_of:
-            claims[s["article"], s["label"]] = {
-                "text": s["text"], "speaker": s["speaker"], "speaker_key": s["speaker_key"], "lang": s["lang"]}
-    alignments = sorted(out["alignments"], key=lambda r: (r["a"], r["b"], [label_key(x) for x in r["a_claims"]], [label_key(x) for x in r["b_claims"]]))
-    clusters, of_claim, of_alignment = build_clusters(alignments, claims, info, event_of)
-    for c in clusters:
-        c["confidence"] = _r(c["confidence"])
-
-    articles = [{"id": i, "lang": meta[i]["lang"], "outlet": by_id[i].outlet, "date": by_id[i].date, "title": by_id[i].title,
-                 "url": by_id[i].url, "n_sentences": meta[i]["n_sentences"], "n_claims": meta[i]["n_claims"],
-                 "chars": meta[i]["chars"], "event": event_of.get(i), "where": by_id[i].where} for i in sorted(meta)]
-    segments = []
-    for s in sorted(out["segments"], key=lambda s: (s["article"], s["unit"] != "sentence", s["id"])):
-        label = s["label"]
-        segments.append({
-            "article": s["article"], "unit": s["unit"], "label": label, "id": s["id"],
-            "sentence": s["sentence"] if s["unit"] == "claim" else None, "part": s["part"] if s["unit"] == "claim" else None,
-            "kind": s["kind"], "text": s["text"], "start": s["start"], "end": s["end"], "paragraph": s["paragraph"],
-            "lang": s["lang"], "speaker": s["speaker"], "speaker_key": s["speaker_key"], "duplicate_of": s["duplicate_of"],
-            "cluster": of_claim.get((s["article"], label)) if s["unit"] == "claim" else None,
-        })
-    pairs = []
-    for p in sorted(out["pairs"], key=lambda p: (p["a"], p["b"])):
-        a, b = by_id[p["a"]], by_id[p["b"]]
-        pairs.append({
-            "a": p["a"], "b": p["b"], "lang_a": meta[p["a"]]["lang"], "lang_b": meta[p["b"]]["lang"], "outlet_a": a.outlet,
-            "outlet_b": b.outlet, "date_gap_days": p["date_gap_days"], "cos": _r(p["cos"]), "claim_gain": _r(p["claim_gain"]),
-            "claim_z": _r(p["claim_z"]), "coverage_a": _r(p["coverage_a"]), "coverage_b": _r(p["coverage_b"]), "coverage": _r(p["coverage"]),
-            "score": _r(p["score"]), "confirmed": bool(p["confirmed"]), "n_matches": p["n_matches"],
-            "event": event_of.get(p["a"]) if p["confirmed"] else None,
-        })
-    rows = []
-    for r, cluster in zip(alignments, of_alignment, strict=True):
-        rows.append({"event": event_of.get(r["a"]), "cluster": cluster, **{k: r[k] for k in COLUMNS["alignments"][2:]}})
-        for k in ("confidence", "similarity", "margin", "gain"):
-            rows[-1][k] = _r(rows[-1][k])
-    bad = [{"id": b.id, "where": b.where, "reason": b.reason, "action": b.action} for b in out["bad_rows"]]
-    events = _events(articles, clusters, by_id)
-    return {"articles": articles, "segments": segments, "article_pairs": pairs, "alignments": rows, "clusters": clusters,
-            "events": events, "bad_rows": bad}
-
-
-def _events(articles: list[dict], clusters: list[dict], by_id) -> list[dict]:
-    members: dict[str, list[dict]] = {}
-    for a in articles:
-        if a["event"]:
-            members.setdefault(a["event"], []).append(a)
-    per: dict[str, list[dict]] = {}
-    for c in clusters:
-        per.setdefault(c["event"], []).append(c)
-    out = []
-    for e in sorted(members):
-        arts = members[e]
-        dates = sorted(a["date"] for a in arts if a["date"])
-        first = min(arts, key=lambda a: (a["date"] is None, a["date"] or "", a["id"]))
-        title = first["title"] or next((c["text"] for c in per.get(e, []) if c["first_article"] == first["id"]), "")
-        cs = per.get(e, [])
-        out.append({
-            "event": e, "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None, "title": title,
-            "n_articles": len(arts), "n_outlets": len({by_id[a["id"]].source for a in arts}),
-            "n_langs": len({a["lang"] for a in arts}), "langs": sorted({a["lang"] for a in arts}),
-            "outlets": sorted({by_id[a["id"]].source for a in arts}), "articles": [a["id"] for a in arts],
-            "n_claims": len(cs), "n_shared": sum(1 for c in cs if c["n_outlets"] > 1),
-            "n_flagged": sum(1 for c in cs if c["disagreement"]),
-        })
-    return out
-
-
-@dataclass(frozen=True)
-class _Filter:
-    event: str | None = None
-    outlet: str | None = None
-    lang: str | None = None
-    speaker: str | None = None
-    scope: str | None = None
-    flag: str | None = None
-    min_outlets: int | None = None
-    min_articles: int | None = None
-    min_score: float | None = None
-
-    def keeps(self, c: dict) -> bool:
-        if self.event is not None and c["event"] != self.event:
-            return False
-        if self.outlet is not None and not any(self.outlet.casefold() in o.casefold() for o in c["outlets"]):
-            return False
-        if self.lang is not None and self.lang not in c["langs"]:
-            return False
-        if self.speaker is not None and not speaker_matches(self.speaker, c["speaker"], c["speaker_key"]):
-            return False
-        if self.scope is not None and c["scope"] != self.scope:
-            return False
-        if self.flag is not None and not any(self.flag.casefold() in f.casefold() for f in c["flags"]):
-            return False
-        if self.min_outlets is not None and c["n_outlets"] < self.min_outlets:
-            return False
-        if self.min_articles is not None and c["n_articles"] < self.min_articles:
-            return False
-        return self.min_score is None or (c["confidence"] is not None and c["confidence"] >= self.min_score)
+def _seen(tables: Tables, view: View[ClusterRecord]) -> Tables:
+    """The tables a view shows: its clusters, and with them their events, the articles of those
+    events, their pairs, alignments and segments (bad rows: all).
+    """
+    clusters = tuple(view.apply(tables.clusters))
+    keep_c = {c.cluster for c in clusters}
+    keep_e = {c.event for c in clusters}
+    keep_a = {a.id for a in tables.articles if a.event in keep_e}
+    articles = tuple(a for a in tables.articles if a.id in keep_a)
+    return Tables(
+        articles=articles,
+        segments=tuple(s for s in tables.segments if s.article in keep_a),
+        article_pairs=tuple(p for p in tables.article_pairs if p.a in keep_a and p.b in keep_a),
+        alignments=tuple(x for x in tables.alignments if x.cluster in keep_c),
+        clusters=clusters, events=tuple(e for e in tables.events if e.event in keep_e),
+        outlets=tuple(outlets_of(articles, clusters, {a.id: a.outlet or a.id for a in articles})), bad_rows=tables.bad_rows)
 
 
 class Corpus:
@@ -175,8 +84,8 @@ class Corpus:
 
     Parameters
     ----------
-    records : dict
-        Table name -> list of records (see the module docstring).
+    tables : Tables
+        Every table's typed records (see the module docstring).
     run : dict
         The run record (settings, model, calibration) written with every export.
     stats : dict
@@ -185,16 +94,16 @@ class Corpus:
 
     Attributes
     ----------
-    rows : list of dict
+    rows : list of ClusterRecord
         The clusters of this view (a corpus's rows are its claim clusters).
     """
 
-    def __init__(self, records: dict[str, list[dict]], run: dict[str, Any], stats: dict[str, Any] | None = None):
-        self._records = records
+    def __init__(self, tables: Tables, run: dict[str, Any], stats: dict[str, Any] | None = None):
+        self._all = tables
         self.run = dict(run)
         self.stats = dict(stats or {})
-        self._filters: tuple[_Filter, ...] = ()
-        self._view_cache: dict[str, list[dict]] | None = None
+        self._view: View[ClusterRecord] = View()
+        self._view_cache: Tables | None = None
 
     # -- views -------------------------------------------------------------------------------
     def filter(self, *, event: str | None = None, outlet: str | None = None, lang: str | None = None,
@@ -221,46 +130,34 @@ class Corpus:
         min_score : float or None
             Clusters whose weakest link has at least this confidence.
         """
-        event, outlet, lang, speaker, flag, min_outlets, min_articles, min_score = (
-            check(name, value) for name, value in (
-                ("event", event), ("outlet", outlet), ("lang", lang), ("speaker", speaker), ("flag", flag),
-                ("min_outlets", min_outlets), ("min_articles", min_articles), ("min_score", min_score)))
-        scope = check("scope", scope, rule=Options(none=True, choices=SCOPES))
+        given = {name: check(name, value) for name, value in (
+            ("event", event), ("outlet", outlet), ("lang", lang), ("speaker", speaker), ("flag", flag),
+            ("min_outlets", min_outlets), ("min_articles", min_articles), ("min_score", min_score))}
+        given["scope"] = check("scope", scope, rule=Options(none=True, choices=SCOPES))
         view = object.__new__(Corpus)
         view.__dict__.update(self.__dict__)
-        view._filters = (*self._filters, _Filter(event, outlet, lang, speaker, scope, flag, min_outlets, min_articles, min_score))
+        view._view = self._view.narrowed(cluster_condition(k, given[k]) for k in FILTERS if given[k] is not None)
         view._view_cache = None
-        view.run = {**self.run, "filter": [f.__dict__ for f in view._filters]}
+        view.run = {**self.run, "filter": view._view.given(FILTERS)}
         return view
 
-    def _tables(self) -> dict[str, list[dict]]:
-        if not self._filters:
-            return self._records
+    def _tables(self) -> Tables:
+        if not self._view.conditions:
+            return self._all
         if self._view_cache is None:
-            r = self._records
-            clusters = [c for c in r["clusters"] if all(f.keeps(c) for f in self._filters)]
-            keep_c = {c["cluster"] for c in clusters}
-            keep_e = {c["event"] for c in clusters}
-            keep_a = {a["id"] for a in r["articles"] if a["event"] in keep_e}
-            self._view_cache = {
-                "clusters": clusters,
-                "events": [e for e in r["events"] if e["event"] in keep_e],
-                "articles": [a for a in r["articles"] if a["id"] in keep_a],
-                "article_pairs": [p for p in r["article_pairs"] if p["a"] in keep_a and p["b"] in keep_a],
-                "alignments": [x for x in r["alignments"] if x["cluster"] in keep_c],
-                "segments": [s for s in r["segments"] if s["article"] in keep_a],
-                "bad_rows": r["bad_rows"],
-            }
+            self._view_cache = _seen(self._all, self._view)
         return self._view_cache
 
-    def records(self, table: str = "clusters") -> list[dict]:
-        """The records of one table of this view (see :data:`COLUMNS`)."""
+    def records(self, table: str = "clusters") -> list[Record]:
+        """The typed records of one table of this view (``align.corpus.records``; they read as
+        mappings too: ``record["event"]``).
+        """
         if table not in COLUMNS:
             raise InputError(f"no table {table!r}; tables: {', '.join(COLUMNS)}")
         return list(self._tables()[table])
 
     @property
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[ClusterRecord]:
         """The claim clusters of this view."""
         return self.records("clusters")
 
@@ -271,18 +168,20 @@ class Corpus:
     def counts(self) -> dict[str, int]:
         """Articles, bad rows, candidate and confirmed pairs, events, clusters by scope."""
         t = self._tables()
-        out = {"articles": len(t["articles"]), "bad_rows": len(t["bad_rows"]), "candidate_pairs": len(t["article_pairs"]),
-               "same_event_pairs": sum(1 for p in t["article_pairs"] if p["confirmed"]), "events": len(t["events"]),
-               "clusters": len(t["clusters"])}
+        out = {"articles": len(t.articles), "bad_rows": len(t.bad_rows), "candidate_pairs": len(t.article_pairs),
+               "same_event_pairs": sum(1 for p in t.article_pairs if p.confirmed), "events": len(t.events),
+               "clusters": len(t.clusters)}
         for s in SCOPES:
-            out[s] = sum(1 for c in t["clusters"] if c["scope"] == s)
+            out[s] = sum(1 for c in t.clusters if c.scope == s)
         return out
 
     def to_frame(self, table: str = "clusters"):
-        """One table of this view as a pandas DataFrame (default: the claim clusters)."""
+        """One table of this view as a pandas DataFrame (default: the claim clusters), values as
+        they are (lists stay lists: a cluster's ``members``, an alignment's ``a_claims``).
+        """
         import pandas as pd
 
-        return pd.DataFrame(self.records(table), columns=COLUMNS[table])
+        return pd.DataFrame([[plain(v) for v in r.values()] for r in self.records(table)], columns=COLUMNS[table])
 
     @property
     def articles(self):
@@ -325,9 +224,7 @@ class Corpus:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"{directory}: cannot create the output directory ({exc.strerror})") from None
-        t = self._tables()
-        for name in (*TABLES, "events", "bad_rows"):
-            outputs.write_parquet(directory / f"{name}.parquet", t[name], COLUMNS[name])
+        outputs.write_parquet(directory, self._tables())
         outputs.atomic_text(directory / "run.json", json.dumps(self.run, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
         return directory
 
@@ -341,7 +238,7 @@ class Corpus:
 
     def to_xlsx(self, path: str | os.PathLike) -> Path:
         """Excel summary: events, claim clusters, same-event pairs, articles, bad rows, run."""
-        return outputs.write_xlsx(path, self._tables(), self.run, COLUMNS)
+        return outputs.write_xlsx(path, self._tables(), self.run)
 
     def save(self, directory: str | os.PathLike) -> Path:
         """Everything into ``directory``: the Parquet tables, ``overview.html``, ``summary.xlsx``."""
@@ -360,36 +257,54 @@ class Corpus:
                 f"{c['clusters']} claim clusters ({c['several outlets and languages']} across outlets and languages, "
                 f"{c['one language']} in one language only, {c['one outlet']} in one outlet only)>")
 
-    def summary(self, width: int = 70, events: int = 10) -> str:
-        """A plain-text summary for the terminal (control characters removed)."""
+    def hint(self, option: str = "min_pair_score=") -> str | None:
+        """What to do about the near misses (``align.corpus.outputs.near_misses``), or
+        None when there are none or the cut was chosen (``option``: how the caller names the
+        option, ``"--min-pair-score"`` on the command line).
+        """
+        cut = float(self.run.get("min_pair_score") or 0)
+        near = outputs.near_misses(self._tables(), cut)
+        if not near or self.run.get("settings", {}).get("min_pair_score") is not None:
+            return None
+        low = math.floor(near[-1].score * 10_000) / 10_000
+        return (f"{len(near)} candidate pair(s) scored {near[-1].score:.4f}-{near[0].score:.4f}, just below the cut {cut:.4f} "
+                f"(near misses in overview.html and summary.xlsx); {option}{'' if option.endswith('=') else ' '}{low:.4f} "
+                f"would confirm them too")
+
+    def summary(self, width: int = 70, events: int = 10, option: str = "min_pair_score=") -> str:
+        """A plain-text summary for the terminal (control characters removed); ``option`` names
+        the cut in the hint (:meth:`hint`).
+        """
         c = self.counts
         t = self._tables()
         lines = [
-            f"{c['articles']} articles ({', '.join(f'{k} {v}' for k, v in sorted(_langs(t['articles']).items()))}); "
+            f"{c['articles']} articles ({', '.join(f'{k} {v}' for k, v in sorted(_langs(t.articles).items()))}); "
             f"{c['bad_rows']} bad row(s) skipped",
             f"{c['candidate_pairs']} candidate pairs, {c['same_event_pairs']} same-event pairs "
-            f"(score >= {self.run.get('min_pair_score', 0):.2f}), {c['events']} events",
+            f"(score >= {self.run.get('min_pair_score', 0):.4f}), {c['events']} events; "
+            f"{sum(1 for a in t.articles if not a.event)} articles in no event",
             f"{c['clusters']} claim clusters: {c['several outlets and languages']} across outlets and languages, "
             f"{c['one language']} in one language only, {c['one outlet']} in one outlet only",
         ]
-        if self.run.get("note"):
-            lines.append(f"note: {self.run['note']}")
-        for b in t["bad_rows"][:10]:
-            lines.append(f"  bad row {b['id']} ({b['where']}): {b['reason']}")
-        if len(t["bad_rows"]) > 10:
-            lines.append(f"  … {len(t['bad_rows']) - 10} more bad rows (bad_rows.parquet)")
-        for e in t["events"][:events]:
-            title = " ".join(str(e["title"]).split())
+        hint = self.hint(option)
+        if hint:
+            lines.append(f"hint: {hint}")
+        for b in t.bad_rows[:10]:
+            lines.append(f"  bad row {b.id} ({b.where}): {b.reason}")
+        if len(t.bad_rows) > 10:
+            lines.append(f"  … {len(t.bad_rows) - 10} more bad rows (bad_rows.parquet)")
+        for e in t.events[:events]:
+            title = " ".join(str(e.title).split())
             title = title if len(title) <= width else title[: width - 1] + "…"
-            lines.append(f"  {e['event']} {e['first_date'] or '':10} {e['n_articles']:>3} articles {'/'.join(e['langs']):<9} "
-                         f"{e['n_shared']:>3} shared claims  {title}")
-        if len(t["events"]) > events:
-            lines.append(f"  … {len(t['events']) - events} more events")
+            lines.append(f"  {e.event} {e.first_date or '':10} {e.n_articles:>3} articles {'/'.join(e.langs):<9} "
+                         f"{e.n_shared:>3} shared claims  {title}")
+        if len(t.events) > events:
+            lines.append(f"  … {len(t.events) - events} more events")
         return terminal_safe("\n".join(lines))
 
 
-def _langs(articles: list[dict]) -> dict[str, int]:
+def _langs(articles) -> dict[str, int]:
     out: dict[str, int] = {}
     for a in articles:
-        out[a["lang"]] = out.get(a["lang"], 0) + 1
+        out[a.lang] = out.get(a.lang, 0) + 1
     return out

@@ -37,8 +37,6 @@ class CorpusSettings:
         Articles per embedding task (memory per task grows with it).
     pair_partition_size : int
         Candidate pairs per alignment task.
-    background_sample : int
-        Claims per language in the background sample (see ``align.corpus.events``).
     on_error : {"skip", "stop"}
         Bad rows: report and skip them, or stop the run.
     """
@@ -50,14 +48,13 @@ class CorpusSettings:
     min_pair_score: float | None = None
     partition_size: int = 64
     pair_partition_size: int = 256
-    background_sample: int = 4000
     on_error: str = "skip"
 
     def __post_init__(self) -> None:
         if not isinstance(self.compare, CompareSettings) or self.compare.mode != "comparable" or self.compare.unit != "claim":
             raise InputError("a corpus aligns claims in comparable mode: compare must be CompareSettings(unit='claim')")
         for name in ("neighbours", "within_language", "date_window", "min_pair_score", "partition_size",
-                     "pair_partition_size", "background_sample", "on_error"):
+                     "pair_partition_size", "on_error"):
             object.__setattr__(self, name, check(name, getattr(self, name)))
 
     @classmethod
@@ -94,6 +91,5 @@ class CorpusSettings:
         """
         out = {"model": self.model, "k": self.k, "min_score": self.min_score, "same_speaker": self.same_speaker}
         out.update({name: getattr(self, name) for name in ("neighbours", "within_language", "date_window", "min_pair_score",
-                                                            "partition_size", "pair_partition_size", "background_sample",
-                                                            "on_error")})
+                                                            "partition_size", "pair_partition_size", "on_error")})
         return out

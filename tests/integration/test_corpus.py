@@ -22,7 +22,7 @@ from align.errors import InputError
 
 REALNEWS = ROOT / "benchmarks" / "realnews"
 EVENTS = ("e05", "e08")
-TABLES = ("articles", "segments", "article_pairs", "alignments", "clusters", "events", "bad_rows")
+TABLES = ("articles", "segments", "article_pairs", "alignments", "clusters", "events", "outlets", "bad_rows")
 BAD = {"zz_empty", "zz_binary", "zz_dup"}  # zz_dup.htm and zz_dup.txt: a duplicate id (the first, .htm, is kept)
 
 
@@ -79,6 +79,8 @@ def test_same_event_articles_found_distractors_not(local):
         ids = [a for a in ev if a.startswith(event)]
         assert len({ev[a] for a in ids}) == 1 and ev[ids[0]] is not None, (event, {a: ev[a] for a in ids})
     assert ev["shamkhani_mohib_ar"] is not None and ev["shamkhani_mohib_ar"] == ev["shamkhani_mohib_en"]
+    # the Persian example reports another meeting of the same official (another day, another guest)
+    assert ev["shamkhani_bahrami_fa"] != ev["shamkhani_mohib_ar"]
     real_events = {ev[a] for a in ev if a.startswith(EVENTS)}
     assert not any(ev[a] in real_events for a in ev if a.startswith("x_"))
     assert {e["event"] for e in corpus.records("events")} >= real_events
@@ -154,11 +156,62 @@ def test_outputs_readable_with_pandas(local):
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "summary.xlsx")
-    assert wb.sheetnames == ["events", "clusters", "same-event pairs", "articles", "bad rows", "run"]
+    assert wb.sheetnames == ["events", "outlets", "clusters", "same-event pairs", "near misses", "articles", "bad rows", "run"]
     assert wb["clusters"].max_row == len(corpus.records("clusters")) + 1
+    assert wb["articles"].max_row == len(arts) + 1  # every article, in an event or not
     assert not list(out.glob(".*.tmp"))  # atomic writes leave nothing behind
     html = corpus._repr_html_()
     assert html.startswith("<style>") and "E0001" in html
+
+
+def test_the_overview_hides_nothing(local):
+    corpus, out = local
+    page = (out / "overview.html").read_text(encoding="utf-8")
+    articles = corpus.records("articles")
+    assert all(a.id in page for a in articles)
+    alone = [a for a in articles if a.event is None]
+    assert f"In no event ({len(alone)})" in page and all(a.nearest and a.nearest_score is not None for a in alone)
+    assert "Near misses (" in page and "Outlets (" in page
+    # a claims x outlets cell holds the outlet's own wording, the whole of it on hover
+    versions = corpus.to_frame("segments")
+    some = versions[(versions.unit == "claim") & versions.cluster.notna()].iloc[0]
+    assert f"title=\"{some.article}:{some.label}: " in page
+    outlets = {o.outlet: o for o in corpus.records("outlets")}
+    assert sum(o.n_articles for o in outlets.values()) == len(articles)
+    assert sum(o.n_only for o in outlets.values()) == sum(1 for c in corpus.records("clusters") if c.n_outlets == 1)
+
+
+def test_scores_do_not_depend_on_unrelated_articles(local, corpus_dir, encoder, tmp_path):
+    """The same corpus with 100 unrelated articles more: every pair scored in both runs has the
+    same score (to 1e-6) and decision, and the events of the first articles are the same."""
+    corpus, _ = local
+    more = tmp_path / "more"
+    shutil.copytree(corpus_dir, more)
+    extra = []
+    for lang, code, side in (("fa", "pes", None), ("ar", "ara", None), ("tr", "tur", None), ("de", "deu", None)):
+        sents = tatoeba(code, side)[700:850]  # lines no article of the corpus has (nor their translations)
+        for n in range(25):
+            aid = f"y_{lang}{n:02d}"
+            (more / f"{aid}.txt").write_text("\n".join(sents[6 * n: 6 * n + 6]) + "\n", encoding="utf-8")
+            extra.append({"id": aid, "lang": lang, "outlet": f"other {aid}", "date": "2024-07-06", "title": ""})
+    meta = pd.concat([pd.read_csv(corpus_dir / "metadata.csv", keep_default_na=False), pd.DataFrame(extra)])
+    meta.to_csv(more / "metadata.csv", index=False)
+    bigger = align.compare_corpus(more, encoder=encoder, progress=False)
+    first = {(p.a, p.b): p for p in corpus.records("article_pairs")}
+    second = {(p.a, p.b): p for p in bigger.records("article_pairs")}
+    common = first.keys() & second.keys()
+    assert common  # (other candidates come and go: each article keeps its 10 nearest)
+    for k in common:
+        assert second[k].score == pytest.approx(first[k].score, abs=1e-6) and second[k].confirmed == first[k].confirmed, k
+    assert {k for k, p in first.items() if p.confirmed} <= common  # no same-event pair lost its candidacy
+    def groups(c) -> set[frozenset]:
+        out: dict[str, set] = {}
+        for a in c.records("articles"):
+            if a.event and not a.id.startswith("y_"):
+                out.setdefault(a.event, set()).add(a.id)
+        return {frozenset(g) for g in out.values()}
+
+    assert groups(bigger) == groups(corpus)  # the same events (their numbers may differ)
 
 
 def test_dask_cluster_gives_the_same_results(local, corpus_dir):
@@ -214,6 +267,11 @@ def test_cli_same_bytes(local, corpus_dir, tmp_path, capsys):
     out = tmp_path / "cli"
     assert _cli("corpus", str(corpus_dir), "-o", str(out), "-q") == 0
     assert "results written to" in capsys.readouterr().out
+    assert _cli("corpus", str(corpus_dir), "-o", str(tmp_path / "talk")) == 0
+    said = capsys.readouterr().out
+    assert "min_pair_score" not in said and ("hint:" not in said or "--min-pair-score" in said)
+    assert _cli("corpus", str(corpus_dir), "-o", str(tmp_path / "cut"), "--min-pair-score", "0.5") == 0
+    assert "hint:" not in capsys.readouterr().out  # the cut was chosen: nothing to hint
     for f in sorted(first.iterdir()):
         if f.is_file():
             assert (out / f.name).read_bytes() == f.read_bytes(), f.name

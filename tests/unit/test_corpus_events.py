@@ -1,17 +1,12 @@
-"""Corpus mode's pure parts: vectors, candidates, features, calibration, events, clusters,
-Parquet/HTML writers (no model)."""
+"""Corpus mode's pure parts: vectors, candidates, features, calibration (no model; events and
+evidence are in test_corpus_decisions.py, records, clusters and writers in test_corpus_records.py)."""
 from __future__ import annotations
 
-import io
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from align.calibration import Calibration, EventCalibration, fit_logistic
 from align.corpus import events as ev
-from align.corpus.clusters import build_clusters, flag_kind
-from align.corpus.outputs import parquet_bytes, render_html
 
 
 def _unit(rng, n, d=16):
@@ -20,15 +15,17 @@ def _unit(rng, n, d=16):
 
 
 def test_centre_removes_the_language_direction():
+    """Articles of 20 topics in two languages, each language adding its own direction (which its
+    background sample's mean carries): after centring, article i in fa is nearest to article i
+    in en."""
     rng = np.random.default_rng(0)
     topics = _unit(rng, 20)
     lang_dir = {"fa": _unit(rng, 1)[0] * 3, "en": _unit(rng, 1)[0] * 3}
     mean = np.vstack([ev.unit(topics[i] + lang_dir[lang]) for lang in ("fa", "en") for i in range(20)])
-    langs = ["fa"] * 20 + ["en"] * 20
+    language = np.vstack([ev.unit(lang_dir[lang] + 0.3 * topics.mean(0)) for lang in ("fa", "en") for _ in range(20)])
     raw = mean @ mean.T
-    c = ev.centre(mean, mean, langs)
+    c = ev.centre(mean, mean, language)
     cos = c @ c.T
-    # after centring, article i in fa is nearest to article i in en (the same topic)
     assert (cos[:20, 20:].argmax(1) == np.arange(20)).mean() > 0.8
     assert (raw[:20, 20:].argmax(1) == np.arange(20)).mean() < (cos[:20, 20:].argmax(1) == np.arange(20)).mean()
     assert np.allclose(np.linalg.norm(c, axis=1), 1, atol=1e-5)
@@ -91,137 +88,42 @@ def test_background_and_pair_features():
     rng = np.random.default_rng(2)
     a = _unit(rng, 5)
     b = ev.unit(np.vstack([a[:2] + 0.01, _unit(rng, 3)]))
-    sample = ev.Background(_unit(rng, 50), np.array(["z"] * 50))
-    bg_a = ev.background(a, "a", sample)
-    bg_b = ev.background(b, "b", sample)
+    sample = _unit(rng, 50)
+    bg_a, bg_b = ev.background(a, sample), ev.background(b, sample)
     assert bg_a.top.shape == bg_a.mean.shape == bg_a.std.shape == (5,)
     assert np.all(bg_a.top < 1) and np.all(bg_a.mean < bg_a.top) and np.all(bg_a.std > 0)
-    # a sample made only of the article itself gives no background
-    assert np.isnan(ev.background(a, "a", ev.Background(a, np.array(["a"] * 5))).top).all()
+    assert np.isnan(ev.background(a, None).top).all()  # no sample for the language: no background
     active = np.ones(5, bool)
     f = ev.pair_features(a, b, bg_a, bg_b, active, active)
     assert f["claim_gain"] > 0.2 and f["claim_z"] > 2
     unrelated = ev.pair_features(a, _unit(rng, 5), bg_a, bg_b, active, active)
     assert unrelated["claim_gain"] < f["claim_gain"] and unrelated["claim_z"] < f["claim_z"]
     assert ev.pair_features(a, b, bg_a, bg_b, active, np.zeros(5, bool)) == {"claim_gain": 0.0, "claim_z": 0.0}
+    lead = ev.lead_features(a, b, bg_a, bg_b, active, active)
+    assert lead["lead_gain"] > 0.2 and lead["lead_z"] > 2  # the leads (first two claims) are each other's
+    shuffled = ev.lead_features(a, b[::-1].copy(), bg_a, ev.background(b[::-1].copy(), sample), active, active)
+    assert shuffled["lead_gain"] < lead["lead_gain"]  # b's lead is now two unrelated claims
     cov = ev.coverage(a, b, bg_a, bg_b, [((0,), (0,)), ((1,), (1,)), ((2,), (4,))], active, active)
     assert cov["coverage_a"] == cov["coverage_b"] == cov["coverage"] == 0.4  # the unrelated third match does not count
+
+
+def test_match_features():
+    from align.matching import Pair
+
+    pairs = [Pair((i,), (i,), 0.9, 1.2, 0.1, 0.05, s) for i, s in enumerate((0.95, 0.9, 0.4))]
+    f = ev.match_features(pairs, np.ones(4, bool), np.ones(6, bool), equivalent=0.8)
+    assert f["match_top"] == pytest.approx((0.95 + 0.9 + 0.4) / 5) and f["match_share"] == 0.5
+    assert ev.match_features([], np.ones(4, bool), np.ones(6, bool), 0.8) == {"match_top": 0.0, "match_share": 0.0}
 
 
 def test_fit_logistic_and_calibration():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(400, 3))
     y = (x @ np.array([2.0, 1.0, 0.0]) + 0.3 * rng.normal(size=400) > 0).astype(int)
-    cal = EventCalibration.from_fit(fit_logistic(x, y), 0.5, "test", features=ev.FEATURES)
+    names = ("f1", "f2", "f3")
+    cal = EventCalibration.from_fit(fit_logistic(x, y), 0.5, "test", features=names)
     p = cal(x)
     assert ((p >= 0.5) == y).mean() > 0.9
-    assert abs(cal(dict(zip(ev.FEATURES, x[0], strict=True))) - p[0]) < 1e-12
+    assert abs(cal(dict(zip(names, x[0], strict=True))) - p[0]) < 1e-12
     default = Calibration.default().events
-    assert 0 < default.threshold < 1 and default.source
-
-
-def test_events_are_connected_components_numbered_by_date():
-    ids = ["a", "b", "c", "d", "e"]
-    dates = {"a": "2024-02-01", "b": "2024-02-02", "c": "2023-01-01", "d": "2023-01-01", "e": None}
-    out = ev.events_from_pairs(ids, [("a", "b"), ("c", "d")], dates)
-    assert out == {"c": "E0001", "d": "E0001", "a": "E0002", "b": "E0002"}
-
-
-def _claims():
-    claims = {}
-    for art, lang, speaker in (("fa1", "fa", "شمخانی"), ("ar1", "ar", "شمخاني"), ("en1", "en", "Shamkhani"), ("ar2", "ar", None)):
-        for lab in ("1.1", "2.1"):
-            claims[art, lab] = {"text": f"{art} claim {lab}", "speaker": speaker, "speaker_key": "shmkhn" if speaker else None,
-                                "lang": lang}
-    return claims
-
-
-def test_clusters_across_articles():
-    articles = {"fa1": {"source": "Mizan", "lang": "fa", "date": "2024-01-02"},
-                "ar1": {"source": "Quds", "lang": "ar", "date": "2024-01-01"},
-                "en1": {"source": "Amu", "lang": "en", "date": None},
-                "ar2": {"source": "Quds", "lang": "ar", "date": "2024-01-03"}}
-    alignments = [
-        {"a": "ar1", "b": "fa1", "a_claims": ["1.1"], "b_claims": ["1.1"], "confidence": 0.9, "relation": "equivalent",
-         "flags": ["day: Sunday vs Wednesday"]},
-        {"a": "en1", "b": "fa1", "a_claims": ["1.1"], "b_claims": ["1.1"], "confidence": 0.6, "relation": "related",
-         "flags": ["numbers: 15 vs 16", "duplicate of a#1"]},
-        {"a": "ar2", "b": "fa1", "a_claims": ["2.1"], "b_claims": ["2.1"], "confidence": 0.8, "relation": "equivalent", "flags": []},
-    ]
-    events = dict.fromkeys(articles, "E0001")
-    clusters, of_claim, of_alignment = build_clusters(alignments, _claims(), articles, events)
-    first = clusters[0]
-    assert first["articles"] == ["ar1", "en1", "fa1"] and first["n_outlets"] == 3 and first["n_langs"] == 3
-    assert first["scope"] == "several outlets and languages"
-    assert first["first_article"] == "ar1" and first["first_date"] == "2024-01-01" and first["text"] == "ar1 claim 1.1"
-    assert first["speaker_key"] == "shmkhn" and first["speaker"] == "شمخاني"
-    assert first["confidence"] == 0.6 and first["relation"] == "related"
-    assert first["flag_kinds"] == ["day", "numbers"] and first["disagreement"]
-    assert not any("duplicate" in f for f in first["flags"])
-    second = clusters[1]
-    assert second["articles"] == ["ar2", "fa1"] and second["scope"] == "several outlets and languages"
-    singles = [c for c in clusters if c["n_articles"] == 1]
-    assert {c["members"][0] for c in singles} == {"ar1:2.1", "en1:2.1", "ar2:1.1"}
-    assert all(c["scope"] == "one outlet" for c in singles)
-    assert len(of_claim) == 8 and of_alignment[0] == of_alignment[1] == first["cluster"]
-    assert [c["cluster"] for c in clusters] == [f"C{n:06d}" for n in range(1, len(clusters) + 1)]
-    # one language, two outlets
-    articles2 = {"x": {"source": "A", "lang": "ar", "date": None}, "y": {"source": "B", "lang": "ar", "date": None}}
-    claims2 = {("x", "1.1"): {"text": "t", "speaker": None, "speaker_key": None, "lang": "ar"},
-               ("y", "1.1"): {"text": "t", "speaker": None, "speaker_key": None, "lang": "ar"}}
-    c2, _, _ = build_clusters([{"a": "x", "b": "y", "a_claims": ["1.1"], "b_claims": ["1.1"], "confidence": 0.7,
-                                "relation": "related", "flags": []}], claims2, articles2, {"x": "E1", "y": "E1"})
-    assert c2[0]["scope"] == "one language"
-    assert flag_kind("person only in A: X") == "person" and flag_kind("relative day: a vs b") == "day"
-
-
-def test_parquet_is_deterministic_and_typed():
-    rows = [{"cluster": "C1", "event": "E1", "n_articles": 2, "articles": ["a", "b"], "confidence": 0.5, "disagreement": False,
-             "text": "شمخانی"}, {"cluster": "C2", "event": None, "n_articles": 1, "articles": [], "confidence": None,
-                                 "disagreement": True, "text": "x"}]
-    cols = ["cluster", "event", "text", "n_articles", "articles", "confidence", "disagreement"]
-    one, two = parquet_bytes("clusters", rows, cols), parquet_bytes("clusters", rows, cols)
-    assert one == two
-    df = pd.read_parquet(io.BytesIO(one))
-    assert list(df.columns) == cols and list(df.articles[0]) == ["a", "b"] and pd.isna(df.confidence[1])
-    assert str(df.n_articles.dtype) == "int64" and df.text[0] == "شمخانی"
-
-
-def test_html_overview_escapes_and_is_rtl():
-    evil = "<script>alert(1)</script> شمخانی گفت"
-    tables = {
-        "articles": [{"id": "fa1", "lang": "fa", "outlet": "<b>Mizan</b>", "date": "2024-01-01", "title": evil, "event": "E0001"},
-                     {"id": "en1", "lang": "en", "outlet": "Amu", "date": None, "title": "", "event": "E0001"}],
-        "events": [{"event": "E0001", "first_date": "2024-01-01", "last_date": "2024-01-01", "title": evil, "n_articles": 2,
-                    "n_outlets": 2, "n_langs": 2, "langs": ["en", "fa"], "outlets": ["<b>Mizan</b>", "Amu"],
-                    "articles": ["en1", "fa1"], "n_claims": 1, "n_shared": 1, "n_flagged": 1}],
-        "clusters": [{"cluster": "C000001", "event": "E0001", "text": evil, "lang": "fa", "speaker": "شمخانی", "first_date": "2024-01-01",
-                      "members": ["fa1:1.1", "en1:1.1"], "scope": "several outlets and languages", "confidence": 0.9,
-                      "flags": ["en1~fa1: day: <img src=x onerror=alert(1)>"]}],
-        "article_pairs": [{"a": "en1", "b": "fa1", "confirmed": True}],
-        "bad_rows": [{"id": "<x>", "where": "t.csv:3", "reason": "empty text", "action": "skipped"}],
-    }
-    page = render_html(tables, {"model": "default", "min_pair_score": 0.5}, standalone=True)
-    assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
-    assert "Content-Security-Policy" in page and "http://" not in page and "https://" not in page
-    assert 'dir="rtl" lang="fa"' in page and "<b>Mizan</b>" not in page
-    assert "id='E0001'" in page and "href='#E0001'" in page and "&lt;x&gt;" in page
-    assert render_html(tables, {}, standalone=False).startswith("<style>")
-
-
-def test_xlsx_summary_is_capped(tmp_path):
-    from openpyxl import load_workbook
-
-    from align.corpus.outputs import write_xlsx
-    from align.corpus.result import COLUMNS
-
-    clusters = [{"cluster": f"C{n:06d}", "event": "E0001", "text": f"=claim {n}", "n_outlets": 1 + n % 2, "n_articles": 1,
-                 "outlets": ["a"], "langs": ["en"], "flags": [], "scope": "one outlet"} for n in range(5)]
-    tables = {"events": [], "clusters": clusters, "article_pairs": [], "articles": [], "bad_rows": []}
-    path = write_xlsx(tmp_path / "s.xlsx", tables, {"model": "default"}, COLUMNS, max_rows=3)
-    wb = load_workbook(path)
-    ws = wb["clusters"]
-    assert ws.max_row == 4 and ws["A2"].value == "C000001"  # shared claims first
-    assert ws["C2"].value == "=claim 1" and ws["C2"].data_type == "s"  # text, never a formula
-    run = {r[0].value: r[1].value for r in wb["run"].iter_rows()}
-    assert "first 3 of 5 rows" in run["rows cut"]
+    assert 0 < default.threshold < 1 and default.source and default.features == ev.FEATURES

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from align.calibration import Calibration, resolve
+from align.corpus.events import FEATURES as EVENT_FEATURES
 from align.matching import FEATURES
 from align.rows import relation
 from align.settings import CompareSettings, ModelRecord, ParallelSettings
@@ -53,5 +54,5 @@ def test_resolve_decides_every_default_once():
 def test_the_shipped_calibration_holds_every_threshold():
     cal = Calibration.default()
     assert 0 < cal.threshold < cal.equivalent < 1 and cal.parallel_threshold == 0.0
-    assert cal.events is not None and 0 < cal.events.threshold < 1 and cal.events.features == ("cos", "claim_gain", "claim_z")
+    assert cal.events is not None and 0 < cal.events.threshold < 1 and cal.events.features == EVENT_FEATURES
     assert Calibration.from_dict(cal.to_dict()) == cal

@@ -4,55 +4,22 @@ file in step with the model). What is tested here is the pipeline — resolution
 scoring, pairs, rows, the threshold — on real vectors, never on made-up ones."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import numpy as np
 import pytest
 from conftest import AR, FA
+from saved_model import SavedModel
 
 from align.calibration import Calibration
 from align.pipeline import run_stages
 from align.settings import CompareSettings, ModelRecord
 
-FIXTURE = Path(__file__).resolve().parents[1] / "data" / "seed_embeddings.npz"
-
 
 @pytest.fixture(scope="module")
 def saved():
-    with np.load(FIXTURE, allow_pickle=False) as z:
-        vectors = dict(zip(z["texts"].tolist(), z["vectors"], strict=True))
-        ends = np.cumsum(z["token_counts"])
-        starts = ends - z["token_counts"]
-        tokens = {t: (z["token_ids"][s:e], z["token_vectors"][s:e].astype(np.float32))
-                  for t, s, e in zip(z["token_texts"].tolist(), starts, ends, strict=True)}
-        model = ModelRecord(**json.loads(str(z["model"])))
-        reports = json.loads(str(z["reports"]))
-
-    def lookup(table: dict, texts: list[str]) -> list:
-        missing = [t for t in texts if t not in table]
-        if missing:
-            pytest.fail(f"{len(missing)} text(s) not in {FIXTURE.name} (e.g. {missing[0][:60]!r}): "
-                        "run tests/data/make_seed_embeddings.py", pytrace=False)
-        return [table[t] for t in texts]
-
-    def encode(texts: list[str]) -> np.ndarray:
-        return np.stack(lookup(vectors, texts)) if texts else np.zeros((0, 384), np.float32)
-
-    def encode_tokens(texts: list[str]) -> list:
-        return lookup(tokens, texts)
-
-    return Model(encode, encode_tokens), model, reports
+    model = SavedModel()
+    return model, model.record, model.reports
 
 
-class Model:
-    """The saved vectors as the pipeline's model: ``encode`` and ``encode_tokens``."""
-
-    def __init__(self, encode, encode_tokens):
-        self.encode, self.encode_tokens = encode, encode_tokens
-
-
-def stages(settings: CompareSettings, model: Model, record: ModelRecord):
+def stages(settings: CompareSettings, model: SavedModel, record: ModelRecord):
     return run_stages([FA, AR], settings, model.encode, record, model.encode_tokens)
 
 
