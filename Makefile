@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.claimalign-installed
 
-.PHONY: demo test unit install clean bench-deps bench
+.PHONY: demo test unit install clean bench-deps bench notebook
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(STAMP)
 	  echo "note: chromium not installed; the browser test will be skipped"
 	$(BIN)/python -m pytest -q tests/unit
 	$(BIN)/python -m pytest -q tests/integration
+
+# Re-execute the walkthrough notebook and write its outputs back (tests/integration/test_notebook.py
+# fails when the committed outputs differ from a fresh run).
+notebook: $(STAMP)
+	$(BIN)/python tests/integration/test_notebook.py
 
 # Benchmarks with Bertalign beside: its wheel declares Python >= 3.12, so it is downloaded (not
 # installed) and benchmarks/bertalign_runner.py loads its 3.11-compatible algorithm modules.

@@ -83,12 +83,15 @@ class Pair:
 
 @dataclass(frozen=True)
 class Candidates:
-    """Candidate pairs (i[k], j[k]) and their features (one array per name in ``FEATURES``)."""
+    """Candidate pairs (i[k], j[k]), their features (one array per name in ``FEATURES``) and,
+    once scored (:func:`scored_candidates`), their confidence: the values that decide the pairs.
+    """
 
     i: np.ndarray
     j: np.ndarray
     cos: np.ndarray
     features: dict[str, np.ndarray]
+    confidence: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.i)
@@ -136,6 +139,13 @@ def candidates(scores: MarginScores, evidence: Sequence[PairEvidence] = ()) -> C
     return Candidates(i, j, cos, feats)
 
 
+def scored_candidates(scores: MarginScores, evidence: Sequence[PairEvidence] = (),
+                      calibration: Calibration | None = None) -> Candidates:
+    """:func:`candidates` with their confidence by ``calibration`` (default the shipped one)."""
+    cands = candidates(scores, evidence)
+    return replace(cands, confidence=(calibration or Calibration.default()).confidence(cands.features))
+
+
 def select_pairs(
     scores: MarginScores,
     *,
@@ -154,11 +164,18 @@ def select_pairs(
     is kept (e.g. only when the merged text beats its parts). A pair absorbed by a merge is not
     reported again. Returns pairs sorted by their first A index, then B index.
     """
-    calibration = calibration or Calibration.default()
-    cands = candidates(scores, evidence)
+    cands = scored_candidates(scores, evidence, calibration)
+    return pairs_of(cands, scores, min_score=min_score, allow_merges=allow_merges, merge_check=merge_check)
+
+
+def pairs_of(cands: Candidates, scores: MarginScores, *, min_score: float, allow_merges: bool = True,
+             merge_check: MergeCheck | None = None) -> list[Pair]:
+    """The pairs of scored candidates (see :func:`select_pairs`)."""
+    if cands.confidence is None:
+        raise ValueError("candidates without confidence: score them with scored_candidates()")
     if not len(cands):
         return []
-    conf = calibration.confidence(cands.features)
+    conf = cands.confidence
     pairs = []
     for k in np.flatnonzero(conf >= min_score):
         i, j = int(cands.i[k]), int(cands.j[k])
@@ -245,8 +262,9 @@ def match_claims(
     a: Side, b: Side, *, k: int, min_score: float, same_speaker: bool,
     encode: Encode | None = None, max_cells: int = 4_000_000,
     calibration: Calibration | None = None, encode_tokens: EncodeTokens | None = None,
-) -> tuple[list[Pair], MarginScores]:
-    """Claim pairs between two prepared sides, and the scores they were chosen from.
+) -> tuple[list[Pair], MarginScores, Candidates]:
+    """Claim pairs between two prepared sides, the scores and the scored candidates they were
+    chosen from.
 
     Parameters
     ----------
@@ -277,12 +295,16 @@ def match_claims(
     pairs : list of Pair
         Indexes are 0-based positions in ``a.claims`` / ``b.claims``; a claim may be in several.
     scores : MarginScores
+    candidates : Candidates
+        Every candidate pair with its confidence (the pairs are those from ``min_score`` up; the
+        heatmap shows them all).
     """
     scores = side_scores(a, b, k=k, same_speaker=same_speaker, encode=encode, max_cells=max_cells)
     check = merge_beats_parts(a, b, encode) if encode is not None else None
     evidence = side_evidence(a, b, encode, encode_tokens)
-    pairs = select_pairs(scores, calibration=calibration, min_score=min_score, merge_check=check, evidence=evidence)
-    return pairs, scores
+    cands = scored_candidates(scores, evidence, calibration)
+    pairs = pairs_of(cands, scores, min_score=min_score, merge_check=check)
+    return pairs, scores, cands
 
 
 def best_links(
@@ -381,4 +403,5 @@ def merge_beats_parts(a: Side, b: Side, encode: Encode) -> MergeCheck:
 
 
 __all__ = ["FEATURES", "TOP", "Candidates", "MarginScores", "Pair", "backgrounds", "candidates", "choose_pairs",
-           "match_claims", "merge_beats_parts", "select_pairs", "side_evidence", "side_scores", "top2"]
+           "match_claims", "merge_beats_parts", "pairs_of", "scored_candidates", "select_pairs", "side_evidence", "side_scores",
+           "top2"]

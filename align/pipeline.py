@@ -207,10 +207,11 @@ def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: Mod
     ``run.min_score`` up) -> rows -> Report. ``encode_tokens``: token vectors for sides that have
     none.
     """
-    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=run.same_speaker, encode=encode,
-                                 encode_tokens=encode_tokens)
+    pairs, scores, candidates = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=run.same_speaker,
+                                             encode=encode, encode_tokens=encode_tokens)
     rows = build_rows(a, b, pairs, scores, unit=run.unit, equivalent=run.equivalent, repair=run.settings.repair_zwnj)
-    return Report(a, b, rows, settings=run.settings, options=run.record(model), scores=scores, pairs=pairs)
+    return Report(a, b, rows, settings=run.settings, options=run.record(model), scores=scores, pairs=pairs,
+                  candidates=candidates)
 
 
 def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model: ModelRecord) -> Report:

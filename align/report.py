@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError
-from .matching import Pair
+from .matching import Candidates, Pair
 from .parallel import Alignment, to_vecalign
 from .params import RELATIONS, STATUSES, Options, check
 from .rows import Row, link_row, unit_ids
@@ -86,6 +86,9 @@ class Report:
         The scores the pairs were chosen from (None for a report loaded from a file).
     pairs : sequence of Pair
         The chosen claim pairs (0-based claim indexes; for the heatmap).
+    candidates : Candidates or None
+        Comparable mode: every candidate claim pair with its confidence, the values the pairs
+        were chosen by (for the heatmap; None for a parallel-mode or a loaded report).
     alignments : sequence of Alignment or None
         Parallel mode: every step of the monotonic alignment (for ``to_vecalign``).
 
@@ -98,12 +101,14 @@ class Report:
     def __init__(
         self, a: Side, b: Side, rows: Sequence[Row], *, settings: CompareSettings, options: dict[str, Any],
         scores: MarginScores | None = None, pairs: Sequence[Pair] = (), alignments: Sequence[Alignment] | None = None,
+        candidates: Candidates | None = None,
     ):
         self.a, self.b = a, b
         self.settings = settings
         self.options = dict(options)
         self.scores = scores
         self.claim_pairs = list(pairs)
+        self.candidates = candidates
         self.alignments = None if alignments is None else list(alignments)
         self._machine_rows = tuple(rows)
         self._log = _ReviewLog()
@@ -482,8 +487,9 @@ class Report:
         return self.html_page(standalone=False, max_rows=50)
 
     def heatmap(self, ax=None, *, max_labels: int = 60):
-        """Matplotlib heatmap of the claim x claim margin scores, chosen pairs boxed. Axis
-        labels are the claim labels; ``report.legend()`` lists their texts.
+        """Matplotlib heatmap of the confidence of every candidate claim pair (what decides the
+        pairs; blank where two claims are not candidates), the reported pairs boxed. Axis labels
+        are the claim labels; ``report.legend()`` lists their texts.
         """
         from .plots import heatmap  # optional dependency (matplotlib)
 

@@ -6,10 +6,12 @@ import json
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 from conftest import AR, FA
 
 import align
+from align.plots import confidence_matrix, pair_cells
 
 EN = """The foreign minister met his French counterpart in Berlin on Monday.
 =HYPERLINK("http://evil.example","click") He said the talks had been constructive.
@@ -90,14 +92,27 @@ def test_jupyter_display_and_heatmap(seed_report, tmp_path):
     assert "Claims of A: shamkhani_bahrami_fa.txt [fa], each with its counterparts in B" in html
     assert "Only in B: shamkhani_mohib_ar.txt [ar]" in html and "The same from B's side" in html
     assert html.count('class="counterpart"') == 2 * len(seed_report.matches)
+    assert f"{len(seed_report.matches)} matched pairs" in html
     assert "equivalent" in html and "Sunday" in html
     import matplotlib
 
     matplotlib.use("Agg")
     ax = seed_report.heatmap()
-    assert len(ax.patches) == sum(len(p.a) * len(p.b) for p in seed_report.claim_pairs) > 0
+    cells = pair_cells(seed_report.claim_pairs)
+    assert len(ax.patches) == len(cells) > 0
     assert [t.get_text() for t in ax.get_yticklabels()][:2] == ["1.1", "2.1"]
     assert len(seed_report.legend("B")) == len(seed_report.b.claims)
+    # the colours are the candidates' confidences: every cell from the threshold up is boxed, the
+    # brightest cell included, and a boxed cell's colour is its pair's confidence
+    image = ax.get_images()[0]
+    assert image.colorbar.ax.get_ylabel() == "confidence" and image.get_clim() == (0.0, 1.0)
+    c = seed_report.candidates
+    m = confidence_matrix(image.get_array().shape, c.i, c.j, c.confidence)
+    threshold = seed_report.options["min_score"]
+    assert {(int(i), int(j)) for i, j in zip(*np.nonzero(np.nan_to_num(m, nan=-1.0) >= threshold), strict=True)} == set(cells)
+    assert tuple(int(x) for x in np.unravel_index(np.nanargmax(m), m.shape)) in cells
+    single = [p for p in seed_report.claim_pairs if len(p.a) == len(p.b) == 1]
+    assert single and all(m[p.a[0], p.b[0]] == pytest.approx(p.score) for p in single)
 
 
 def test_standalone_html_has_no_network_resources(hostile):

@@ -15,8 +15,8 @@ from align.sides import prepare_side
 def test_seed_report_is_the_same_streamed(encoder, seed_report):
     a, b = prepare_side(FA, encoder.encode), prepare_side(AR, encoder.encode)
     run = resolve(CompareSettings())
-    pairs, scores = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=True, encode=encoder.encode, max_cells=0,
-                                 encode_tokens=encoder.encode_tokens)
+    pairs, scores, _ = match_claims(a, b, k=run.k, min_score=run.min_score, same_speaker=True, encode=encoder.encode, max_cells=0,
+                                    encode_tokens=encoder.encode_tokens)
     assert scores.margin is None
     assert [(p.a, p.b) for p in pairs] == [(p.a, p.b) for p in seed_report.claim_pairs]
     assert [p.score for p in pairs] == pytest.approx([p.score for p in seed_report.claim_pairs], abs=1e-5)
