@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .flags import _PLACE_PHRASES, _number, _strip_particles
+from .flags.lexicon import PLACE_PHRASES, anchor_number, strip_particles
 from .speakers import name_key
 from .text import matching_key, word_key, words
 
@@ -36,8 +36,8 @@ def _places(tokens: list[str]) -> set[str]:
     """Canonical names of the gazetteer's places in keyed ``tokens`` (Arabic proclitics allowed)."""
     out = set()
     for k, tok in enumerate(tokens):
-        for form in {tok, _strip_particles(tok)} if len(tok) > 3 else {tok}:
-            for _, seq, name in _PLACE_PHRASES.get(form, ()):  # align.flags' gazetteer, longest first
+        for form in {tok, strip_particles(tok)} if len(tok) > 3 else {tok}:
+            for _, seq, name in PLACE_PHRASES.get(form, ()):  # align.flags' gazetteer, longest first
                 if [form, *tokens[k + 1 : k + len(seq)]] == seq:
                     out.add(name)
                     break
@@ -49,7 +49,7 @@ def anchors(text: str) -> frozenset[str]:
     """The anchors of one claim: ``n:16``, ``p:Tehran``, ``s:bzSkn`` (skeleton)."""
     out = set()
     key = matching_key(text)
-    for x in (_number(d) for d in _DIGITS.findall(key)):
+    for x in (anchor_number(d) for d in _DIGITS.findall(key)):
         out.add("n:" + x)
         if "." in x:
             out.add("n:" + x.split(".")[0])
@@ -59,7 +59,7 @@ def anchors(text: str) -> frozenset[str]:
             continue
         if _ARABIC_SCRIPT.search(w):
             key = word_key(w)
-            stripped = _strip_particles(key)
+            stripped = strip_particles(key)
             stripped = stripped[2:] if stripped.startswith("ال") and len(stripped) > 4 else stripped
             keys = {key, stripped}
         elif _LATIN_NAME.match(w) or (w.isupper() and len(w) > 2):

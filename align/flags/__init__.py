@@ -37,13 +37,10 @@ from ..text import matching_key, word_key, words
 from . import people as _people
 from .flag import KINDS, SEVERITIES, Flag, conflicts, from_record, note, ordered, parse
 from .lexicon import (
-    _PLACE_PHRASES,
     PLACES,
     RELATIVE_FORMS,
     WEEKDAY_FORMS,
     WEEKDAYS,
-    _number,
-    _strip_particles,
     by_first,
     find,
     phrases,
@@ -52,9 +49,9 @@ from .places import places_in
 from .quantities import (
     DateMention,
     Quantity,
-    _meet,
     date_conflict_kind,
     dates_compatible,
+    intervals_meet,
     numbers,
     units_match,
 )
@@ -63,8 +60,6 @@ __all__ = [
     "KINDS", "SEVERITIES", "Flag", "Facts", "PLACES", "conflicts", "disagreements", "facts", "from_record",
     "known_people", "note", "ordered", "parse", "people_in",
 ]
-# what align.evidence reads (its anchors must not change)
-_ = (_PLACE_PHRASES, _number, _strip_particles)
 
 _WEEKDAY_PHRASES = by_first(phrases(WEEKDAY_FORMS))
 _RELATIVE_PHRASES = by_first(phrases(RELATIVE_FORMS))
@@ -252,7 +247,7 @@ def _quantities(fa: Facts, fb: Facts) -> list[Flag]:
     done_b: set[int] = set()
     # pairs that can be one number, the same kind of thing first, then the closest values
     cands = [(_gap(x, y) > 1e-6, _gap(x, y), not units_match(x, y), i, j) for i, x in enumerate(qa) for j, y in enumerate(qb)
-             if _meet(x, y) and (units_match(x, y) or not x.unit or not y.unit or _gap(x, y) < 1e-6)]
+             if intervals_meet(x, y) and (units_match(x, y) or not x.unit or not y.unit or _gap(x, y) < 1e-6)]
     for _, _, _, i, j in sorted(cands):
         if i not in done_a and j not in done_b:
             done_a.add(i)

@@ -4,7 +4,7 @@ Phrases are matched on matching keys (``align.text.matching_key``: ی/ي, ک/ك,
 diacritics and digits unified), a phrase list indexed by its first token so that a text costs
 one dictionary look-up per word.
 
-``PLACES`` / ``_PLACE_PHRASES`` are the small gazetteer that ``align.evidence`` reads for its
+``PLACES`` / ``PLACE_PHRASES`` are the small gazetteer that ``align.evidence`` reads for its
 anchors (and so for matching): they stay as they are; the flags use the larger gazetteer of
 ``align.flags.places``.
 """
@@ -75,7 +75,7 @@ PLACES = {
 }
 
 
-def _strip_particles(token: str) -> str:
+def strip_particles(token: str) -> str:
     """Arabic conjunction/preposition prefixes (و، ف، ب، ل، ک) off a keyed token; لل -> ال."""
     if token.startswith(("ولل", "فلل")):
         return "ال" + token[3:]
@@ -84,7 +84,7 @@ def _strip_particles(token: str) -> str:
     return re.sub(r"^(?:و|ف)?(?:ب|ل|ک)?", "", token)
 
 
-def _number(s: str) -> str:
+def anchor_number(s: str) -> str:
     """A number in digits as the anchors write it ("3,5" and "3.5" -> "3.5"; "015" -> "15")."""
     s = s.replace("٫", ".").replace(",", ".")
     return s.rstrip("0").rstrip(".") if "." in s else str(int(s))
@@ -123,7 +123,7 @@ def find(tokens: list[str], index: dict[str, list], strip: bool = False) -> list
         tok = tokens[i]
         cands = index.get(tok, [])
         if strip and len(tok) > 3:
-            bare = _strip_particles(tok)
+            bare = strip_particles(tok)
             if bare != tok and bare in index:
                 cands = sorted([*cands, *index[bare]])
         for _, seq, value in cands:
@@ -137,4 +137,4 @@ def find(tokens: list[str], index: dict[str, list], strip: bool = False) -> list
     return out
 
 
-_PLACE_PHRASES = by_first(phrases(PLACES))
+PLACE_PHRASES = by_first(phrases(PLACES))

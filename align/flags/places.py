@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..text import matching_key, words
-from .lexicon import PLACES, _strip_particles
+from .lexicon import PLACES, strip_particles
 
 # Regional spellings CLDR does not give, and cities it lacks (canonical -> fa, ar, en forms)
 _EXTRA = {
@@ -323,7 +323,7 @@ def places_in(text: str) -> dict[str, tuple[Place, str]]:
             continue
         forms = [tok]
         if not latin and len(tok) > 3:
-            for bare in (re.sub(r"^[وف]", "", tok), _strip_particles(tok)):
+            for bare in (re.sub(r"^[وف]", "", tok), strip_particles(tok)):
                 if bare != tok and bare not in forms:
                     forms.append(bare)
         hit = None

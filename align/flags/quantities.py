@@ -881,10 +881,11 @@ def agree(x: Quantity, y: Quantity) -> bool:
     """Can ``x`` and ``y`` be the same number (their intervals meet; values rounded alike)?"""
     if x.unit and y.unit and x.unit != y.unit and not ({x.unit, y.unit} <= COUNT_CLASSES and "people" in (x.unit, y.unit)):
         return False
-    return _meet(x, y)
+    return intervals_meet(x, y)
 
 
-def _meet(x: Quantity, y: Quantity) -> bool:
+def intervals_meet(x: Quantity, y: Quantity) -> bool:
+    """Do the values of ``x`` and ``y`` meet (within their spreads), units aside?"""
     if x.low - 1e-9 <= y.high + x.spread + y.spread and y.low - 1e-9 <= x.high + x.spread + y.spread:
         return True
     # a whole number and a decimal it rounds or cuts off (49 and 49.8 percent)
