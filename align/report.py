@@ -464,23 +464,7 @@ class Report:
         ]
         if self.view_note():
             lines.append(f"view: {self.view_note()}")
-        clashes = [r for r in matches if r.conflicts]
-        if clashes:
-            lines.append(f"conflicts (both sides state it, the values differ) in {len(clashes)} pairs:")
-            for r in clashes[:pairs]:
-                lines.append(f"  {unit_ids('A', r.a_labels)} ~ {unit_ids('B', r.b_labels)}  "
-                             f"{_short('; '.join(str(f) for f in r.conflicts), width + 20)}")
-            if len(clashes) > pairs:
-                lines.append(f"  … {len(clashes) - pairs} more pairs with conflicts in the report")
-        best = sorted(matches, key=lambda r: (r.confidence is None, -(r.confidence or 0.0)))[:pairs]
-        if best:
-            lines.append(f"the {len(best)} most confident pairs:")
-        for r in best:
-            score = f"{'by hand' if r.confidence is None else shown(r.confidence)} {r.relation or ''}"
-            lines.append(f"  {score:<17} {unit_ids('A', r.a_labels):<7} {_short(r.a_claim or r.a_text, width)}")
-            lines.append(f"  {'':<17} {unit_ids('B', r.b_labels):<7} {_short(r.b_claim or r.b_text, width)}")
-        if len(matches) > len(best):
-            lines.append(f"… {len(matches) - len(best)} more pairs in the report")
+        lines += _conflict_lines(matches, pairs, width) + _strongest_lines(matches, pairs, width)
         return terminal_safe("\n".join(lines))
 
     def _repr_html_(self) -> str:
@@ -518,6 +502,33 @@ def _claim_order(record: dict) -> tuple:
     group = record["group"]
     first = label_key(group[1:].split("–")[0].split(";")[0])
     return (group[0], first, group, -(record["score"] or 0.0))
+
+
+def _conflict_lines(matches: list[Row], pairs: int, width: int) -> list[str]:
+    """The summary's conflicts: up to ``pairs`` pairs whose flags include a conflict."""
+    clashes = [r for r in matches if r.conflicts]
+    if not clashes:
+        return []
+    lines = [f"conflicts (both sides state it, the values differ) in {len(clashes)} pairs:"]
+    for r in clashes[:pairs]:
+        lines.append(f"  {unit_ids('A', r.a_labels)} ~ {unit_ids('B', r.b_labels)}  "
+                     f"{_short('; '.join(str(f) for f in r.conflicts), width + 20)}")
+    if len(clashes) > pairs:
+        lines.append(f"  … {len(clashes) - pairs} more pairs with conflicts in the report")
+    return lines
+
+
+def _strongest_lines(matches: list[Row], pairs: int, width: int) -> list[str]:
+    """The summary's ``pairs`` most confident pairs, A and B each on a line of its own."""
+    best = sorted(matches, key=lambda r: (r.confidence is None, -(r.confidence or 0.0)))[:pairs]
+    lines = [f"the {len(best)} most confident pairs:"] if best else []
+    for r in best:
+        score = f"{'by hand' if r.confidence is None else shown(r.confidence)} {r.relation or ''}"
+        lines.append(f"  {score:<17} {unit_ids('A', r.a_labels):<7} {_short(r.a_claim or r.a_text, width)}")
+        lines.append(f"  {'':<17} {unit_ids('B', r.b_labels):<7} {_short(r.b_claim or r.b_text, width)}")
+    if len(matches) > len(best):
+        lines.append(f"… {len(matches) - len(best)} more pairs in the report")
+    return lines
 
 
 def _how_read(doc) -> str:
