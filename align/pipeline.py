@@ -30,7 +30,7 @@ from .report import Report
 from .rows import build_rows
 from .scoring import margin_scores
 from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
-from .sides import EncodeTokens, Side, prepare_side
+from .sides import EncodeTokens, Side, prepare_side, show_progress
 from .speakers import speaker_matches, speakers_of
 from .text import model_text
 from .types import Document
@@ -184,7 +184,8 @@ def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Enc
     resolved = resolve(settings)
     if resolved.mode == "parallel":
         return _parallel(sources, resolved, encode, model)
-    sides = [prepare_side(src, encode, lang=lang, segmented=settings.segmented, encode_tokens=encode_tokens)
+    progress = show_progress(settings.progress)  # long documents: a bar from their first stage on
+    sides = [prepare_side(src, encode, lang=lang, segmented=settings.segmented, encode_tokens=encode_tokens, progress=progress)
              for src, lang in zip(sources, settings.langs, strict=True)]
     if len(sides) == 2:
         report = compare_sides(sides[0], sides[1], resolved, encode, model, encode_tokens)
@@ -212,7 +213,8 @@ def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: Mod
 def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model: ModelRecord) -> Report:
     """Parallel mode: monotonic alignment of sentence groups; rows in the order of both texts."""
     settings = run.settings
-    a, b = (prepare_side(src, encode, lang=lang, segmented=settings.segmented, split_claims=False)
+    a, b = (prepare_side(src, encode, lang=lang, segmented=settings.segmented, split_claims=False,
+                         progress=show_progress(settings.progress))
             for src, lang in zip(sources, settings.langs, strict=True))
     # the sentences are embedded already: only the groups are new (even without a cache)
     known = {model_text(c.text, c.lang): v for side in (a, b) for c, v in zip(side.claims, side.embeddings, strict=True)}

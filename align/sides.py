@@ -6,6 +6,7 @@ This is where the first stages meet: document -> segments (sentences, or lines) 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -62,6 +63,7 @@ def prepare_side(
     segmented: bool = False,
     split_claims: bool = True,
     encode_tokens: EncodeTokens | None = None,
+    progress: bool = False,
 ) -> Side:
     """Load, segment, attribute speakers, split into claims and embed one document.
 
@@ -81,6 +83,9 @@ def prepare_side(
         Split sentences into claims (False: the claims are the sentences).
     encode_tokens : callable or None
         ``encode_tokens(texts) -> [(ids, vectors)]``: the claims' token vectors too.
+    progress : bool
+        A progress bar naming the document and its stage (``long.txt: speakers``) on stderr, for
+        a document of more than ``LONG_DOCUMENT`` sentences (the encoder shows its own bar).
 
     Returns
     -------
@@ -90,13 +95,54 @@ def prepare_side(
     sentences = segment_lines(doc) if segmented else segment(doc)
     if not any(s.text for s in sentences):
         raise InputError(f"{doc.name}: no sentences found")
-    sentences = assign_speakers(doc, sentences)
-    units = claims(doc, sentences) if split_claims else sentences
-    texts = [model_text(c.text, c.lang) for c in units]
-    # tokens first: the default model caches the sentence vectors of the same forward pass, so
-    # encode() then reads them instead of running the model again
-    tokens = encode_tokens(texts) if encode_tokens is not None else None
-    return Side(doc, sentences, units, encode(texts), tokens)
+    stages = _Stages(doc.name, progress and len(sentences) > LONG_DOCUMENT)
+    try:
+        stages.next("speakers")
+        sentences = assign_speakers(doc, sentences)
+        stages.next("claims")
+        units = claims(doc, sentences) if split_claims else sentences
+        texts = [model_text(c.text, c.lang) for c in units]
+        stages.next("embedding")
+        # tokens first: the default model caches the sentence vectors of the same forward pass,
+        # so encode() then reads them instead of running the model again
+        tokens = encode_tokens(texts) if encode_tokens is not None else None
+        return Side(doc, sentences, units, encode(texts), tokens)
+    finally:
+        stages.close()
+
+
+LONG_DOCUMENT = 2000  # sentences from which a document's stages are shown (progress=True)
+
+
+def show_progress(progress: bool | str) -> bool:
+    """True/False as set; "auto": in a notebook or when stderr is a terminal (as the encoder's bar)."""
+    if progress != "auto":
+        return bool(progress)
+    return "ipykernel" in sys.modules or sys.stderr.isatty()
+
+
+class _Stages:
+    """A bar naming a document and the stage it is in ("long.txt: speakers", 1/4 once segmented)."""
+
+    STAGES = ("sentences", "speakers", "claims", "embedding")
+
+    def __init__(self, name: str, show: bool):
+        self.name, self.bar = name, None
+        if show:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=len(self.STAGES), desc=f"{name}: {self.STAGES[0]}", file=sys.stderr, leave=False,
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n}/{total} stages [{elapsed}]")
+
+    def next(self, stage: str) -> None:
+        """The stages before ``stage`` are done; ``stage`` begins (shown at once)."""
+        if self.bar is not None:
+            self.bar.n = self.STAGES.index(stage)
+            self.bar.set_description_str(f"{self.name}: {stage}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:
