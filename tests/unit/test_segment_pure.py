@@ -192,3 +192,12 @@ def test_a_one_line_article_is_read_in_steps_linear_in_its_length(monkeypatch):
     segs = segment(doc)
     assert len(segs) == 2000
     assert sum(read) <= 100 * len(segs)  # was ~ len(text) * len(segs) / 2
+
+
+@given(st.lists(st.sampled_from(["a", "بی", " ", "  ", "\t", "\n", "\u00a0", "\u200c", "\u2003", ";", "x:"]), max_size=30).map("".join),
+       st.integers(0, 40), st.integers(1, 5))
+@settings(max_examples=300, deadline=None)
+def test_words_after_a_cut_are_counted_as_split_counts_them(text, start, n):
+    from align.segment import _has_words
+
+    assert _has_words(text, start, n) == (len(text[start:].split()) >= n)
