@@ -31,7 +31,7 @@ from .report import Report
 from .rows import build_rows
 from .scoring import margin_scores
 from .settings import CompareSettings, ModelRecord, ParallelSettings, RunSettings
-from .sides import Segmented, Side, embed_sides, read_side
+from .sides import Segmented, Side, embed_sides, read_side, show_progress
 from .speakers import speaker_matches, speakers_of
 from .text import model_text
 from .types import Document, Encode, EncodeTokens
@@ -184,7 +184,9 @@ def run_stages(sources: Sequence[Source], settings: CompareSettings, encode: Enc
     resolved = resolve(settings)
     if resolved.mode == "parallel":
         return _parallel(sources, resolved, encode, model)
-    parts = [read_side(src, lang=lang, segmented=settings.segmented) for src, lang in zip(sources, settings.langs, strict=True)]
+    progress = show_progress(settings.progress)  # long documents: a bar from their first stage on
+    parts = [read_side(src, lang=lang, segmented=settings.segmented, progress=progress)
+             for src, lang in zip(sources, settings.langs, strict=True)]
     with labelled(_embedding_label(parts, "claims")):
         sides = embed_sides(parts, encode, encode_tokens)
     if len(sides) == 2:
@@ -217,7 +219,8 @@ def compare_sides(a: Side, b: Side, run: RunSettings, encode: Encode, model: Mod
 def _parallel(sources: Sequence[Source], run: RunSettings, encode: Encode, model: ModelRecord) -> Report:
     """Parallel mode: monotonic alignment of sentence groups; rows in the order of both texts."""
     settings = run.settings
-    parts = [read_side(src, lang=lang, segmented=settings.segmented, split_claims=False)
+    parts = [read_side(src, lang=lang, segmented=settings.segmented, split_claims=False,
+                       progress=show_progress(settings.progress))
              for src, lang in zip(sources, settings.langs, strict=True)]
     with labelled(_embedding_label(parts, "sentences")):
         a, b = embed_sides(parts, encode)

@@ -6,6 +6,7 @@ This is where the first stages meet: document -> segments (sentences, or lines) 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -66,6 +67,7 @@ def read_side(
     name: str | None = None,
     segmented: bool = False,
     split_claims: bool = True,
+    progress: bool = False,
 ) -> Segmented:
     """Load, segment, attribute speakers and split into claims one document (the parameters
     as :func:`prepare_side`'s).
@@ -74,8 +76,14 @@ def read_side(
     sentences = segment_lines(doc) if segmented else segment(doc)
     if not any(s.text for s in sentences):
         raise InputError(f"{doc.name}: no sentences found")
-    sentences = assign_speakers(doc, sentences)
-    return Segmented(doc, sentences, claims(doc, sentences) if split_claims else sentences)
+    stages = _Stages(doc.name, progress and len(sentences) > LONG_DOCUMENT)
+    try:
+        stages.next("speakers")
+        sentences = assign_speakers(doc, sentences)
+        stages.next("claims")
+        return Segmented(doc, sentences, claims(doc, sentences) if split_claims else sentences)
+    finally:
+        stages.close()
 
 
 def embed_sides(parts: Sequence[Segmented], encode: Encode, encode_tokens: EncodeTokens | None = None) -> list[Side]:
@@ -106,6 +114,7 @@ def prepare_side(
     segmented: bool = False,
     split_claims: bool = True,
     encode_tokens: EncodeTokens | None = None,
+    progress: bool = False,
 ) -> Side:
     """Load, segment, attribute speakers, split into claims and embed one document
     (:func:`read_side`, then :func:`embed_sides`).
@@ -126,13 +135,50 @@ def prepare_side(
         Split sentences into claims (False: the claims are the sentences).
     encode_tokens : callable or None
         ``encode_tokens(texts) -> [(ids, vectors)]``: the claims' token vectors too.
+    progress : bool
+        A progress bar naming the document and its stage (``long.txt: speakers``) on stderr, for
+        a document of more than ``LONG_DOCUMENT`` sentences (the encoder shows its own bar).
 
     Returns
     -------
     Side
     """
-    part = read_side(source, lang=lang, name=name, segmented=segmented, split_claims=split_claims)
+    part = read_side(source, lang=lang, name=name, segmented=segmented, split_claims=split_claims, progress=progress)
     return embed_sides([part], encode, encode_tokens)[0]
+
+
+LONG_DOCUMENT = 2000  # sentences from which a document's stages are shown (progress=True)
+
+
+def show_progress(progress: bool | str) -> bool:
+    """True/False as set; "auto": in a notebook or when stderr is a terminal (as the encoder's bar)."""
+    if progress != "auto":
+        return bool(progress)
+    return "ipykernel" in sys.modules or sys.stderr.isatty()
+
+
+class _Stages:
+    """A bar naming a document and the stage it is in ("long.txt: speakers", 1/3 once segmented)."""
+
+    STAGES = ("sentences", "speakers", "claims")
+
+    def __init__(self, name: str, show: bool):
+        self.name, self.bar = name, None
+        if show:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=len(self.STAGES), desc=f"{name}: {self.STAGES[0]}", file=sys.stderr, leave=False,
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n}/{total} stages [{elapsed}]")
+
+    def next(self, stage: str) -> None:
+        """The stages before ``stage`` are done; ``stage`` begins (shown at once)."""
+        if self.bar is not None:
+            self.bar.n = self.STAGES.index(stage)
+            self.bar.set_description_str(f"{self.name}: {stage}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def speaker_labels(a: list[Segment], b: list[Segment]) -> tuple[np.ndarray, np.ndarray]:

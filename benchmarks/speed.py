@@ -34,6 +34,15 @@ Suites (``SUITES``; add a function there to add rows):
   "cold" embeds every window text through an empty in-memory memo (what each system asks the
   model for), "warm" runs again on the filled memo (the alignment algorithms alone). Bertalign's
   numba kernels are compiled on a warm-up document first, not timed. Strict F1 beside.
+- ``speakers``: the stages before embedding on long documents, no model: segmentation and speaker
+  attribution (``assign_speakers``) of one Persian, one Arabic and one English document of each
+  of ``--speaker-sizes`` sentences (default 1,000, 2,500 and 10,000), built from the seed and
+  realnews articles of that language, whole, drawn at random again and again, their speakers
+  renamed in each copy and a title to resolve after each (``speaker_document``); seconds and
+  seconds per 1,000 sentences (best of ``--repeat``, the text caches emptied before each pass,
+  as in a new process), and the ratio of the largest size's to the smallest's (1.0: linear;
+  the title resolution of issue #24 was cubic: 62 s for 1,100 sentences, 424 s for 2,200).
+  ``python benchmarks/speed.py --only speakers`` runs it alone (about 15 s here).
 
 The default model must be built first (any claimalign run does it); ``$CLAIMALIGN_HOME`` is
 used as is, the seed suite's caches go to a temporary home that links to its model.
@@ -466,8 +475,117 @@ def parallel_suite(args) -> dict:
     return {"rows": rows, **ratios}
 
 
+# ---------------------------------------------------------------------------------------------
+# the speaker stage on long documents (no model)
+
+REALNEWS = ROOT / "benchmarks" / "realnews" / "articles"
+# surnames given to the speakers of each copy of an article (the last word of a name is its key)
+SURNAMES = {
+    "fa": ["رضایی", "محمدی", "حسینی", "کریمی", "موسوی", "جعفری", "نوری", "صادقی", "رحیمی", "کاظمی", "اکبری", "قاسمی"],
+    "ar": ["حسين", "خليل", "يوسف", "منصور", "سعيد", "عثمان", "ناصر", "سليمان", "حمدان", "عيسى", "رشيد", "داود"],
+    "en": ["Morgan", "Reyes", "Novak", "Okafor", "Lindqvist", "Tanaka", "Haddad", "Kowalski", "Duarte", "Mensah", "Petrov", "Walsh"],
+}
+# after each copy: a title named beside a person, the person speaking, then the title speaking
+TITLES = {
+    "fa": (["وزیر امور خارجه", "دبیر شورای عالی امنیت ملی", "سخنگوی دولت", "رئیس مجلس", "وزیر دفاع"],
+           "{title} {name} روز دوشنبه وارد کابل شد.", "{name} گفت: همکاری دو کشور ادامه خواهد یافت.",
+           "{title} همچنین تاکید کرد: مرزهای دو کشور باید مرزهای دوستی باشد."),
+    "ar": (["وزير الخارجية", "أمين المجلس الأعلى للأمن القومي", "المتحدث باسم الحكومة", "رئيس البرلمان", "وزير الدفاع"],
+           "ووصل {title} {name} إلى بغداد يوم الاثنين.", "وأكد {name} أن التعاون بين البلدين مستمر.",
+           "وقال {title} إن الحدود بين البلدين يجب أن تكون حدود صداقة."),
+    "en": (["Foreign Minister", "Defence Secretary", "government spokesman", "President", "national security adviser"],
+           "{title} {name} arrived in Kabul on Monday.", "{name} said cooperation between the two countries would continue.",
+           "The {head} added that the border should be a border of friendship."),
+}
+
+
+def speaker_articles(lang: str) -> list[tuple[list[str], list[str]]]:
+    """The seed and real-news articles in ``lang``: (sentences, the surnames of their speakers as
+    written)."""
+    from align.documents import load_document
+    from align.segment import segment
+    from align.speakers import assign_speakers, is_identified
+    from align.text import words
+
+    paths = sorted(EXAMPLES.glob(f"*_{lang}.txt")) + sorted(REALNEWS.glob(f"*_{lang}_*.txt"))
+    out = []
+    for path in paths:
+        doc = load_document(path, lang=lang)
+        sentences = assign_speakers(doc, segment(doc))
+        surnames = {words(s.speaker)[-1] for s in sentences if is_identified(s.speaker_key) and words(s.speaker)}
+        out.append(([s.text for s in sentences], sorted(surnames, key=len, reverse=True)))
+    return out
+
+
+def speaker_document(n: int, lang: str, articles: list[tuple[list[str], list[str]]], seed: int = 0) -> str:
+    """``n`` sentences of real news in ``lang``, one a line: whole articles drawn at random
+    (seed), again and again, the speakers of each copy renamed (surnames from ``SURNAMES``), so
+    that the same title names a different person from copy to copy, and after each copy three
+    sentences where a title is named beside a person and then speaks (``TITLES``): every copy
+    has a title to resolve.
+    """
+    import random
+
+    rng = random.Random(seed)
+    titles, *templates = TITLES[lang]
+    lines: list[str] = []
+    while len(lines) < n:
+        sentences, surnames = rng.choice(articles)
+        rename = {old: rng.choice(SURNAMES[lang]) for old in surnames}
+        pattern = re.compile("|".join(map(re.escape, surnames))) if surnames else None
+        lines += [pattern.sub(lambda m, rename=rename: rename[m.group()], text) if pattern else text for text in sentences]
+        title, name = rng.choice(titles), rng.choice(SURNAMES[lang])
+        lines += [t.format(title=title, head=title.split()[-1].lower(), name=name) for t in templates]
+    return "\n".join(lines[:n]) + "\n"
+
+
+def speakers_suite(args) -> dict:
+    """Segmentation and speaker attribution (``assign_speakers``) of one fa, one ar and one en
+    document of each of ``--speaker-sizes`` sentences; seconds per 1,000 sentences beside, and
+    their ratio between the largest and the smallest size (1.0: linear).
+    """
+    from align.documents import load_document
+    from align.segment import segment
+    from align.speakers import assign_speakers, name_key
+    from align.text import matching_key, word_key
+
+    rows = []
+    for lang in ("fa", "ar", "en"):
+        articles = speaker_articles(lang)
+        for n in args.speaker_sizes:
+            doc = load_document(speaker_document(n, lang, articles), lang=lang, name=f"{lang}-{n}")
+            best = None
+            for _ in range(args.repeat):
+                for cached in (matching_key, word_key, name_key):  # as in a new process
+                    cached.cache_clear()
+                t = time.perf_counter()
+                sentences = segment(doc)
+                t_segment = time.perf_counter() - t
+                t = time.perf_counter()
+                attributed = assign_speakers(doc, sentences)
+                t_speakers = time.perf_counter() - t
+                if best is None or t_speakers < best[1]:
+                    best = (t_segment, t_speakers)
+            k = len(sentences) / 1000
+            row = {"lang": lang, "n": n, "sentences": len(sentences), "chars": len(doc.text),
+                   "speakers_identified": sum(1 for s in attributed if s.speaker_key and not s.speaker_key.startswith("title:")),
+                   "segment_s": round(best[0], 3), "speakers_s": round(best[1], 3),
+                   "segment_s_per_1000": round(best[0] / k, 4), "speakers_s_per_1000": round(best[1] / k, 4)}
+            rows.append(row)
+            print(f"  {lang} {n:>6,} sentences ({row['chars']:>9,} chars)  speakers {row['speakers_s']:>7.3f} s = "
+                  f"{row['speakers_s_per_1000']:.4f} s per 1,000   segmentation {row['segment_s']:>7.3f} s = "
+                  f"{row['segment_s_per_1000']:.4f} s per 1,000", flush=True)
+    lo, hi = min(args.speaker_sizes), max(args.speaker_sizes)
+    by = {(r["lang"], r["n"]): r for r in rows}
+    ratios = {lang: round(by[lang, hi]["speakers_s_per_1000"] / max(by[lang, lo]["speakers_s_per_1000"], 1e-9), 2)
+              for lang in ("fa", "ar", "en")}
+    print(f"  seconds per 1,000 sentences, {hi:,} / {lo:,} sentences (1.0: linear): "
+          + ", ".join(f"{lang} {v:.2f}x" for lang, v in ratios.items()), flush=True)
+    return {"rows": rows, f"per_1000_ratio_{hi}_to_{lo}": ratios}
+
+
 def targets(results: dict) -> list[dict]:
-    """Each target of issue #11 that this run measured: met or not, with the figure."""
+    """Each target of issues #11 and #24 that this run measured: met or not, with the figure."""
     out = []
 
     def add(target: str, measured: str, met: bool) -> None:
@@ -493,6 +611,9 @@ def targets(results: dict) -> list[dict]:
             add("alignment work <= 10% at 10,000 x 10,000",
                 f"{100 * row['outside_embedding_share']:.1f}% of wall, {100 * row['outside_embedding_cpu_share']:.1f}% of CPU",
                 row["outside_embedding_share"] <= 0.10)
+    for lang, ratio in results.get("speakers", {}).get("per_1000_ratio_10000_to_1000", {}).items():
+        add(f"speaker stage linear ({lang}): seconds per 1,000 sentences at 10,000 within 1.5x of 1,000",
+            f"{ratio:.2f}x", ratio <= 1.5)
     par = results.get("parallel", {})
     if "cold_speedup" in par:
         add("parallel mode end to end >= 2x Bertalign (same embeddings)",
@@ -501,7 +622,7 @@ def targets(results: dict) -> list[dict]:
 
 
 SUITES = {"throughput": throughput_suite, "quality": quality_suite, "seed": seed_suite,
-          "comparable": comparable_suite, "parallel": parallel_suite}
+          "comparable": comparable_suite, "parallel": parallel_suite, "speakers": speakers_suite}
 
 
 def main(argv=None) -> int:
@@ -513,6 +634,8 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, help="threads per engine (default: each engine's own, all CPUs)")
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="comparable: segments per side (default 1000 10000)")
+    p.add_argument("--speaker-sizes", type=int, nargs="+", default=[1000, 2500, 10000],
+                   help="speakers: sentences per document (default 1000 2500 10000)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--comparable-worker", type=int, help=argparse.SUPPRESS)
     p.add_argument("--cache-dir", help=argparse.SUPPRESS)
@@ -541,7 +664,7 @@ def main(argv=None) -> int:
             print(f"{kind.replace('_', ' ')}s to {BASELINE}: " + ", ".join(f"{k} {v:.2f}x" for k, v in got.items()))
     results["targets"] = targets(results)
     if results["targets"]:
-        print("targets (issue #11):")
+        print("targets (issues #11, #24):")
         for t in results["targets"]:
             print(f"  {'met   ' if t['met'] else 'MISSED'} {t['target']}: {t['measured']}")
     if args.json:

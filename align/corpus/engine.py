@@ -55,7 +55,7 @@ from ..errors import InputError
 from ..matching import best_links
 from ..pipeline import compare_sides, model_record
 from ..settings import CompareSettings
-from ..sides import Side, prepare_side
+from ..sides import Side, prepare_side, show_progress
 from ..text import model_text
 from ..types import Document, segment_from_record, segment_record
 from ..writers.files import atomic_write
@@ -302,12 +302,6 @@ def align_partition(job: dict[str, Any], encoder: Encoder | dict, options: dict[
 
 
 # -- executors ----------------------------------------------------------------------------------
-
-def _show_progress(progress: bool | str) -> bool:
-    if progress != "auto":
-        return bool(progress)
-    return "ipykernel" in sys.modules or sys.stderr.isatty()
-
 
 class LocalExecutor:
     """Runs tasks one after another in this process."""
@@ -695,7 +689,7 @@ def run_corpus(
     executor = executor or LocalExecutor()
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    show = _show_progress(progress)
+    show = show_progress(progress)
     stages = _Stages(executor)
     stats = stages.stats
     by_id = {a.id: a for a in articles}

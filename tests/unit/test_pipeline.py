@@ -67,3 +67,24 @@ def test_the_speaker_rule_and_lifting_it(saved):
     afghan = {8, 9, 11}  # the Afghan minister's statements: never paired with a Shamkhani statement
     assert not any(set(r.a_ids) & afghan and "شمخان" in r.b_speaker for r in strict.matches)
     assert any(set(r.a_ids) & afghan and r.b_speaker_key for r in loose.matches)
+
+
+def test_a_long_document_shows_its_stages_from_the_start_and_a_short_one_stays_quiet(capsys):
+    # the stages before embedding (sentences, speakers, claims) showed nothing: a bar names the
+    # document and its stage, for documents of more than LONG_DOCUMENT sentences only (the
+    # embedding's own bar is the encoder's, labelled with the articles: tests/integration)
+    from align.documents import load_document
+    from align.sides import LONG_DOCUMENT, read_side, show_progress
+
+    line = "Shamkhani said the talks in Kabul would continue next week.\n"
+    long = load_document(line * (LONG_DOCUMENT + 1), lang="en", name="long.txt", kind="text")
+    short = load_document(line * 20, lang="en", name="short.txt", kind="text")
+    part = read_side(long, progress=True)
+    err = capsys.readouterr().err
+    assert len(part.sentences) == LONG_DOCUMENT + 1
+    assert all(f"long.txt: {stage}" in err for stage in ("speakers", "claims")), err
+    read_side(short, progress=True)
+    read_side(long, progress=False)
+    assert capsys.readouterr().err == ""
+    assert show_progress(True) and not show_progress(False)
+    assert not show_progress("auto")  # stderr captured: not a terminal (the command's -q: False)

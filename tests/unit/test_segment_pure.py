@@ -166,3 +166,38 @@ def test_a_run_on_line_is_cut_into_bounded_segments_with_a_warning():
     assert len(segs) > 10 and all(len(s.text) <= MAX_SEGMENT_CHARS for s in segs)
     assert " ".join(s.text for s in segs) == text  # cut at spaces: nothing lost, nothing invented
     _check_offsets(doc, segs)
+
+
+def test_a_one_line_article_is_read_in_steps_linear_in_its_length(monkeypatch):
+    # thousands of sentences on one line (a page without line breaks): the word before each
+    # period is read near it, not in the whole line before it (quadratic: 27 s for 200 KB)
+    import re
+    import sys
+
+    seg = sys.modules["align.segment"]  # (``align.segment`` is also the function)
+    read = []
+
+    class CountingRe:
+        def __getattr__(self, name):
+            return getattr(re, name)
+
+        @staticmethod
+        def search(pattern, string, *args):
+            read.append(len(string))
+            return re.search(pattern, string, *args)
+
+    text = "Shamkhani said the cooperation would continue. " * 2000  # 94,000 characters
+    doc = load_document(text, lang="en", kind="text")
+    monkeypatch.setattr(seg, "re", CountingRe())
+    segs = segment(doc)
+    assert len(segs) == 2000
+    assert sum(read) <= 100 * len(segs)  # was ~ len(text) * len(segs) / 2
+
+
+@given(st.lists(st.sampled_from(["a", "بی", " ", "  ", "\t", "\n", "\u00a0", "\u200c", "\u2003", ";", "x:"]), max_size=30).map("".join),
+       st.integers(0, 40), st.integers(1, 5))
+@settings(max_examples=300, deadline=None)
+def test_words_after_a_cut_are_counted_as_split_counts_them(text, start, n):
+    from align.segment import _has_words
+
+    assert _has_words(text, start, n) == (len(text[start:].split()) >= n)
