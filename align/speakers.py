@@ -30,21 +30,21 @@ from .types import Document, Segment
 
 # -- lexicons (matched on the matching key: ی/ي, ک/ك, hamza forms and diacritics unified) ------
 
-_FA_VERBS = [
+FA_VERBS = [
     "اظهار داشت", "اظهار کرد", "خاطرنشان کرد", "خاطر نشان کرد", "تاکید کرد", "تصریح کرد",
     "اعلام کرد", "عنوان کرد", "بیان کرد", "یادآور شد", "یادآوری کرد", "گفت", "افزود",
     "ابراز داشت", "اشاره کرد", "مورد تاکید قرار داد", "هشدار داد", "تاکید دارد",
 ]
-_AR_VERBS = [
+AR_VERBS = [
     "اکد", "قال", "شدد", "اوضح", "اضاف", "صرح", "لفت", "دعا", "اشار", "تطرق", "وصف", "طالب",
     "اعتبر", "راى", "نوه", "اعلن", "حذر", "اعرب", "بین", "ذکر", "تابع", "ختم", "یوکد", "یقول",
 ]
-_EN_VERBS = ["said", "says", "told", "added", "expressed", "stressed", "noted", "stated", "warned", "declared", "emphasised", "emphasized", "announced", "urged", "called"]
+EN_VERBS = ["said", "says", "told", "added", "expressed", "stressed", "noted", "stated", "warned", "declared", "emphasised", "emphasized", "announced", "urged", "called"]
 
 _FA_PRONOUNS = {"وی", "او", "ایشان"}
 _EN_PRONOUNS = {"he", "she", "they"}
 _PRONOUNS = _FA_PRONOUNS | _EN_PRONOUNS
-_RANKS = {
+RANKS = {
     # fa ranks and honorifics
     "امیر", "دریابان", "دریادار", "سپهبد", "سرلشکر", "سردار", "سرتیپ", "ارتشبد", "دکتر", "آقای", "اقای", "خانم", "حجت‌الاسلام", "آیت‌الله",
     # ar
@@ -52,7 +52,7 @@ _RANKS = {
     # en
     "mr", "mrs", "ms", "dr", "admiral", "general", "gen", "rear", "lt", "lieutenant", "colonel", "sir",
 }
-_TITLE_HEADS = {
+TITLE_HEADS = {
     "وزیر", "دبیر", "نماینده", "رئیس", "رییس", "سخنگوی", "معاون", "مشاور", "سفیر", "فرمانده", "مدیر",
     "امین", "مستشار", "نظیره", "المتحدث", "قائد", "نائب", "الامین",
     "minister", "secretary", "president", "adviser", "advisor", "spokesman", "spokeswoman",
@@ -86,7 +86,7 @@ _LATIN_SKELETON = str.maketrans({"p": "b", "v": "f", "w": "", "q": "k", "c": "k"
 @functools.lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Consonant skeleton of the last word of a name, comparable across Arabic/Persian/Latin script."""
-    words = [w for w in re.findall(r"\w+", matching_key(name)) if w not in _RANKS]
+    words = [w for w in re.findall(r"\w+", matching_key(name)) if w not in RANKS]
     if not words:
         return ""
     w = words[-1]
@@ -104,18 +104,18 @@ def name_key(name: str) -> str:
 
 def _strip_ranks(words: list[str]) -> list[str]:
     out = list(words)
-    while out and matching_key(out[0]) in _RANKS:
+    while out and matching_key(out[0]) in RANKS:
         out = out[1:]
     return out
 
 
 def _is_title(words: list[str]) -> bool:
-    return bool(words) and matching_key(words[0]) in _TITLE_HEADS
+    return bool(words) and matching_key(words[0]) in TITLE_HEADS
 
 
 # keyed once: a reporting verb anywhere in the sentence, and the first word of each verb
-_FA_VERB_RE = re.compile(r"(^|\s)(" + "|".join(re.escape(matching_key(v)) for v in _FA_VERBS) + r")(\s|$|[:.،])")
-_FA_VERB_FIRST = {matching_key(v).split()[0] for v in _FA_VERBS}
+_FA_VERB_RE = re.compile(r"(^|\s)(" + "|".join(re.escape(matching_key(v)) for v in FA_VERBS) + r")(\s|$|[:.،])")
+_FA_VERB_FIRST = {matching_key(v).split()[0] for v in FA_VERBS}
 
 
 def _persian_mention(sentence: str) -> str | None:
@@ -136,7 +136,7 @@ def _persian_mention(sentence: str) -> str | None:
 def _arabic_mention(sentence: str) -> str | None:
     text = sentence.strip()
     m = re.match(r"^([^:]{2,40}?)(?:\s+من\s+\S+)?\s*:", text)
-    if m and len(_words(m.group(1))) <= 4 and not any(matching_key(w) in _AR_VERBS for w in _words(m.group(1))):
+    if m and len(_words(m.group(1))) <= 4 and not any(matching_key(w) in AR_VERBS for w in _words(m.group(1))):
         return m.group(1).strip()  # headline "شمخاني من كابول: ..."
     lead = _LEAD_AR.match(text)
     rest = text[lead.end():] if lead else text
@@ -178,7 +178,7 @@ def _arabic_mention(sentence: str) -> str | None:
 
 def _ar_verb(word: str) -> bool:
     k = matching_key(word)
-    return any(k.startswith(prefix) and k[len(prefix):] in _AR_VERBS for prefix in ("و", "ف", ""))
+    return any(k.startswith(prefix) and k[len(prefix):] in AR_VERBS for prefix in ("و", "ف", ""))
 
 
 # A capitalised word taken whole (``(?=(X))\2``: an atomic X, what ``X++`` is from Python 3.11 on).
@@ -197,7 +197,7 @@ def _english_mention(sentence: str) -> str | None:
     according = re.search(r"\b[Aa]ccording to ((?:[A-Z][\w'-]+\s?){1,4})", sentence)
     if according:
         return according.group(1).strip()
-    m = re.search(r"\b(" + "|".join(_EN_VERBS) + r")\b", sentence)
+    m = re.search(r"\b(" + "|".join(EN_VERBS) + r")\b", sentence)
     if not m:
         return None
     before = sentence[: m.start()].rstrip(" ,")
@@ -248,14 +248,14 @@ def _name_part(words: list[str], lang: str) -> list[str]:
         tail: list[str] = []
         for w in reversed(words[1:]):
             k = matching_key(w)
-            if k.startswith(("ال", "لل")) or k in _TITLE_HEADS:
+            if k.startswith(("ال", "لل")) or k in TITLE_HEADS:
                 break
             tail.insert(0, w)
         return tail
     if lang == "en":
         tail = []
         for w in reversed(words):
-            if not w[:1].isupper() or matching_key(w) in _TITLE_HEADS:
+            if not w[:1].isupper() or matching_key(w) in TITLE_HEADS:
                 break
             tail.insert(0, w)
         return tail

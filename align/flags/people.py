@@ -22,7 +22,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..speakers import _AR_VERBS, _EN_VERBS, _FA_VERBS, _RANKS, _TITLE_HEADS
+from ..speakers import AR_VERBS, EN_VERBS, FA_VERBS, RANKS, TITLE_HEADS
 from ..text import matching_key, words
 from .places import places_in
 
@@ -142,13 +142,13 @@ _EN_NOT_NAME = {
 _FA_NOT_NAME |= {"دوشنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه", "الاثنین", "الثلاثاء", "الاربعاء",
                  "الخمیس", "الجمعه", "السبت", "الاحد"}
 _VERB_WORDS = (
-    {matching_key(v).split()[0] for v in _FA_VERBS}
-    | {matching_key(p + v) for v in _AR_VERBS for p in ("", "و", "ف")}
-    | {v for v in _EN_VERBS}
+    {matching_key(v).split()[0] for v in FA_VERBS}
+    | {matching_key(p + v) for v in AR_VERBS for p in ("", "و", "ف")}
+    | {v for v in EN_VERBS}
 )
 _NOT_NAME = {matching_key(w) for w in _FA_NOT_NAME | _AR_NOT_NAME | _EN_NOT_NAME} | _VERB_WORDS
-_RANK_KEYS = {matching_key(r) for r in _RANKS}
-_TITLE_KEYS = {matching_key(t) for t in _TITLE_HEADS}
+_RANK_KEYS = {matching_key(r) for r in RANKS}
+_TITLE_KEYS = {matching_key(t) for t in TITLE_HEADS}
 _PARTICLES = {"al", "el", "bin", "ibn", "ben", "bint", "abu", "van", "von", "de", "da", "di", "du", "la", "le", "der", "bn", "ابن", "بن", "ابو", "بنت"}
 _FA_VERB_ENDINGS = re.compile(r"(?:ند|یم|ید|ست)$")
 _FA_PRESENT = re.compile(r"^(?:ن?می|نمی)")
