@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .text import matching_key
@@ -262,13 +263,17 @@ def _name_part(words: list[str], lang: str) -> list[str]:
     return []
 
 
-def attribute(sentences: list[tuple[str, str]], document_text: str) -> list[Speaker | None]:
+def attribute(sentences: list[tuple[str, str]], document_text: str,
+              not_a_speaker: Callable[[str], bool] | None = None) -> list[Speaker | None]:
     """Speaker of each (sentence text, language) of one document (``None`` for narration).
 
     Linear in the document: each sentence's mention is read once, and the titles are resolved
     through one index of the document's names and titles (:class:`_NameIndex`), built once.
+    ``not_a_speaker(mention)``: mentions that name no speaker (a dateline's place: "كابول: …").
     """
     mentions = [mention(text, lang) for text, lang in sentences]
+    if not_a_speaker is not None:
+        mentions = [None if m and not_a_speaker(m) else m for m in mentions]
     names: list[str] = []  # name mentions seen in the document, for resolving titles
     titles: list[str] = []  # mentions that are a title without a name, to resolve
     parts: list[list[str] | None] = []  # per sentence: the name part of its mention (None: carried)
@@ -413,9 +418,12 @@ def _greedy(starts: list[int], size: int) -> list[int]:
     return out
 
 
-def assign_speakers(document: Document, sentences: list[Segment]) -> list[Segment]:
-    """The sentences with ``speaker`` (name as in the article) and ``speaker_key`` filled in."""
-    speakers = attribute([(s.text, s.lang) for s in sentences], document.text)
+def assign_speakers(document: Document, sentences: list[Segment],
+                    not_a_speaker: Callable[[str], bool] | None = None) -> list[Segment]:
+    """The sentences with ``speaker`` (name as in the article) and ``speaker_key`` filled in
+    (``not_a_speaker``: as :func:`attribute`'s).
+    """
+    speakers = attribute([(s.text, s.lang) for s in sentences], document.text, not_a_speaker)
     return [
         replace(s, speaker=sp.name if sp else None, speaker_key=sp.key if sp else None)
         for s, sp in zip(sentences, speakers, strict=True)

@@ -356,6 +356,14 @@ def places_in(text: str) -> dict[str, tuple[Place, str]]:
     return out
 
 
+def only_a_place(text: str) -> bool:
+    """Is ``text`` a place name and nothing else ("كابول", "Kabul", "طهران")? A dateline
+    ("كابول: وصل وزير …") is not a speaker.
+    """
+    found = places_in(text)
+    return len(found) == 1 and matching_key(next(iter(found.values()))[1]) == matching_key(text)
+
+
 if __name__ == "__main__":  # pragma: no cover - the build step of gazetteer.json
     GAZETTEER_FILE.write_text(gazetteer_json(build_gazetteer()), encoding="utf-8")
     print(f"{GAZETTEER_FILE} written")

@@ -271,3 +271,16 @@ def test_a_long_capitalised_word_before_a_reporting_verb_is_read_at_once():
         assert mention("A" * n + ". He said", "en") == "He"
         assert mention("Ali " + "B" * n + ", the chief, said", "en") == "Ali " + "B" * n
         assert time.perf_counter() - start < 1.0, n
+
+
+def test_a_dateline_is_not_a_speaker_and_a_headline_speaker_is():
+    """«كابول: وصل وزير …» opens with the place the story is filed from, not a speaker (seen in a
+    real Al-Quds report); «شمخاني من كابول: …» is Shamkhani speaking."""
+    from align.documents import load_document
+    from align.sides import read_side
+
+    text = ("كابول: وصل وزير الخارجية الإيراني عباس عراقجي، الأحد، إلى كابول.\n"
+            "شمخاني من كابول: الإرهاب خطر على المنطقة كلها.\n"
+            "Tehran: the minister arrived on Sunday.")
+    part = read_side(load_document(text, lang="ar", name="t.txt", kind="text"), split_claims=False)
+    assert [s.speaker for s in part.sentences] == [None, "شمخاني", None]
