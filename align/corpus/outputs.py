@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..calibration import logistic
 from ..text import RTL_LANGUAGES, is_rtl
 from ..writers.files import atomic_write
 from ..writers.html import CSS, esc, text_cell
@@ -128,7 +129,7 @@ NEAR = 2.0  # a near miss: its score's log-odds at most this far below the cut's
 def near_floor(cut: float) -> float:
     """The lowest score of a near miss: log-odds ``NEAR`` below the cut's (odds 7.4 times lower)."""
     c = min(max(float(cut), 1e-9), 1 - 1e-9)
-    return 1.0 / (1.0 + math.exp(-(math.log(c / (1 - c)) - NEAR)))
+    return float(logistic(math.log(c / (1 - c)) - NEAR))
 
 
 def near_misses(tables: Mapping[str, Any], cut: float) -> list:
