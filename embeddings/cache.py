@@ -32,7 +32,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -347,25 +347,36 @@ class EmbeddingCache:
         """Return ``{index in texts: vector}`` for the texts already cached under ``model``.
         A row whose checksum does not match is left out (a miss).
         """
+
+        def vector(key, dim, blob, checksum) -> np.ndarray | None:
+            if not (isinstance(key, bytes) and isinstance(dim, int) and isinstance(blob, bytes)):
+                return None
+            if 0 < dim < 1 << 20 and len(blob) == 4 * dim and checksum == _checksum(model, key, dim, blob):
+                return np.frombuffer(blob, dtype="<f4")
+            return None
+
+        return self._select("embeddings", "dim, vector, checksum", model, texts, vector)
+
+    def _select(self, table: str, columns: str, model: str, texts: Sequence[str], read: Callable[..., Any]) -> dict[int, Any]:
+        """``{index in texts: read(text_sha256, *columns)}`` for the rows of ``table`` under
+        ``model`` (in chunks of 500 keys), where ``read`` accepts the row (it returns None for a
+        damaged one: a miss).
+        """
         if not texts:
             return {}
         keys = [text_key(t) for t in texts]
 
-        def query(con: sqlite3.Connection) -> dict[bytes, np.ndarray]:
-            found: dict[bytes, np.ndarray] = {}
+        def query(con: sqlite3.Connection) -> dict[bytes, Any]:
+            found: dict[bytes, Any] = {}
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = con.execute(
-                    "SELECT text_sha256, dim, vector, checksum FROM embeddings"
-                    f" WHERE model = ? AND text_sha256 IN ({marks})",
-                    [model, *chunk],
-                )
-                for key, dim, blob, checksum in rows:
-                    if not (isinstance(key, bytes) and isinstance(dim, int) and isinstance(blob, bytes)):
-                        continue
-                    if 0 < dim < 1 << 20 and len(blob) == 4 * dim and checksum == _checksum(model, key, dim, blob):
-                        found[key] = np.frombuffer(blob, dtype="<f4")
+                rows = con.execute(f"SELECT text_sha256, {columns} FROM {table} WHERE model = ? AND text_sha256 IN ({marks})",
+                                   [model, *chunk])
+                for row in rows:
+                    value = read(*row)
+                    if value is not None:
+                        found[row[0]] = value
             return found
 
         found = self._run(query, {}, write=False)
@@ -388,31 +399,17 @@ class EmbeddingCache:
         cached under ``model``: int32 (n,) and float16 (n, dim), read-only. A row whose checksum
         does not match is left out (a miss).
         """
-        if not texts:
-            return {}
-        keys = [text_key(t) for t in texts]
 
-        def query(con: sqlite3.Connection) -> dict[bytes, tuple[np.ndarray, np.ndarray]]:
-            found: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = con.execute(
-                    "SELECT text_sha256, n, dim, ids, vectors, checksum FROM tokens"
-                    f" WHERE model = ? AND text_sha256 IN ({marks})",
-                    [model, *chunk],
-                )
-                for key, n, dim, ids, vectors, checksum in rows:
-                    if not all(isinstance(v, bytes) for v in (key, ids, vectors)) or not isinstance(n, int) or not isinstance(dim, int):
-                        continue
-                    if not (0 <= n < 1 << 31 and 0 < dim < _MAX_DIM and len(ids) == 4 * n and len(vectors) == 2 * n * dim):
-                        continue
-                    if checksum == _tokens_checksum(model, key, n, dim, ids, vectors):
-                        found[key] = (np.frombuffer(ids, dtype="<i4"), np.frombuffer(vectors, dtype="<f2").reshape(n, dim))
-            return found
+        def tokens(key, n, dim, ids, vectors, checksum) -> tuple[np.ndarray, np.ndarray] | None:
+            if not all(isinstance(v, bytes) for v in (key, ids, vectors)) or not isinstance(n, int) or not isinstance(dim, int):
+                return None
+            if not (0 <= n < 1 << 31 and 0 < dim < _MAX_DIM and len(ids) == 4 * n and len(vectors) == 2 * n * dim):
+                return None
+            if checksum != _tokens_checksum(model, key, n, dim, ids, vectors):
+                return None
+            return np.frombuffer(ids, dtype="<i4"), np.frombuffer(vectors, dtype="<f2").reshape(n, dim)
 
-        found = self._run(query, {}, write=False)
-        return {i: found[k] for i, k in enumerate(keys) if k in found}
+        return self._select("tokens", "n, dim, ids, vectors, checksum", model, texts, tokens)
 
     def put_tokens(self, model: str, texts: Iterable[str], tokens: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
         """Store each text's token vectors ``(ids, vectors)`` under ``model``, as int32 and float16
