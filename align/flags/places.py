@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..text import matching_key, words
@@ -195,93 +195,120 @@ def gazetteer_json(gaz: tuple[dict[tuple[str, ...], Place], dict[str, Place]]) -
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
 
 
+@dataclass
+class _Builder:
+    """The gazetteer being built: names and adjectives (the first place given a key keeps it),
+    and the canonical name of each country code seen.
+    """
+
+    names: dict[tuple[str, ...], Place] = field(default_factory=dict)
+    adjectives: dict[str, Place] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)  # code -> canonical
+
+    def add(self, form: str, place: Place) -> None:
+        k = tuple(matching_key(form).replace("-", " ").split())
+        if k and k not in self.names and not (len(k) == 1 and len(k[0]) < 3 and k[0] not in ("us", "uk")):
+            self.names[k] = place
+
+    def add_adj(self, form: str, place: Place) -> None:
+        k = matching_key(form)
+        if len(k) >= 4 and k not in _NOT_DEMONYMS and k not in _AMBIGUOUS_KEYS and k not in self.adjectives and (k,) not in self.names:
+            self.adjectives[k] = place
+
+    def known(self, canon: str) -> Place | None:
+        return self.names.get(tuple(matching_key(canon).split()))
+
+
 def build_gazetteer() -> tuple[dict[tuple[str, ...], Place], dict[str, Place]]:
     """The gazetteer from CLDR (Babel) and the tables of this module (see :func:`gazetteer`)."""
     from babel import Locale
-    from babel.core import get_global
-    from babel.dates import get_timezone_location
 
     locs = {lang: Locale(lang) for lang in ("fa", "ar", "en")}
-    names: dict[tuple[str, ...], Place] = {}
-    adjectives: dict[str, Place] = {}
-    countries: dict[str, str] = {}  # code -> canonical
+    b = _Builder()
+    _add_countries(b, locs)
+    _add_extra(b)
+    _add_irregular(b)
+    # cities: those CLDR names for time zones, then the ones added by hand
+    _add_zone_cities(b, locs)
+    for canon, (code, forms) in _CITIES.items():
+        place = Place(canon, b.countries.get(code, code), True)
+        for form in forms:
+            if matching_key(form) not in _AMBIGUOUS_KEYS:
+                b.add(form, place)
+    # the anchors' gazetteer: its spellings are places too
+    for canon, forms in PLACES.items():
+        known = b.known(canon)
+        for form in forms:
+            if known and matching_key(form) not in _AMBIGUOUS_KEYS:
+                b.add(form, known)
+    for k in list(b.names):
+        if len(k) == 1 and k[0] in _AMBIGUOUS_KEYS:
+            del b.names[k]
+    return b.names, b.adjectives
 
-    def add(form: str, place: Place) -> None:
-        k = tuple(matching_key(form).replace("-", " ").split())
-        if k and k not in names and not (len(k) == 1 and len(k[0]) < 3 and k[0] not in ("us", "uk")):
-            names[k] = place
 
-    def add_adj(form: str, place: Place) -> None:
-        k = matching_key(form)
-        if len(k) >= 4 and k not in _NOT_DEMONYMS and k not in _AMBIGUOUS_KEYS and k not in adjectives and (k,) not in names:
-            adjectives[k] = place
-
-    en_names = locs["en"].territories
-    for code, en in en_names.items():
+def _add_countries(b: _Builder, locs: dict) -> None:
+    """CLDR's territories (and Europe) in the three languages, with their adjectives."""
+    for code, en in locs["en"].territories.items():
         if not (len(code) == 2 and code.isalpha()) and code != "150":
             continue
         if code in ("EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"):
             continue
         canon = "Europe" if code == "150" else _CANONICAL.get(code, en)
-        countries[code] = canon
+        b.countries[code] = canon
         place = Place(canon, canon, False)
         forms = {lang: locs[lang].territories.get(code, "") for lang in ("fa", "ar")}
         for form in (en, *forms.values()):
             if form:
-                add(form, place)
+                b.add(form, place)
         if forms["fa"]:
             for adj in _fa_adjectives(matching_key(forms["fa"])):
-                add_adj(adj, place)
+                b.add_adj(adj, place)
         if forms["ar"]:
             for adj in _ar_adjectives(matching_key(forms["ar"])):
-                add_adj(adj, place)
+                b.add_adj(adj, place)
         if " " not in en:
             for adj in _en_adjectives(en):
-                add_adj(adj, place)
+                b.add_adj(adj, place)
+
+
+def _add_extra(b: _Builder) -> None:
+    """The regional spellings of :data:`_EXTRA`, with the adjectives of the one-word fa/ar ones."""
     for canon, forms in _EXTRA.items():
         place = Place(canon, canon, False) if canon not in ("Gaza", "West Bank") else Place(canon, "Palestine", False)
         for form in forms:
-            add(form, place)
+            b.add(form, place)
             k = matching_key(form)
             if re.search(r"[\u0600-\u06ff]", k) and " " not in k:
                 for adj in (_fa_adjectives(k) if re.search("[پچژگ]|ی$", form) or not form.startswith("ال") else []) + _ar_adjectives(k):
-                    add_adj(adj, place)
-    for canon, forms in {**{k: v for k, v in _IRREGULAR_EN.items()}}.items():
-        for form in forms:
-            adjectives[matching_key(form)] = names.get(tuple(matching_key(canon).split()), Place(canon, canon, False))
-    for table in (_IRREGULAR_FA, _IRREGULAR_AR):
+                    b.add_adj(adj, place)
+
+
+def _add_irregular(b: _Builder) -> None:
+    """The irregular adjectives (Afghan, British, انگلیسی, الأمريكي …): they win over made ones."""
+    for table in (_IRREGULAR_EN, _IRREGULAR_FA, _IRREGULAR_AR):
         for canon, forms in table.items():
             for form in forms:
-                adjectives[matching_key(form)] = names.get(tuple(matching_key(canon).split()), Place(canon, canon, False))
-    # cities: those CLDR names for time zones, then the ones added by hand
-    zone_territory = get_global("zone_territories")
-    for zone, code in sorted(zone_territory.items()):
+                b.adjectives[matching_key(form)] = b.known(canon) or Place(canon, canon, False)
+
+
+def _add_zone_cities(b: _Builder, locs: dict) -> None:
+    """The cities CLDR names for time zones in Europe, Asia, Africa, the Americas and Australia."""
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    for zone, code in sorted(get_global("zone_territories").items()):
         if not zone.startswith(("Europe/", "Asia/", "Africa/", "America/", "Australia/")) or zone.count("/") > 1:
             continue
         en = get_timezone_location(zone, locale="en", return_city=True)
-        if not en or en.lower() in _NOT_CITIES or code not in countries:
+        if not en or en.lower() in _NOT_CITIES or code not in b.countries:
             continue
-        place = Place(en, countries[code], True)
+        place = Place(en, b.countries[code], True)
         for lang in ("fa", "ar"):
             city = locs[lang].time_zones.get(zone, {}).get("city")
             if city and matching_key(city) not in _AMBIGUOUS_KEYS:
-                add(city, place)
-        add(en, place)
-    for canon, (code, forms) in _CITIES.items():
-        place = Place(canon, countries.get(code, code), True)
-        for form in forms:
-            if matching_key(form) not in _AMBIGUOUS_KEYS:
-                add(form, place)
-    # the anchors' gazetteer: its spellings are places too
-    for canon, forms in PLACES.items():
-        known = names.get(tuple(matching_key(canon).split()))
-        for form in forms:
-            if known and matching_key(form) not in _AMBIGUOUS_KEYS:
-                add(form, known)
-    for k in list(names):
-        if len(k) == 1 and k[0] in _AMBIGUOUS_KEYS:
-            del names[k]
-    return names, adjectives
+                b.add(city, place)
+        b.add(en, place)
 
 
 @functools.lru_cache(maxsize=1)

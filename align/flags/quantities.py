@@ -29,7 +29,7 @@ import datetime as _dt
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..text import matching_key
 from .lexicon import AMBIGUOUS_MONTHS, MONTH_NAMES, MONTHS, by_first, find
@@ -463,55 +463,100 @@ def _int(tok: Token) -> int | None:
     return int(tok.key)
 
 
+_AMPM_PLAIN: dict[str, int] = {}
+for _k, _v in _AMPM.items():
+    _AMPM_PLAIN.setdefault(_k.replace(".", ""), _v)
+_MARKER_FORMS = {cal: {f.replace(" ", "") for f in forms} | {f.replace(" ", "").replace(".", "") for f in forms}
+                 for cal, forms in _MARKERS.items()}
+_YEAR_NOT_BEFORE = COUNT_CLASSES | {"money", "distance", "weight", "votes"}  # 2000 people, 2000 km: not a year
+
+
+def _year_ok(v: int, cal: str) -> bool:
+    return {"gregorian": 1800 <= v <= 2200, "solar": 1200 <= v <= 1500, "hijri": 1300 <= v <= 1500}[cal]
+
+
+@dataclass
+class _Scan:
+    """The state of one text's scan: its tokens, which of them a date or time already took, and
+    the dates and times found so far.
+    """
+
+    text: str
+    toks: list[Token]
+    persian: bool
+    keys: list[str] = field(init=False)
+    used: list[bool] = field(init=False)
+    dates: list[DateMention] = field(default_factory=list)
+    times: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.keys = [t.key for t in self.toks]
+        self.used = [False] * len(self.toks)
+
+    def span(self, a: int, b: int) -> str:
+        """The text of tokens [a, b)."""
+        return self.text[self.toks[a].start : self.toks[b - 1].end]
+
+    def mark_used(self, a: int, b: int) -> None:
+        for x in range(a, b):
+            self.used[x] = True
+
+    def marker(self, j: int, default: str) -> tuple[str, int]:
+        """(calendar, end) of a calendar marker at token j (ه.ش, میلادی …), else (default, j)."""
+        toks = self.toks
+        if j >= len(toks):
+            return default, j
+        for n in (3, 2, 1):
+            k = matching_key(self.text[toks[j].start : toks[min(j + n, len(toks)) - 1].end]).replace(" ", "")
+            for cand in (k, k.replace(".", "")):
+                for cal, forms in _MARKER_FORMS.items():
+                    if cand not in forms:
+                        continue
+                    if n == 1 and toks[j].key in ("م", "ه", "ش") and toks[j].start - toks[j - 1].end > 1:
+                        continue
+                    return cal, j + n
+        return default, j
+
+
 @functools.lru_cache(maxsize=8192)
 def numbers(text: str) -> Numbers:
     """The dates, times and quantities of ``text``; cached, treat as read-only."""
-    toks = tokens(text)
-    persian = bool(_PERSIAN_DIGITS.search(text) or _PERSIAN_LETTERS.search(text))
-    keys = [t.key for t in toks]
-    used = [False] * len(toks)
-    dates: list[DateMention] = []
-    times: list[tuple[int, int, str]] = []
+    scan = _Scan(text, tokens(text), bool(_PERSIAN_DIGITS.search(text) or _PERSIAN_LETTERS.search(text)))
+    _times(scan)
+    _hours(scan)
+    _numeric_dates(scan)
+    _month_dates(scan)
+    _years(scan)
+    quantities = _quantities(scan.toks, scan.used, scan.persian, text)
+    return Numbers(tuple(scan.dates), tuple(scan.times), tuple(quantities))
 
-    def span(a: int, b: int) -> str:
-        return text[toks[a].start : toks[b - 1].end]
 
-    def marker(j: int, default: str) -> tuple[str, int]:
-        """(calendar, end) of a calendar marker at token j (ه.ش, میلادی …), else (default, j)."""
-        if j < len(toks):
-            for n in (3, 2, 1):
-                k = matching_key(text[toks[j].start : toks[min(j + n, len(toks)) - 1].end]).replace(" ", "")
-                for cand in (k, k.replace(".", "")):
-                    for cal, forms in _MARKERS.items():
-                        if cand in {f.replace(" ", "") for f in forms} or cand in {f.replace(" ", "").replace(".", "") for f in forms}:
-                            if n == 1 and toks[j].key in ("م", "ه", "ش") and toks[j].start - toks[j - 1].end > 1:
-                                continue
-                            return cal, j + n
-        return default, j
-
-    def year_ok(v: int, cal: str) -> bool:
-        return {"gregorian": 1800 <= v <= 2200, "solar": 1200 <= v <= 1500, "hijri": 1300 <= v <= 1500}[cal]
-
-    # times: 14:45, 2:45 pm
+def _times(scan: _Scan) -> None:
+    """Times: 14:45, 2:45 pm, 2.45 p.m."""
+    toks = scan.toks
     for i, t in enumerate(toks):
         dotted = (re.fullmatch(r"\d{1,2}\.\d{2}", t.key) and i + 1 < len(toks)
-                  and toks[i + 1].key.replace(".", "") in {k.replace(".", "") for k in _AMPM})
-        if t.kind == "num" and (re.fullmatch(r"\d{1,2}:\d{2}", t.key) or dotted):
-            h, mi = map(int, re.split(r"[:.]", t.key))
-            if h < 24 and mi < 60:
-                end = i + 1
-                if end < len(toks) and toks[end].key.replace(".", "") in {k.replace(".", "") for k in _AMPM}:
-                    add = next(v for k, v in _AMPM.items() if k.replace(".", "") == toks[end].key.replace(".", ""))
-                    if add and h < 12:
-                        h += add
-                    end += 1
-                times.append((h, mi, span(i, end)))
-                for j in range(i, end):
-                    used[j] = True
+                  and toks[i + 1].key.replace(".", "") in _AMPM_PLAIN)
+        if t.kind != "num" or not (re.fullmatch(r"\d{1,2}:\d{2}", t.key) or dotted):
+            continue
+        h, mi = map(int, re.split(r"[:.]", t.key))
+        if h >= 24 or mi >= 60:
+            continue
+        end = i + 1
+        if end < len(toks) and toks[end].key.replace(".", "") in _AMPM_PLAIN:
+            add = _AMPM_PLAIN[toks[end].key.replace(".", "")]
+            if add and h < 12:
+                h += add
+            end += 1
+        scan.times.append((h, mi, scan.span(i, end)))
+        scan.mark_used(i, end)
 
-    # an hour: «ساعت ۹ و ۴۴ دقیقه», «ساعت 23», «الساعة 9», "1814 GMT"
+
+def _hours(scan: _Scan) -> None:
+    """An hour: «ساعت ۹ و ۴۴ دقیقه», «ساعت 23», «الساعة 9», "1814 GMT"."""
+    toks = scan.toks
     for i, t in enumerate(toks):
-        if used[i] or t.kind != "num" or not re.fullmatch(r"\d{1,4}", t.key):
+        if scan.used[i] or t.kind != "num" or not re.fullmatch(r"\d{1,4}", t.key):
             continue
         v = int(t.key)
         if i > 0 and toks[i - 1].key in _HOUR_CUES and v <= 24:
@@ -519,120 +564,129 @@ def numbers(text: str) -> Numbers:
             if i + 3 < len(toks) and toks[i + 1].key in _AND and _int(toks[i + 2]) is not None and int(toks[i + 2].key) < 60 \
                     and toks[i + 3].key in _MINUTE_WORDS:
                 mi, end = int(toks[i + 2].key), i + 4
-            times.append((v, mi, span(i - 1, end)))
-            for j in range(i, end):
-                used[j] = True
+            scan.times.append((v, mi, scan.span(i - 1, end)))
+            scan.mark_used(i, end)
         elif len(t.key) == 4 and i + 1 < len(toks) and toks[i + 1].key in ("gmt", "utc") and v % 100 < 60 and v // 100 < 24:
-            times.append((v // 100, v % 100, span(i, i + 2)))
-            used[i] = used[i + 1] = True
+            scan.times.append((v // 100, v % 100, scan.span(i, i + 2)))
+            scan.mark_used(i, i + 2)
 
-    # numeric dates: 1403/03/10, 30/05/2024
-    for i, t in enumerate(toks):
-        if t.kind == "num" and not used[i] and t.key.count("/") == 2:
-            a, b, c = (int(x) for x in t.key.split("/"))
-            if a > 31:
-                y, m, d = a, b, c
-            elif c > 31:
-                d, m, y = a, b, c
-            else:
-                continue
-            cal = "gregorian" if 1800 <= y <= 2200 else ("solar" if persian else "hijri")
-            if 1 <= m <= 12 and 1 <= d <= 31 and year_ok(y, cal):
-                dates.append(DateMention(cal, y, m, d, t.text))
-                used[i] = True
 
-    # day month [year], month day [year], month year
+def _numeric_dates(scan: _Scan) -> None:
+    """Numeric dates: 1403/03/10, 30/05/2024."""
+    for i, t in enumerate(scan.toks):
+        if t.kind != "num" or scan.used[i] or t.key.count("/") != 2:
+            continue
+        a, b, c = (int(x) for x in t.key.split("/"))
+        if a > 31:
+            y, m, d = a, b, c
+        elif c > 31:
+            d, m, y = a, b, c
+        else:
+            continue
+        cal = "gregorian" if 1800 <= y <= 2200 else ("solar" if scan.persian else "hijri")
+        if 1 <= m <= 12 and 1 <= d <= 31 and _year_ok(y, cal):
+            scan.dates.append(DateMention(cal, y, m, d, t.text))
+            scan.used[i] = True
+
+
+def _month_dates(scan: _Scan) -> None:
+    """Day month [year], month day [year], month year, a month alone where it is surely one."""
     i = 0
-    while i < len(toks):
-        if used[i]:
-            i += 1
-            continue
-        month = _month_at(keys, i)
-        if month is None:
-            i += 1
-            continue
-        m_end, (cal, mon) = month
-        # «30 أيار/مايو»: a second name of the same month after a slash
-        if m_end + 1 < len(toks) and toks[m_end].key == "/":
-            second = _month_at(keys, m_end + 1)
-            if second and second[1][1] == mon:
-                m_end = second[0]
-        start, end = i, m_end
-        day = year = None
-        # a day before: 30 May, ۱۰ خرداد, 30th of May
-        j = i - 1
-        if j >= 0 and toks[j].key in ("of", "من"):
-            j -= 1
-        if j >= 0 and toks[j].kind == "word" and _ORDINAL_SUFFIX.match(toks[j].key) and j >= 1 and toks[j - 1].end == toks[j].start:
-            j -= 1
-        if j >= 0 and not used[j] and (v := _int(toks[j])) is not None and 1 <= v <= 31:
-            day, start = v, j
-        # after: a day (May 30) and/or a year (May 2024, خرداد ۱۴۰۳, May 30, 2024)
-        k = end
-        if day is None and k < len(toks) and not used[k] and (v := _int(toks[k])) is not None and 1 <= v <= 31 and len(toks[k].key) <= 2:
-            day, k = v, k + 1
-            if k < len(toks) and toks[k].kind == "word" and _ORDINAL_SUFFIX.match(toks[k].key):
-                k += 1
-            end = k
-        if k < len(toks) and toks[k].key in (",", "،"):
-            k += 1
-        if k + 1 < len(toks) and toks[k].key in _YEAR_WORDS and _int(toks[k + 1]) is not None and len(toks[k + 1].key) >= 3:
-            k += 1  # «۳۰ مه سال ۲۰۰۵»
-        if k < len(toks) and not used[k] and (v := _int(toks[k])) is not None and len(toks[k].key) >= 3:
-            ycal, k2 = marker(k + 1, cal)
-            if year_ok(v, cal):
-                year, end = v, k2
-            elif ycal != cal and cal == "gregorian":
-                pass
-        alone = day is None and year is None and not (i > 0 and toks[i - 1].key in _MONTH_CUES and keys[i] not in _AFGHAN_KEYS
-                                                       and (toks[i].kind != "word" or not re.fullmatch(r"[a-z]+", keys[i])
-                                                            or toks[i].text[:1].isupper()))
-        if alone and (keys[i] in _AMBIGUOUS_MONTH_KEYS or (m_end - i == 1 and toks[i].kind == "word" and toks[i].text[:1].islower()
-                                                          and toks[i].key in _AMBIGUOUS_MONTH_KEYS)):
-            i = m_end
-            continue
-        if alone and keys[i] in _AMBIGUOUS_MONTH_KEYS:
-            i = m_end
-            continue
-        if toks[i].kind == "word" and re.fullmatch(r"[a-z]+", toks[i].key) and not toks[i].text[:1].isupper():
-            i = m_end  # "may", "march" in lower case are words
-            continue
-        cue = toks[start - 1].key if start > 0 else ""
-        cue2 = toks[start - 2].key if start > 1 else ""
-        opened = "since" if cue in _SINCE_CUES or cue2 in _SINCE_CUES else "until" if cue in _UNTIL_CUES else ""
-        dates.append(DateMention(cal, year, mon, day, span(start, end), opened))
-        for x in range(start, end):
-            used[x] = True
-        i = end
+    while i < len(scan.toks):
+        month = None if scan.used[i] else _month_at(scan.keys, i)
+        i = i + 1 if month is None else _month_date(scan, i, month)
 
-    # years alone: «سال ۱۴۰۲», "in 2019", «عام 2023», a bare 1900-2100
+
+def _month_date(scan: _Scan, i: int, month: tuple[int, tuple[str, int]]) -> int:
+    """The date around the month name at tokens [i, month's end), if it is one; where the scan goes on."""
+    toks, keys = scan.toks, scan.keys
+    m_end, (cal, mon) = month
+    # «30 أيار/مايو»: a second name of the same month after a slash
+    if m_end + 1 < len(toks) and toks[m_end].key == "/":
+        second = _month_at(keys, m_end + 1)
+        if second and second[1][1] == mon:
+            m_end = second[0]
+    day, start = _day_before(scan, i)
+    day, year, end = _after_month(scan, m_end, cal, day)
+    alone = day is None and year is None and not (i > 0 and toks[i - 1].key in _MONTH_CUES and keys[i] not in _AFGHAN_KEYS
+                                                   and (toks[i].kind != "word" or not re.fullmatch(r"[a-z]+", keys[i])
+                                                        or toks[i].text[:1].isupper()))
+    if alone and keys[i] in _AMBIGUOUS_MONTH_KEYS:
+        return m_end
+    if toks[i].kind == "word" and re.fullmatch(r"[a-z]+", toks[i].key) and not toks[i].text[:1].isupper():
+        return m_end  # "may", "march" in lower case are words
+    cue = toks[start - 1].key if start > 0 else ""
+    cue2 = toks[start - 2].key if start > 1 else ""
+    opened = "since" if cue in _SINCE_CUES or cue2 in _SINCE_CUES else "until" if cue in _UNTIL_CUES else ""
+    scan.dates.append(DateMention(cal, year, mon, day, scan.span(start, end), opened))
+    scan.mark_used(start, end)
+    return end
+
+
+def _day_before(scan: _Scan, i: int) -> tuple[int | None, int]:
+    """(day, start) of a day of the month before the month name at token i: 30 May, ۱۰ خرداد,
+    30th of May; else (None, i).
+    """
+    toks = scan.toks
+    j = i - 1
+    if j >= 0 and toks[j].key in ("of", "من"):
+        j -= 1
+    if j >= 0 and toks[j].kind == "word" and _ORDINAL_SUFFIX.match(toks[j].key) and j >= 1 and toks[j - 1].end == toks[j].start:
+        j -= 1
+    if j >= 0 and not scan.used[j] and (v := _int(toks[j])) is not None and 1 <= v <= 31:
+        return v, j
+    return None, i
+
+
+def _after_month(scan: _Scan, end: int, cal: str, day: int | None) -> tuple[int | None, int | None, int]:
+    """(day, year, end) with what follows a month name ending at token ``end``: a day (May 30)
+    and/or a year (May 2024, خرداد ۱۴۰۳, May 30, 2024, «۳۰ مه سال ۲۰۰۵»), maybe with a calendar marker.
+    """
+    toks, used = scan.toks, scan.used
+    year = None
+    k = end
+    if day is None and k < len(toks) and not used[k] and (v := _int(toks[k])) is not None and 1 <= v <= 31 and len(toks[k].key) <= 2:
+        day, k = v, k + 1
+        if k < len(toks) and toks[k].kind == "word" and _ORDINAL_SUFFIX.match(toks[k].key):
+            k += 1
+        end = k
+    if k < len(toks) and toks[k].key in (",", "،"):
+        k += 1
+    if k + 1 < len(toks) and toks[k].key in _YEAR_WORDS and _int(toks[k + 1]) is not None and len(toks[k + 1].key) >= 3:
+        k += 1  # «۳۰ مه سال ۲۰۰۵»
+    if k < len(toks) and not used[k] and (v := _int(toks[k])) is not None and len(toks[k].key) >= 3 and _year_ok(v, cal):
+        year, end = v, scan.marker(k + 1, cal)[1]
+    return day, year, end
+
+
+def _years(scan: _Scan) -> None:
+    """Years alone: «سال ۱۴۰۲», "in 2019", «عام 2023», a bare 1900-2100."""
+    toks = scan.toks
     for i, t in enumerate(toks):
-        if used[i] or t.kind != "num" or not re.fullmatch(r"\d{4}", t.key):
+        if scan.used[i] or t.kind != "num" or not re.fullmatch(r"\d{4}", t.key):
             continue
         v = int(t.key)
-        cal, end = marker(i + 1, "")
-        cue = i > 0 and toks[i - 1].key in _YEAR_CUES
-        if not cal:
-            if 1900 <= v <= 2100:
-                cal = "gregorian"
-            elif persian and 1300 <= v <= 1450 and cue:
-                cal = "solar"
-            elif 1400 <= v <= 1450 and cue and not persian:
-                cal = "hijri"
-            else:
-                continue
-        if not year_ok(v, cal) or (i + 1 < len(toks) and toks[i + 1].start == t.end and toks[i + 1].kind == "word"):
+        cal, end = scan.marker(i + 1, "")
+        cal = cal or _year_calendar(v, i > 0 and toks[i - 1].key in _YEAR_CUES, scan.persian)
+        if not cal or not _year_ok(v, cal) or (i + 1 < len(toks) and toks[i + 1].start == t.end and toks[i + 1].kind == "word"):
             continue
-        if _unit_after(toks, end) in COUNT_CLASSES | {"money", "distance", "weight", "votes"}:
+        if _unit_after(toks, end) in _YEAR_NOT_BEFORE:
             continue  # 2000 people
         if i > 0 and toks[i - 1].kind == "sym" and toks[i - 1].key in "$£€":
             continue
-        dates.append(DateMention(cal, v, None, None, span(i, end)))
-        for x in range(i, end):
-            used[x] = True
+        scan.dates.append(DateMention(cal, v, None, None, scan.span(i, end)))
+        scan.mark_used(i, end)
 
-    quantities = _quantities(toks, used, persian, text)
-    return Numbers(tuple(dates), tuple(times), tuple(quantities))
+
+def _year_calendar(v: int, cue: bool, persian: bool) -> str:
+    """The calendar of a four-digit year without a marker ("" when it is not one)."""
+    if 1900 <= v <= 2100:
+        return "gregorian"
+    if persian and 1300 <= v <= 1450 and cue:
+        return "solar"
+    if 1400 <= v <= 1450 and cue and not persian:
+        return "hijri"
+    return ""
 
 
 def _unit_after(toks: list[Token], j: int, window: int = 3) -> str:
@@ -681,165 +735,227 @@ def _unit_around(toks: list[Token], i: int, j: int) -> str:
     return before[-1] if before and before[-1] in ("magnitude", "money", "people", "percent") else ""
 
 
+_APPROX_AFTER = (matching_key("تقريبا"), matching_key("تقریبا"), "approximately")
+
+
+@dataclass(frozen=True)
+class _Start:
+    """Where a number starts: its ``value`` (None for a vague word), ``firm``, the interval
+    ``lo``-``hi`` of a vague word, ``end`` (the token after it) and ``start`` (its first token).
+    """
+
+    value: float | None
+    firm: bool
+    lo: float | None
+    hi: float | None
+    end: int
+    start: int
+
+
 def _quantities(toks: list[Token], used: list[bool], persian: bool, source: str) -> list[Quantity]:
+    """The quantities among the tokens no date or time took (``used``, marked here as they are taken)."""
     out: list[Quantity] = []
-    n = len(toks)
     i = 0
-    while i < n:
+    while i < len(toks):
         if used[i]:
             i += 1
             continue
-        t = toks[i]
-        start = i
-        value: float | None = None
-        firm = True
-        lo = hi = None
-        if t.kind == "num":
-            # codes and ordinals: F-35, G7, 2nd, 1990s, ۱۲ام
-            prev_adj = i > 0 and toks[i - 1].end == t.start and (toks[i - 1].kind == "word" or (
-                toks[i - 1].key == "-" and i > 1 and toks[i - 2].kind == "word" and toks[i - 2].end == toks[i - 1].start))
-            nxt = toks[i + 1] if i + 1 < n else None
-            next_adj_word = nxt is not None and nxt.start == t.end and nxt.kind == "word"
-            if prev_adj and toks[i - 1].key not in "$£€" and toks[i - 1].key not in ("و", "ب", "ل", "ف"):
-                i += 1
-                continue
-            if next_adj_word and (_ORDINAL_SUFFIX.match(nxt.key) or nxt.key == "s"):
-                i += 2
-                continue
-            value = _digits_value(t, persian)
-            if value is None:
-                i += 1
-                continue
-            j = i + 1
-            if next_adj_word and nxt.key not in SCALE_WORDS and nxt.key not in _UNIT_OF:
-                i += 2  # 3D, 5G, 19th-century style codes
-                continue
-        elif t.kind == "word" and (_strip_and(t.key) in NUMBER_WORDS or (t.key in SCALE_WORDS and t.key not in _SCALE_ONLY_AFTER_DIGITS)):
-            # numbers in words: twenty-five, بیست و پنج, خمسة وعشرين, three hundred
-            total = current = 0
-            j = i
-            words_used = 0
-            last_was_number = False
-            while j < n:
-                k = _strip_and(toks[j].key)
-                joined = j == i or toks[j - 1].key in _AND | {"-"} or k != toks[j].key
-                if k in NUMBER_WORDS and not joined and not (
-                        NUMBER_WORDS[k] == 100 or (current < 10 and NUMBER_WORDS[k] == 10) or (current % 10 == 0 and 20 <= current < 100 and NUMBER_WORDS[k] < 10)):
-                    break  # «چهار هزار واحد»: «واحد» is "unit" here, not one more
-                if k in NUMBER_WORDS:
-                    v = NUMBER_WORDS[k]
-                    if v == 100 and toks[j].key in ("hundred",) or (v == 100 and current and current < 10):
-                        current = max(current, 1) * 100
-                    else:
-                        current += v
-                    last_was_number = True
-                elif k in SCALE_WORDS and k not in _SCALE_ONLY_AFTER_DIGITS and (words_used or k not in VAGUE_WORDS):
-                    current = max(current, 1) * SCALE_WORDS[k]
-                    total += current
-                    current = 0
-                    last_was_number = True
-                elif last_was_number and k in _FRACTIONS and (toks[j - 1].key in _AND or toks[j].key != k):
-                    current += _FRACTIONS[k]
-                    last_was_number = False
-                elif toks[j].key in _AND | {"-"} and last_was_number and j + 1 < n and (_strip_and(toks[j + 1].key) in _FRACTIONS or
-                        _strip_and(toks[j + 1].key) in NUMBER_WORDS or toks[j + 1].key in SCALE_WORDS):
-                    j += 1
-                    continue
-                else:
-                    break
-                words_used += 1
-                j += 1
-            value = float(total + current)
-            if words_used == 0:
-                i += 1
-                continue
-            # a lone word: not «یک» "a" and the like, nor a word that only holds one after «و» (وست "West")
-            firm = not (words_used == 1 and (t.key in _UNSAFE_WORDS or _strip_and(t.key) != t.key))
-            if t.key == "dozen" and i > 0 and toks[i - 1].key == "a":
-                firm, start = True, i - 1
-        elif t.kind == "word" and t.key in VAGUE_WORDS:
-            lo, hi = VAGUE_WORDS[t.key]
-            if i > 0 and toks[i - 1].kind == "num" and toks[i - 1].key in SCALE_WORDS:
-                i += 1
-                continue
-            j = i + 1
-            firm = False
-        else:
-            i += 1
+        begin = _number_start(toks, i, persian)
+        if isinstance(begin, int):
+            i = begin  # not a number here: go on from there
             continue
-        scaled = 0
-        # a scale after digits: 11 million, ۱۱ میلیون, 2.3bn, £11m
-        if value is not None and t.kind == "num" and j < n and toks[j].key in SCALE_WORDS:
-            sk = toks[j].key
-            if sk not in _SCALE_ONLY_AFTER_DIGITS or toks[j].start == toks[j - 1].end:
-                value *= SCALE_WORDS[sk]
-                scale = scaled = SCALE_WORDS[sk]
-                j += 1
-                # «۱۶ میلیون و ۳۸۴ هزار و ۴۰۳»: smaller parts joined by «و»
-                while j + 1 < n and toks[j].key in _AND and toks[j + 1].kind == "num" and re.fullmatch(r"\d{1,3}", toks[j + 1].key):
-                    part = float(toks[j + 1].key)
-                    k2 = j + 2
-                    if k2 < n and toks[k2].key in SCALE_WORDS and SCALE_WORDS[toks[k2].key] < scale:
-                        scale = SCALE_WORDS[toks[k2].key]
-                        value += part * scale
-                        scaled = scale
-                        j = k2 + 1
-                    elif k2 < n and toks[k2].key in SCALE_WORDS:
-                        break
-                    else:
-                        value += part
-                        scaled = 0
-                        j = k2
-                        break
-        # a range: 10-20, ۱۰ تا ۱۲, between 10 and 20, from 10 to 20
-        if value is not None and j + 1 < n and toks[j].key in _RANGE_JOIN and not used[j + 1] and toks[j + 1].kind == "num":
-            other = _digits_value(toks[j + 1], persian)
-            joined_by_and = toks[j].key in _AND
-            opened = start > 0 and toks[start - 1].key in _RANGE_OPEN
-            if other is not None and other > value and (not joined_by_and or opened) and "/" not in toks[j + 1].key and ":" not in toks[j + 1].key:
-                j2 = j + 2
-                if j2 < n and toks[j2].key in SCALE_WORDS:
-                    mult = SCALE_WORDS[toks[j2].key]
-                    other *= mult
-                    value = value * mult if value < other / mult * 1.0001 and value < 1000 else value
-                    j2 += 1
-                lo, hi = value, other
-                if opened:
-                    start -= 1
-                text = _span(toks, start, j2, source)
-                unit = _unit_around(toks, start, j2)
-                out.append(Quantity(lo, hi, unit, text, True, None, digits=True))
-                for x in range(start, j2):
-                    used[x] = True
-                i = j2
-                continue
-        spread = 0.0
-        if value is not None:
-            lo = hi = value
-            if t.kind == "num" and scaled:
-                decimals = len(t.key.split(".")[1]) if "." in t.key else 0
-                spread = 0.5 * 10 ** -decimals * scaled
-        # qualifiers before: about / more than / up to
-        q = _qualifier_before(toks, start)
-        if q is not None:
-            (flo, fhi), qstart = q
-            lo, hi = lo * flo, hi * fhi if fhi != math.inf else math.inf
-            start = qstart
-        if j < n and toks[j].key in (matching_key("تقريبا"), matching_key("تقریبا"), "approximately"):
-            lo, hi = lo * 0.8, hi * 1.2
-            j += 1
-        elif _after_qualifier(toks, j) is not None:
-            hi = math.inf  # «384 شخصًا على الأقل»
-        unit = _unit_around(toks, start, j)
-        if unit == "duration" and value is not None and t.kind == "num" and value > 1000:
-            unit = ""
-        text = _span(toks, start, j, source)
-        shown_text = _span(toks, i, j, source)
-        out.append(Quantity(lo, hi, unit, shown_text if q is None else text, firm, value if lo == hi or q else None, digits=t.kind == "num", spread=spread))
-        for x in range(start, j):
+        q, start, i = _quantity(toks, used, persian, source, i, begin)
+        out.append(q)
+        for x in range(start, i):
             used[x] = True
-        i = j
     return out
+
+
+def _number_start(toks: list[Token], i: int, persian: bool) -> _Start | int:
+    """The number starting at token ``i``, or the token to go on from when there is none."""
+    t = toks[i]
+    if t.kind == "num":
+        return _digits_start(toks, i, persian)
+    if t.kind == "word" and (_strip_and(t.key) in NUMBER_WORDS or (t.key in SCALE_WORDS and t.key not in _SCALE_ONLY_AFTER_DIGITS)):
+        return _words_start(toks, i)
+    if t.kind == "word" and t.key in VAGUE_WORDS:
+        lo, hi = VAGUE_WORDS[t.key]
+        if i > 0 and toks[i - 1].kind == "num" and toks[i - 1].key in SCALE_WORDS:
+            return i + 1
+        return _Start(None, False, lo, hi, i + 1, i)
+    return i + 1
+
+
+def _digits_start(toks: list[Token], i: int, persian: bool) -> _Start | int:
+    """Digits, unless a code or an ordinal: F-35, G7, 2nd, 1990s, ۱۲ام, 3D."""
+    t = toks[i]
+    prev_adj = i > 0 and toks[i - 1].end == t.start and (toks[i - 1].kind == "word" or (
+        toks[i - 1].key == "-" and i > 1 and toks[i - 2].kind == "word" and toks[i - 2].end == toks[i - 1].start))
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    next_adj_word = nxt is not None and nxt.start == t.end and nxt.kind == "word"
+    if prev_adj and toks[i - 1].key not in "$£€" and toks[i - 1].key not in ("و", "ب", "ل", "ف"):
+        return i + 1
+    if next_adj_word and (_ORDINAL_SUFFIX.match(nxt.key) or nxt.key == "s"):
+        return i + 2
+    value = _digits_value(t, persian)
+    if value is None:
+        return i + 1
+    if next_adj_word and nxt.key not in SCALE_WORDS and nxt.key not in _UNIT_OF:
+        return i + 2  # 3D, 5G, 19th-century style codes
+    return _Start(value, True, None, None, i + 1, i)
+
+
+def _words_start(toks: list[Token], i: int) -> _Start | int:
+    """A number in words: twenty-five, بیست و پنج, خمسة وعشرين, three hundred, a dozen."""
+    value, words_used, j = _number_words(toks, i)
+    if words_used == 0:
+        return i + 1
+    t = toks[i]
+    # a lone word: not «یک» "a" and the like, nor a word that only holds one after «و» (وست "West")
+    firm = not (words_used == 1 and (t.key in _UNSAFE_WORDS or _strip_and(t.key) != t.key))
+    start = i
+    if t.key == "dozen" and i > 0 and toks[i - 1].key == "a":
+        firm, start = True, i - 1
+    return _Start(value, firm, None, None, j, start)
+
+
+def _number_words(toks: list[Token], i: int) -> tuple[float, int, int]:
+    """(value, number of words, end) of the number words from token ``i``."""
+    n = len(toks)
+    total = current = 0
+    j = i
+    words_used = 0
+    last_was_number = False
+    while j < n:
+        k = _strip_and(toks[j].key)
+        joined = j == i or toks[j - 1].key in _AND | {"-"} or k != toks[j].key
+        if k in NUMBER_WORDS and not joined and not (
+                NUMBER_WORDS[k] == 100 or (current < 10 and NUMBER_WORDS[k] == 10) or (current % 10 == 0 and 20 <= current < 100 and NUMBER_WORDS[k] < 10)):
+            break  # «چهار هزار واحد»: «واحد» is "unit" here, not one more
+        if k in NUMBER_WORDS:
+            v = NUMBER_WORDS[k]
+            if v == 100 and toks[j].key in ("hundred",) or (v == 100 and current and current < 10):
+                current = max(current, 1) * 100
+            else:
+                current += v
+            last_was_number = True
+        elif k in SCALE_WORDS and k not in _SCALE_ONLY_AFTER_DIGITS and (words_used or k not in VAGUE_WORDS):
+            current = max(current, 1) * SCALE_WORDS[k]
+            total += current
+            current = 0
+            last_was_number = True
+        elif last_was_number and k in _FRACTIONS and (toks[j - 1].key in _AND or toks[j].key != k):
+            current += _FRACTIONS[k]
+            last_was_number = False
+        elif toks[j].key in _AND | {"-"} and last_was_number and j + 1 < n and (_strip_and(toks[j + 1].key) in _FRACTIONS or
+                _strip_and(toks[j + 1].key) in NUMBER_WORDS or toks[j + 1].key in SCALE_WORDS):
+            j += 1
+            continue
+        else:
+            break
+        words_used += 1
+        j += 1
+    return float(total + current), words_used, j
+
+
+def _quantity(toks: list[Token], used: list[bool], persian: bool, source: str, i: int, begin: _Start) -> tuple[Quantity, int, int]:
+    """(quantity, first token, end) of the number that starts at token ``i``: with a scale after
+    its digits, as a range, with the qualifiers around it, and what it counts.
+    """
+    t = toks[i]
+    value, firm, lo, hi, j, start = begin.value, begin.firm, begin.lo, begin.hi, begin.end, begin.start
+    scaled = 0
+    if value is not None and t.kind == "num" and j < len(toks) and toks[j].key in SCALE_WORDS:
+        value, scaled, j = _scale_after(toks, j, value)
+    if value is not None:
+        ranged = _range(toks, used, persian, source, value, start, j)
+        if ranged is not None:
+            return ranged
+    spread = 0.0
+    if value is not None:
+        lo = hi = value
+        if t.kind == "num" and scaled:
+            decimals = len(t.key.split(".")[1]) if "." in t.key else 0
+            spread = 0.5 * 10 ** -decimals * scaled
+    lo, hi, start, j, qualified = _qualified(toks, lo, hi, start, j)
+    unit = _unit_around(toks, start, j)
+    if unit == "duration" and value is not None and t.kind == "num" and value > 1000:
+        unit = ""
+    text = _span(toks, start if qualified else i, j, source)
+    q = Quantity(lo, hi, unit, text, firm, value if lo == hi or qualified else None, digits=t.kind == "num", spread=spread)
+    return q, start, j
+
+
+def _scale_after(toks: list[Token], j: int, value: float) -> tuple[float, int, int]:
+    """(value, scale of its last part or 0, end) of digits followed by the scale at token ``j``:
+    11 million, ۱۱ میلیون, 2.3bn, £11m, «۱۶ میلیون و ۳۸۴ هزار و ۴۰۳».
+    """
+    n = len(toks)
+    sk = toks[j].key
+    if sk in _SCALE_ONLY_AFTER_DIGITS and toks[j].start != toks[j - 1].end:
+        return value, 0, j
+    value *= SCALE_WORDS[sk]
+    scale = scaled = SCALE_WORDS[sk]
+    j += 1
+    # smaller parts joined by «و»
+    while j + 1 < n and toks[j].key in _AND and toks[j + 1].kind == "num" and re.fullmatch(r"\d{1,3}", toks[j + 1].key):
+        part = float(toks[j + 1].key)
+        k2 = j + 2
+        if k2 < n and toks[k2].key in SCALE_WORDS and SCALE_WORDS[toks[k2].key] < scale:
+            scale = SCALE_WORDS[toks[k2].key]
+            value += part * scale
+            scaled = scale
+            j = k2 + 1
+        elif k2 < n and toks[k2].key in SCALE_WORDS:
+            break
+        else:
+            value += part
+            scaled = 0
+            j = k2
+            break
+    return value, scaled, j
+
+
+def _range(toks: list[Token], used: list[bool], persian: bool, source: str, value: float, start: int,
+           j: int) -> tuple[Quantity, int, int] | None:
+    """(quantity, first token, end) of a range from ``value``, whose tokens end at ``j``: 10-20,
+    ۱۰ تا ۱۲, between 10 and 20, from 10 to 20; None when no range follows.
+    """
+    n = len(toks)
+    if not (j + 1 < n and toks[j].key in _RANGE_JOIN and not used[j + 1] and toks[j + 1].kind == "num"):
+        return None
+    other = _digits_value(toks[j + 1], persian)
+    joined_by_and = toks[j].key in _AND
+    opened = start > 0 and toks[start - 1].key in _RANGE_OPEN
+    if not (other is not None and other > value and (not joined_by_and or opened)
+            and "/" not in toks[j + 1].key and ":" not in toks[j + 1].key):
+        return None
+    j2 = j + 2
+    if j2 < n and toks[j2].key in SCALE_WORDS:
+        mult = SCALE_WORDS[toks[j2].key]
+        other *= mult
+        value = value * mult if value < other / mult * 1.0001 and value < 1000 else value
+        j2 += 1
+    if opened:
+        start -= 1
+    q = Quantity(value, other, _unit_around(toks, start, j2), _span(toks, start, j2, source), True, None, digits=True)
+    return q, start, j2
+
+
+def _qualified(toks: list[Token], lo: float, hi: float, start: int, j: int) -> tuple[float, float, int, int, bool]:
+    """(lo, hi, start, end, qualified before) of the interval ``lo``-``hi`` of the number at tokens
+    [start, j) with its qualifiers: about / more than / up to before, approximately / at least after.
+    """
+    q = _qualifier_before(toks, start)
+    if q is not None:
+        (flo, fhi), start = q
+        lo, hi = lo * flo, hi * fhi if fhi != math.inf else math.inf
+    if j < len(toks) and toks[j].key in _APPROX_AFTER:
+        lo, hi = lo * 0.8, hi * 1.2
+        j += 1
+    elif _after_qualifier(toks, j) is not None:
+        hi = math.inf  # «384 شخصًا على الأقل»
+    return lo, hi, start, j, q is not None
 
 
 def _span(toks: list[Token], a: int, b: int, text: str = "") -> str:
