@@ -506,8 +506,8 @@ class _Scan:
         toks = self.toks
         if j >= len(toks):
             return default, j
-        for n in (3, 2, 1):
-            k = matching_key(self.text[toks[j].start : toks[min(j + n, len(toks)) - 1].end]).replace(" ", "")
+        for n in (n for n in (3, 2, 1) if j + n <= len(toks)):  # a marker may end the text («2024 م»)
+            k = matching_key(self.text[toks[j].start : toks[j + n - 1].end]).replace(" ", "")
             for cand in (k, k.replace(".", "")):
                 for cal, forms in _MARKER_FORMS.items():
                     if cand not in forms:

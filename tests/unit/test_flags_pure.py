@@ -206,3 +206,13 @@ def test_the_shipped_gazetteer_is_what_the_build_gives():
     from align.flags.places import GAZETTEER_FILE, build_gazetteer, gazetteer_json
 
     assert GAZETTEER_FILE.read_text(encoding="utf-8") == gazetteer_json(build_gazetteer())
+
+
+def test_a_calendar_marker_may_end_the_text():
+    """«2024 م», «1445 هـ», «1403 ه.ش» at the very end of a claim (no full stop after them) raised
+    IndexError."""
+    from align.flags.quantities import numbers
+
+    found = {t: numbers(t).dates for t in ("1445 هـ", "2024 م", "1403 ه.ش", "في عام 2024 م")}
+    assert [(d[0].calendar, d[0].year) for d in found.values()] == [("hijri", 1445), ("gregorian", 2024), ("solar", 1403),
+                                                                      ("gregorian", 2024)]
