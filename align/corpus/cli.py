@@ -34,6 +34,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--metadata", metavar="TABLE", help="metadata table of a folder (columns id or article_id, lang, outlet, date, title, url)")
     c.add_argument("--on-error", choices=["skip", "stop"], default="skip",
                    help="bad rows (empty text, unreadable encoding, duplicate id, bad date): report and skip them (default) or stop")
+    c.add_argument("--date-order", choices=["DMY", "MDY", "YMD"],
+                   help="the order of numeric dates the numbers leave open, such as 05/06/2019 (default: such a date is a bad row; "
+                        "ISO, 30/05/2024, month names, Solar Hijri and Hijri dates need nothing)")
     c.add_argument("--model", default="default", help="embedding model: 'default', a local sentence-transformers directory, or a cached model name")
     c.add_argument("--date-window", type=int, default=7, metavar="DAYS",
                    help="same-event candidates at most this many days apart when both have dates (default 7)")
@@ -68,7 +71,8 @@ def main(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         corpus = compare_corpus(
             args.path, outdir=out, metadata=args.metadata, client=args.scheduler, workers=args.workers, model=args.model,
-            cache=not args.no_cache, on_error=args.on_error, neighbours=args.neighbours, within_language=args.within_language,
+            cache=not args.no_cache, on_error=args.on_error, date_order=args.date_order,
+            neighbours=args.neighbours, within_language=args.within_language,
             date_window=None if args.no_date_window else args.date_window, min_pair_score=args.min_pair_score,
             min_score=args.min_score, partition_size=args.partition_size, progress=False if args.quiet else "auto",
         )

@@ -33,6 +33,7 @@ def compare_corpus(
     encoder: Encoder | None = None,
     cache: bool = True,
     on_error: str = "skip",
+    date_order: str | None = None,
     neighbours: int = 10,
     within_language: bool = False,
     date_window: int | None = 7,
@@ -73,6 +74,9 @@ def compare_corpus(
     on_error : {"skip", "stop"}
         Bad rows (empty text, unreadable encoding, duplicate id, ...): report and skip them, or
         stop before any work.
+    date_order : {"DMY", "MDY", "YMD"}, optional
+        The order of numeric dates whose numbers leave it open (``05/06/2019``); without it such
+        a date is a bad row (``align.corpus.dates`` lists the forms read).
     neighbours : int
         Candidate same-event articles proposed per article (nearest neighbours).
     within_language : bool
@@ -112,10 +116,10 @@ def compare_corpus(
         model=encoder.model if encoder is not None else model, k=k, min_score=min_score, same_speaker=same_speaker,
         cache=cache, neighbours=neighbours, within_language=within_language, date_window=date_window,
         min_pair_score=min_pair_score, partition_size=partition_size, pair_partition_size=pair_partition_size,
-        on_error=on_error)
+        on_error=on_error, date_order=date_order)
     progress = check("progress", progress)
     outdir = _checked_outdir(outdir)
-    articles, bad = read_corpus(source, metadata=metadata, on_error=on_error)
+    articles, bad = read_corpus(source, metadata=metadata, on_error=on_error, date_order=settings.date_order)
     encoder = encoder or Encoder(settings.model, cache=cache, show_progress=False)  # the run has its own bars
     temporary = workdir is None and outdir is None
     work = Path(tempfile.mkdtemp(prefix="claimalign-corpus-")) if temporary else Path(workdir or default_workdir(outdir))

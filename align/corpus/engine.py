@@ -745,13 +745,13 @@ def run_corpus(
     stages.done("prepare")
     prep = _read_prepared(prep_paths, by_id)
     if prep.bad and settings.on_error == "stop":
-        raise InputError(bad_rows_message(prep.bad))
+        raise InputError(bad_rows_message(prep.bad, stopped=True))
     bad_rows = sorted([*bad_rows, *prep.bad], key=lambda b: (b.id, b.where))
     ids = [a["id"] for a in prep.meta]
     langs = [a["lang"] for a in prep.meta]
     if len(ids) < 2:
         raise InputError(f"a corpus needs at least two usable articles, got {len(ids)}"
-                         + (f" ({len(bad_rows)} bad row(s): {bad_rows_message(bad_rows)})" if bad_rows else ""))
+                         + (f"; {bad_rows_message(bad_rows)}" if bad_rows else ""))
     candidates = ev.candidate_pairs(np.array(prep.vectors), langs, [by_id[i].date for i in ids], neighbours=settings.neighbours,
                                     within_language=settings.within_language, date_window=settings.date_window)
     stages.done("candidates")

@@ -36,6 +36,18 @@ def _umask() -> int:
     return mask
 
 
+#: What the head of every HTML page claimalign writes holds (a report's or a corpus overview's
+#: ``<title>``, and its heading).
+PAGE_MARKERS = (b"<title>claimalign", b"<h2 class='claimalign'>")
+
+
+def is_claimalign_page(head: bytes) -> bool:
+    """Does a file starting with ``head`` (its first 4 KB) look like a page claimalign wrote (a
+    report or a corpus overview), which is never an article?
+    """
+    return any(m in head for m in PAGE_MARKERS)
+
+
 def resolve_target(path: str | os.PathLike) -> Path:
     """Where a report at ``path`` is really written: a symbolic link's final target (the link
     stays a link, the file it points to is replaced), else ``path`` itself.
