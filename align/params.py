@@ -184,6 +184,7 @@ RULES: dict[str, Rule] = {
     "mode": Options(choices=MODES),
     "segmented": Boolean(),
     "cache": Boolean(),
+    "force": Boolean(),
     "progress": Options(choices=(True, False, "auto")),
     # a corpus run (align.compare_corpus, claimalign corpus)
     "neighbours": Integer(low=1),

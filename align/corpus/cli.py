@@ -47,6 +47,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--min-score", type=float, help="claim pairs: keep those with at least this confidence (0-1; default: calibrated)")
     c.add_argument("--partition-size", type=int, default=64, metavar="N", help="articles per embedding task (default 64)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    c.add_argument("--force", action="store_true", help="replace output files even if they are read-only (default: refuse)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only where the results went")
     c.set_defaults(corpus_main=main)
     return c
@@ -71,7 +72,7 @@ def main(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         corpus = compare_corpus(
             args.path, outdir=out, metadata=args.metadata, client=args.scheduler, workers=args.workers, model=args.model,
-            cache=not args.no_cache, on_error=args.on_error, date_order=args.date_order,
+            cache=not args.no_cache, on_error=args.on_error, date_order=args.date_order, force=args.force,
             neighbours=args.neighbours, within_language=args.within_language,
             date_window=None if args.no_date_window else args.date_window, min_pair_score=args.min_pair_score,
             min_score=args.min_score, partition_size=args.partition_size, progress=False if args.quiet else "auto",
