@@ -17,7 +17,7 @@ from ..params import check
 from ..settings import CompareSettings
 from .assemble import build_tables
 from .engine import default_workdir, make_executor, run_corpus
-from .inputs import corpus_files, read_corpus
+from .inputs import bad_rows_message, corpus_files, read_corpus
 from .outputs import check_outputs
 from .result import Corpus
 from .settings import CorpusSettings
@@ -136,6 +136,9 @@ def compare_corpus(
     partitions = None if temporary else Path(workdir or default_workdir(outdir))
     check_outputs(outdir, corpus_files(source, metadata), partitions=partitions, force=force)
     articles, bad = read_corpus(source, metadata=metadata, on_error=on_error, date_order=settings.date_order)
+    if len(articles) < 2:  # before the model is loaded
+        raise InputError(f"a corpus needs at least two usable articles, got {len(articles)}"
+                         + (f"; {bad_rows_message(bad)}" if bad else ""))
     encoder = encoder or Encoder(settings.model, cache=cache, show_progress=False)  # the run has its own bars
     work = Path(tempfile.mkdtemp(prefix="claimalign-corpus-")) if partitions is None else partitions
     executor = make_executor(client, workers)

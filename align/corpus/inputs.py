@@ -291,16 +291,31 @@ def _found_metadata(folder: Path, metadata: str | os.PathLike | None) -> Path | 
     return found[0] if found else None
 
 
-def _folder_files(folder: Path, metadata: Path | None) -> tuple[list[Path], list[Path]]:
-    """(article files, claimalign pages left out) of a folder: regular, non-hidden files with a
-    text suffix, other than the metadata table, sorted by name.
+def _folder_files(folder: Path, metadata: Path | None) -> tuple[list[Path], list[Path], list[Path]]:
+    """(article files, claimalign pages left out, entries that are not regular files) of a
+    folder: non-hidden entries with a text suffix, other than the metadata table, sorted by name.
+    A broken symbolic link, a directory or a FIFO named like an article is never opened.
     """
-    files = sorted(p for p in folder.iterdir()
-                   if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".") and p.name not in METADATA_NAMES
-                   and (metadata is None or p.resolve() != metadata.resolve()))
-    files = [p for p in files if p.is_file()]
+    entries = sorted(p for p in folder.iterdir()
+                     if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".") and p.name not in METADATA_NAMES
+                     and (metadata is None or _resolved(p) != _resolved(metadata)))
+    files = [p for p in entries if p.is_file()]
     pages = [p for p in files if p.suffix.lower() in (".html", ".htm") and _is_page(p)]
-    return [p for p in files if p not in pages], pages
+    return [p for p in files if p not in pages], pages, [p for p in entries if not p.is_file()]
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return path
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a folder entry named like an article is not one."""
+    if path.is_symlink():
+        return "a symbolic link to nothing (or a link loop)" if not path.exists() else "a symbolic link to something that is not a file"
+    return "a directory" if path.is_dir() else "not a regular file"
 
 
 def _is_page(path: Path) -> bool:
@@ -346,22 +361,23 @@ def read_folder(folder: str | os.PathLike, *, metadata: str | os.PathLike | None
                 bad.append(BadRow(aid, where, f"duplicate id in the metadata (first at {meta[aid][0]})"))
             elif aid:
                 meta[aid] = (where, rec)
-    files, pages = _folder_files(folder, metadata)
+    files, pages, others = _folder_files(folder, metadata)
     for p in pages:
         warnings.warn(InputWarning(f"{p}: a claimalign page (an earlier run's output?), not read as an article"), stacklevel=2)
-    if not files:
+    if not files and not others:
         raise InputError(f"{folder}: no article files ({', '.join(TEXT_SUFFIXES)})")
     candidates: list[tuple[str | Exception, str, dict, str | Exception]] = []
-    for p in files:
+    regular = set(files)
+    for p in sorted((*files, *others)):
         aid = p.stem
         rec = dict(meta[aid][1]) if aid in meta else {}
         rec.pop("text", None)
         try:
-            text: str | Exception = read_text_file(p)
+            text: str | Exception = read_text_file(p) if p in regular else ValueError(f"unreadable: {_not_a_file(p)}")
         except InputError as exc:
             text = ValueError(f"unreadable: {str(exc).split(': ', 1)[-1]}")
         candidates.append((aid, p.name, rec, text))
-    names = {p.stem for p in files}
+    names = {p.stem for p in (*files, *others)}
     for aid, (where, _) in sorted(meta.items()):
         if aid not in names:
             bad.append(BadRow(aid, where, "no text file for this id in the folder"))

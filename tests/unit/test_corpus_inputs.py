@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -186,3 +187,17 @@ def test_a_claimalign_page_in_the_folder_is_not_an_article(tmp_path):
         articles, bad = read_corpus(tmp_path)
     assert [a.id for a in articles] == ["a", "b", "page"] and not bad
     assert sorted(p.name for p in corpus_files(tmp_path)) == ["a.txt", "b.txt", "page.html"]
+
+
+def test_entries_named_like_articles_that_are_not_files_are_bad_rows(tmp_path):
+    (tmp_path / "a.txt").write_text(FA, encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "nowhere.txt")  # broken
+    (tmp_path / "c.txt").mkdir()
+    (tmp_path / "d.txt").symlink_to(tmp_path / "d.txt")  # a loop
+    os.mkfifo(tmp_path / "e.txt")  # never opened (it would block)
+    (tmp_path / "f.txt").symlink_to(tmp_path / "a.txt")  # a link to an article: read
+    articles, bad = read_corpus(tmp_path)
+    assert [a.id for a in articles] == ["a", "f"] and articles[1].text == FA
+    reasons = {b.id: b.reason for b in bad}
+    assert reasons == {"b": "unreadable: a symbolic link to nothing (or a link loop)", "c": "unreadable: a directory",
+                       "d": "unreadable: a symbolic link to nothing (or a link loop)", "e": "unreadable: not a regular file"}
