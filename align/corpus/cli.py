@@ -18,9 +18,12 @@ DESCRIPTION = """Find which articles of a corpus report the same event and which
 PATH is a folder of text files (article ids: the file names without extension; a metadata table
 metadata.csv/.tsv/.jsonl/.parquet with id, lang, outlet, date, title, url may sit beside them, or
 use --metadata) or one table (CSV, TSV, JSONL, Parquet) with id, lang, outlet, date, title, text.
+Dates may be ISO, 30.05.2024, May 30, 2024, Persian or Arabic month names, Solar Hijri
+(1403/03/10, 2 خرداد 1403) or Hijri (23 ذو القعدة 1445); 05/06/2019 needs --date-order.
 Writes into OUTDIR: articles, segments, article_pairs, alignments, clusters (and events,
-bad_rows) as Parquet, overview.html and summary.xlsx. An interrupted run resumes from
-OUTDIR/.partitions when started again with the same arguments."""
+outlets, bad_rows) as Parquet, run.json, overview.html and summary.xlsx; none of them may be an
+input (OUTDIR may be the input folder: claimalign's own pages there are never read as articles).
+An interrupted run resumes from OUTDIR/.partitions when started again with the same arguments."""
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
