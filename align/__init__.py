@@ -25,6 +25,7 @@ from .version import __version__
 # when a comparison needs them.
 _EXPORTS = {
     "ClaimalignError": "errors", "InputError": "errors", "ModelError": "errors", "OutputError": "errors",
+    "OverwriteError": "errors",
     "CompareSettings": "settings", "ParallelSettings": "settings",
     "Document": "documents", "load_document": "documents",
     "Row": "rows", "Report": "report", "MultiReport": "multi", "compare": "pipeline",
@@ -71,6 +72,6 @@ def load_report(path: str | os.PathLike) -> Report:
 
 
 __all__ = [
-    "ClaimalignError", "CompareSettings", "Document", "InputError", "ModelError", "MultiReport", "OutputError", "ParallelSettings",
+    "ClaimalignError", "CompareSettings", "Document", "InputError", "ModelError", "MultiReport", "OutputError", "OverwriteError", "ParallelSettings",
     "Report", "Row", "Segment", "__version__", "claims", "compare", "compare_corpus", "load_document", "load_report", "segment",
 ]

@@ -14,7 +14,7 @@ from .errors import ClaimalignError, InputError
 from .settings import CompareSettings
 from .text import terminal_safe
 from .version import __version__
-from .writers.files import output_format
+from .writers.files import is_claimalign_page, output_format
 
 COMPARE_DESCRIPTION = """Line up the claims of two (or more) news articles in different languages: which claims
 they share (with a confidence and a relation: equivalent or related), what only one of them
@@ -133,7 +133,7 @@ def _check_inputs(paths: list[Path]) -> None:
         if p.suffix.lower() in {".html", ".htm"} and p.is_file():
             with open(p, "rb") as fh:
                 head = fh.read(4096)
-            if b"<h2 class='claimalign'>" in head or b"<title>claimalign:" in head:
+            if is_claimalign_page(head):
                 raise InputError(f"{p}: is a claimalign report, not an article; to write a report there use -o {p}")
 
 

@@ -12,10 +12,17 @@ class OutputError(ClaimalignError, OSError):
     """
 
 
+class OverwriteError(OutputError, InputError):
+    """An output would replace one of the run's own inputs (an article, the corpus table, the
+    metadata table): refused before any work. Both an :class:`OutputError` (where it would write)
+    and an :class:`InputError` (the arguments given cannot work together).
+    """
+
+
 class InputWarning(UserWarning):
     """An input was read, but not exactly as written (a few invalid bytes replaced, text cut):
     the command line prints it as one line.
     """
 
 
-__all__ = ["ClaimalignError", "InputError", "InputWarning", "ModelError", "OutputError"]
+__all__ = ["ClaimalignError", "InputError", "InputWarning", "ModelError", "OutputError", "OverwriteError"]

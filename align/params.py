@@ -167,6 +167,7 @@ MODES = ("comparable", "parallel")
 UNITS = ("sentence", "claim")
 PRECISIONS = ("auto", "int8", "fp32")
 ON_ERROR = ("skip", "stop")
+DATE_ORDERS = ("DMY", "MDY", "YMD")
 
 #: The rule of every option, by name: the same name means the same rule everywhere.
 RULES: dict[str, Rule] = {
@@ -183,6 +184,7 @@ RULES: dict[str, Rule] = {
     "mode": Options(choices=MODES),
     "segmented": Boolean(),
     "cache": Boolean(),
+    "force": Boolean(),
     "progress": Options(choices=(True, False, "auto")),
     # a corpus run (align.compare_corpus, claimalign corpus)
     "neighbours": Integer(low=1),
@@ -192,6 +194,7 @@ RULES: dict[str, Rule] = {
     "partition_size": Integer(low=1),
     "pair_partition_size": Integer(low=1),
     "on_error": Options(choices=ON_ERROR),
+    "date_order": Options(none=True, choices=DATE_ORDERS),
     "workers": Integer(low=1, none=True),
     # views of a report or a corpus (filter, review)
     "status": Options(none=True, choices=STATUSES),

@@ -8,9 +8,10 @@ carried.
     corpus.filter(scope="one outlet", outlet="BBC")
     corpus.to_parquet("out"); corpus.to_html("overview.html"); corpus.to_xlsx("summary.xlsx")
 
-The flow (one module per stage): ``inputs`` (read the corpus, report bad rows) -> ``engine``
-(partitions of work, in-process or on Dask: prepare and embed each article once; candidate
-pairs by nearest neighbours; features, calibrated score and claim alignment of each candidate)
+The flow (one module per stage): ``inputs`` (read the corpus, report bad rows; with ``dates``, the
+dates as researchers write them) -> ``engine`` (partitions of work, in-process or on Dask: prepare
+and embed each article once; candidate pairs by nearest neighbours; features, calibrated score
+and claim alignment of each candidate)
 with ``profile`` (what each article states: people, places, numbers, days) and ``events``
 (vectors, candidates, features, score, events that cannot chain) -> ``assemble`` (the tables:
 events, then ``clusters``, claims across the corpus) -> ``result`` (the :class:`Corpus`: views,

@@ -65,7 +65,7 @@ def build_tables(out: RunOutput) -> Tables:
     clusters, of_claim, of_alignment = build_clusters(links, claims, info, event_of)
     clusters = [c.replace(confidence=rounded(c.confidence)) for c in clusters]
     nearest = _nearest(out.pairs)
-    articles = [ArticleRecord(i, meta[i]["lang"], by_id[i].outlet, by_id[i].date, by_id[i].title, by_id[i].url,
+    articles = [ArticleRecord(i, meta[i]["lang"], by_id[i].outlet, by_id[i].date, by_id[i].date_written, by_id[i].title, by_id[i].url,
                               meta[i]["n_sentences"], meta[i]["n_claims"], meta[i]["chars"], event_of.get(i), by_id[i].where,
                               *nearest.get(i, (None, None)))
                 for i in sorted(meta)]

@@ -18,9 +18,12 @@ DESCRIPTION = """Find which articles of a corpus report the same event and which
 PATH is a folder of text files (article ids: the file names without extension; a metadata table
 metadata.csv/.tsv/.jsonl/.parquet with id, lang, outlet, date, title, url may sit beside them, or
 use --metadata) or one table (CSV, TSV, JSONL, Parquet) with id, lang, outlet, date, title, text.
+Dates may be ISO, 30.05.2024, May 30, 2024, Persian or Arabic month names, Solar Hijri
+(1403/03/10, 2 خرداد 1403) or Hijri (23 ذو القعدة 1445); 05/06/2019 needs --date-order.
 Writes into OUTDIR: articles, segments, article_pairs, alignments, clusters (and events,
-bad_rows) as Parquet, overview.html and summary.xlsx. An interrupted run resumes from
-OUTDIR/.partitions when started again with the same arguments."""
+outlets, bad_rows) as Parquet, run.json, overview.html and summary.xlsx; none of them may be an
+input (OUTDIR may be the input folder: claimalign's own pages there are never read as articles).
+An interrupted run resumes from OUTDIR/.partitions when started again with the same arguments."""
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -34,6 +37,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--metadata", metavar="TABLE", help="metadata table of a folder (columns id or article_id, lang, outlet, date, title, url)")
     c.add_argument("--on-error", choices=["skip", "stop"], default="skip",
                    help="bad rows (empty text, unreadable encoding, duplicate id, bad date): report and skip them (default) or stop")
+    c.add_argument("--date-order", choices=["DMY", "MDY", "YMD"],
+                   help="the order of numeric dates the numbers leave open, such as 05/06/2019 (default: such a date is a bad row; "
+                        "ISO, 30/05/2024, month names, Solar Hijri and Hijri dates need nothing)")
     c.add_argument("--model", default="default", help="embedding model: 'default', a local sentence-transformers directory, or a cached model name")
     c.add_argument("--date-window", type=int, default=7, metavar="DAYS",
                    help="same-event candidates at most this many days apart when both have dates (default 7)")
@@ -44,6 +50,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     c.add_argument("--min-score", type=float, help="claim pairs: keep those with at least this confidence (0-1; default: calibrated)")
     c.add_argument("--partition-size", type=int, default=64, metavar="N", help="articles per embedding task (default 64)")
     c.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    c.add_argument("--force", action="store_true", help="replace output files even if they are read-only (default: refuse)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only where the results went")
     c.set_defaults(corpus_main=main)
     return c
@@ -68,7 +75,8 @@ def main(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         corpus = compare_corpus(
             args.path, outdir=out, metadata=args.metadata, client=args.scheduler, workers=args.workers, model=args.model,
-            cache=not args.no_cache, on_error=args.on_error, neighbours=args.neighbours, within_language=args.within_language,
+            cache=not args.no_cache, on_error=args.on_error, date_order=args.date_order, force=args.force,
+            neighbours=args.neighbours, within_language=args.within_language,
             date_window=None if args.no_date_window else args.date_window, min_pair_score=args.min_pair_score,
             min_score=args.min_score, partition_size=args.partition_size, progress=False if args.quiet else "auto",
         )

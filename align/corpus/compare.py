@@ -17,7 +17,8 @@ from ..params import check
 from ..settings import CompareSettings
 from .assemble import build_tables
 from .engine import default_workdir, make_executor, run_corpus
-from .inputs import read_corpus
+from .inputs import bad_rows_message, corpus_files, read_corpus
+from .outputs import check_outputs
 from .result import Corpus
 from .settings import CorpusSettings
 
@@ -33,6 +34,7 @@ def compare_corpus(
     encoder: Encoder | None = None,
     cache: bool = True,
     on_error: str = "skip",
+    date_order: str | None = None,
     neighbours: int = 10,
     within_language: bool = False,
     date_window: int | None = 7,
@@ -44,6 +46,7 @@ def compare_corpus(
     pair_partition_size: int = 256,
     workdir: str | os.PathLike | None = None,
     progress: bool | str = "auto",
+    force: bool = True,
 ) -> Corpus:
     """Find the same-event articles of a corpus, align their claims and cluster the claims.
 
@@ -55,8 +58,11 @@ def compare_corpus(
         file (CSV, TSV, JSONL, Parquet) or a DataFrame / list of dicts with ``id, text`` and
         optionally ``lang, outlet, date, title, url``.
     outdir : path, optional
-        Write the Parquet tables, ``overview.html`` and ``summary.xlsx`` here; finished
-        partitions go to ``outdir/.partitions`` so an interrupted run resumes.
+        Write the Parquet tables, ``run.json``, ``overview.html`` and ``summary.xlsx`` here;
+        finished partitions go to ``outdir/.partitions`` so an interrupted run resumes. Checked
+        before any work: none of these may be an input (an article file, the table, the
+        metadata table); a claimalign page in an input folder (an earlier run's
+        ``overview.html``) is not read as an article.
     metadata : path, optional
         The metadata table of a folder (``id`` or ``article_id`` column).
     client : distributed.Client or str, optional
@@ -73,6 +79,9 @@ def compare_corpus(
     on_error : {"skip", "stop"}
         Bad rows (empty text, unreadable encoding, duplicate id, ...): report and skip them, or
         stop before any work.
+    date_order : {"DMY", "MDY", "YMD"}, optional
+        The order of numeric dates whose numbers leave it open (``05/06/2019``); without it such
+        a date is a bad row (``align.corpus.dates`` lists the forms read).
     neighbours : int
         Candidate same-event articles proposed per article (nearest neighbours).
     within_language : bool
@@ -94,6 +103,9 @@ def compare_corpus(
         ``outdir``, removed at the end).
     progress : bool or "auto"
         Progress bars ("auto": in a notebook or a terminal).
+    force : bool
+        Replace read-only output files, as the writers of a report do (the command line passes
+        its ``--force``, off by default there).
 
     Returns
     -------
@@ -103,6 +115,10 @@ def compare_corpus(
     ------
     InputError
         The corpus cannot be read, an option is invalid, or ``on_error="stop"`` and a row is bad.
+    OverwriteError
+        An output would replace an input (an InputError and an OutputError).
+    OutputError
+        An output cannot be written (read-only without ``force``, ...).
     ModelError
         The model cannot be loaded offline.
     """
@@ -112,13 +128,19 @@ def compare_corpus(
         model=encoder.model if encoder is not None else model, k=k, min_score=min_score, same_speaker=same_speaker,
         cache=cache, neighbours=neighbours, within_language=within_language, date_window=date_window,
         min_pair_score=min_pair_score, partition_size=partition_size, pair_partition_size=pair_partition_size,
-        on_error=on_error)
+        on_error=on_error, date_order=date_order)
     progress = check("progress", progress)
+    force = check("force", force)
     outdir = _checked_outdir(outdir)
-    articles, bad = read_corpus(source, metadata=metadata, on_error=on_error)
-    encoder = encoder or Encoder(settings.model, cache=cache, show_progress=False)  # the run has its own bars
     temporary = workdir is None and outdir is None
-    work = Path(tempfile.mkdtemp(prefix="claimalign-corpus-")) if temporary else Path(workdir or default_workdir(outdir))
+    partitions = None if temporary else Path(workdir or default_workdir(outdir))
+    check_outputs(outdir, corpus_files(source, metadata), partitions=partitions, force=force)
+    articles, bad = read_corpus(source, metadata=metadata, on_error=on_error, date_order=settings.date_order)
+    if len(articles) < 2:  # before the model is loaded
+        raise InputError(f"a corpus needs at least two usable articles, got {len(articles)}"
+                         + (f"; {bad_rows_message(bad)}" if bad else ""))
+    encoder = encoder or Encoder(settings.model, cache=cache, show_progress=False)  # the run has its own bars
+    work = Path(tempfile.mkdtemp(prefix="claimalign-corpus-")) if partitions is None else partitions
     executor = make_executor(client, workers)
     try:
         out = run_corpus(articles, bad, settings, encoder, executor=executor, workdir=work, progress=progress)

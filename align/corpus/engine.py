@@ -434,10 +434,7 @@ def make_executor(client=None, workers: int | None = None):
     if client is not None and workers:
         raise InputError("give either a Dask client/scheduler address or a number of local workers, not both")
     if isinstance(client, str):
-        try:
-            return DaskExecutor(Client(client, timeout="20s"), own=True)
-        except OSError as exc:
-            raise InputError(f"cannot connect to the Dask scheduler at {client}: {exc}") from None
+        return DaskExecutor(connect(client), own=True)
     if client is not None:
         return DaskExecutor(client)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -447,6 +444,57 @@ def make_executor(client=None, workers: int | None = None):
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                            silence_logs=logging.ERROR)
     return DaskExecutor(Client(cluster), own=True)
+
+
+CONNECT_SECONDS = 10  # a scheduler that does not answer within this is an error
+
+
+def connect(address: str, timeout: float = CONNECT_SECONDS):
+    """A ``distributed.Client`` connected to the scheduler at ``address``, or one InputError
+    that says why not, within about ``timeout`` seconds: an address that is not a Dask address
+    (``http://...``, no port, not a URL), a host that does not resolve or refuses the
+    connection, or a server that does not answer as a Dask scheduler.
+    """
+    import socket
+    import threading
+
+    from distributed import Client
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    def fail(why: str) -> InputError:
+        return InputError(f"cannot connect to the Dask scheduler at {address!r}: {why}")
+
+    try:
+        scheme, location = parse_address(address.strip())
+        host, port = parse_host_port(location) if scheme in ("tcp", "tls", "ws", "wss") else (None, None)
+    except (ValueError, TypeError) as exc:
+        raise fail(f"{exc} (an address looks like tcp://host:8786)") from None
+    if host is not None:
+        try:  # fails fast: nothing listening, an unknown host
+            socket.create_connection((host, port), timeout=min(timeout, 5)).close()
+        except OSError as exc:
+            raise fail(exc.strerror or str(exc) or exc.__class__.__name__) from None
+    found: dict = {}
+
+    def run() -> None:
+        try:
+            found["client"] = Client(address.strip(), timeout=f"{timeout}s")
+        except Exception as exc:  # reported as one line below
+            found["error"] = exc
+
+    if host is None:  # in-process (inproc://) or UCX: distributed's timeout holds
+        run()
+    else:  # distributed's timeout does not bound the handshake with a server that never answers
+        thread = threading.Thread(target=run, name="claimalign-dask-connect", daemon=True)
+        thread.start()
+        thread.join(timeout + 2)
+    if "client" in found:
+        return found["client"]
+    why = found.get("error")
+    if why is None:
+        raise fail(f"no answer as a Dask scheduler within {timeout:g} s")
+    raise fail((str(why).splitlines() or [why.__class__.__name__])[0])
 
 
 # -- partition files ----------------------------------------------------------------------------
@@ -697,13 +745,13 @@ def run_corpus(
     stages.done("prepare")
     prep = _read_prepared(prep_paths, by_id)
     if prep.bad and settings.on_error == "stop":
-        raise InputError(bad_rows_message(prep.bad))
+        raise InputError(bad_rows_message(prep.bad, stopped=True))
     bad_rows = sorted([*bad_rows, *prep.bad], key=lambda b: (b.id, b.where))
     ids = [a["id"] for a in prep.meta]
     langs = [a["lang"] for a in prep.meta]
     if len(ids) < 2:
         raise InputError(f"a corpus needs at least two usable articles, got {len(ids)}"
-                         + (f" ({len(bad_rows)} bad row(s): {bad_rows_message(bad_rows)})" if bad_rows else ""))
+                         + (f"; {bad_rows_message(bad_rows)}" if bad_rows else ""))
     candidates = ev.candidate_pairs(np.array(prep.vectors), langs, [by_id[i].date for i in ids], neighbours=settings.neighbours,
                                     within_language=settings.within_language, date_window=settings.date_window)
     stages.done("candidates")

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..calibration import logistic
+from ..errors import OutputError, OverwriteError
 from ..text import RTL_LANGUAGES, is_rtl
-from ..writers.files import atomic_write
+from ..writers.files import atomic_write, check_output
 from ..writers.html import CSS, esc, text_cell
 from ..writers.parquet import write_table_parquet
 from ..writers.xlsx import tables_xlsx
@@ -25,6 +26,36 @@ from . import records as rec
 
 MAX_ROWS_PER_EVENT = 150  # in the HTML matrix; the Parquet and XLSX files have all
 PARQUET_TABLES = ("articles", "segments", "article_pairs", "alignments", "clusters", "events", "outlets", "bad_rows")
+#: Every file a saved corpus result writes into its directory (``Corpus.save``).
+FILES = (*(f"{name}.parquet" for name in PARQUET_TABLES), "run.json", "overview.html", "summary.xlsx")
+
+
+def check_outputs(directory: str | os.PathLike | None, inputs: Sequence[str | os.PathLike], *,
+                  partitions: str | os.PathLike | None = None, force: bool = True) -> None:
+    """Check, before any work, that a corpus run can write its files (:data:`FILES`) into
+    ``directory`` (None: it writes none) and its partitions into ``partitions`` without
+    replacing or removing any of ``inputs`` (the article files, the corpus table, the metadata
+    table), with the checks and messages of a report (``align.writers.files.check_output``): a
+    read-only output needs ``force``.
+
+    Raises
+    ------
+    OverwriteError
+        An output is one of the inputs, or an input lies in the partitions folder.
+    OutputError
+        An output cannot be written (read-only without ``force``, a directory, a name too long).
+    """
+    if directory is not None and Path(directory).is_dir():
+        for name in FILES:
+            check_output(Path(directory) / name, inputs, force=force, what="the corpus run")
+    if partitions is not None and Path(partitions).exists() and not Path(partitions).is_dir():
+        raise OutputError(f"{partitions}: exists and is not a directory (the run keeps its partitions there)")
+    if partitions is not None and Path(partitions).is_dir():
+        where = Path(partitions).resolve()
+        for src in inputs:
+            if Path(src).resolve().is_relative_to(where):
+                raise OverwriteError(f"{src}: is in the partitions folder {partitions}, where the run writes and removes "
+                                     "files (choose another -o)")
 
 
 def write_parquet(directory: Path, tables: Mapping[str, Any]) -> None:

@@ -76,8 +76,9 @@ def columns(cls: type[Record]) -> tuple[Column, ...]:
 
 @dataclass(frozen=True)
 class ArticleRecord(Record):
-    """One usable article: metadata, counts, its event (None: in no event), and its nearest
-    candidate (the candidate pair of highest score it is in) with that score.
+    """One usable article: metadata (``date``: ISO, Gregorian; ``date_written``: as the input
+    wrote it), counts, its event (None: in no event), and its nearest candidate (the candidate
+    pair of highest score it is in) with that score.
     """
 
     table: ClassVar[str] = "articles"
@@ -85,6 +86,7 @@ class ArticleRecord(Record):
     lang: str
     outlet: str
     date: str | None
+    date_written: str | None
     title: str
     url: str
     n_sentences: int

@@ -39,6 +39,9 @@ class CorpusSettings:
         Candidate pairs per alignment task.
     on_error : {"skip", "stop"}
         Bad rows: report and skip them, or stop the run.
+    date_order : {"DMY", "MDY", "YMD"} or None
+        The order of numeric dates whose numbers leave it open (``05/06/2019``); None: such a
+        date is a bad row.
     """
 
     compare: CompareSettings = field(default_factory=_alignment_settings)
@@ -49,12 +52,13 @@ class CorpusSettings:
     partition_size: int = 64
     pair_partition_size: int = 256
     on_error: str = "skip"
+    date_order: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.compare, CompareSettings) or self.compare.mode != "comparable" or self.compare.unit != "claim":
             raise InputError("a corpus aligns claims in comparable mode: compare must be CompareSettings(unit='claim')")
         for name in ("neighbours", "within_language", "date_window", "min_pair_score", "partition_size",
-                     "pair_partition_size", "on_error"):
+                     "pair_partition_size", "on_error", "date_order"):
             object.__setattr__(self, name, check(name, getattr(self, name)))
 
     @classmethod
@@ -91,5 +95,5 @@ class CorpusSettings:
         """
         out = {"model": self.model, "k": self.k, "min_score": self.min_score, "same_speaker": self.same_speaker}
         out.update({name: getattr(self, name) for name in ("neighbours", "within_language", "date_window", "min_pair_score",
-                                                            "partition_size", "pair_partition_size", "on_error")})
+                                                            "partition_size", "pair_partition_size", "on_error", "date_order")})
         return out

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, OverwriteError
 
 #: The report formats, by file suffix.
 SUFFIXES = (".csv", ".xlsx", ".html", ".jsonl", ".vecalign")
@@ -36,6 +36,18 @@ def _umask() -> int:
     return mask
 
 
+#: What the head of every HTML page claimalign writes holds (a report's or a corpus overview's
+#: ``<title>``, and its heading).
+PAGE_MARKERS = (b"<title>claimalign", b"<h2 class='claimalign'>")
+
+
+def is_claimalign_page(head: bytes) -> bool:
+    """Does a file starting with ``head`` (its first 4 KB) look like a page claimalign wrote (a
+    report or a corpus overview), which is never an article?
+    """
+    return any(m in head for m in PAGE_MARKERS)
+
+
 def resolve_target(path: str | os.PathLike) -> Path:
     """Where a report at ``path`` is really written: a symbolic link's final target (the link
     stays a link, the file it points to is replaced), else ``path`` itself.
@@ -49,8 +61,9 @@ def resolve_target(path: str | os.PathLike) -> Path:
     return path
 
 
-def check_output(path: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), *, force: bool = False) -> Path:
-    """Check, before any work, that a report can be written at ``path``.
+def check_output(path: str | os.PathLike, inputs: Sequence[str | os.PathLike] = (), *, force: bool = False,
+                 what: str = "the report") -> Path:
+    """Check, before any work, that a report (or another output) can be written at ``path``.
 
     Parameters
     ----------
@@ -60,6 +73,8 @@ def check_output(path: str | os.PathLike, inputs: Sequence[str | os.PathLike] = 
         Files the run reads: the report must not replace any of them.
     force : bool
         Replace a read-only report (as ``cp -f`` would); without it that is an error.
+    what : str
+        What would write there, as the messages name it ("the report", "the corpus run").
 
     Returns
     -------
@@ -69,15 +84,17 @@ def check_output(path: str | os.PathLike, inputs: Sequence[str | os.PathLike] = 
     Raises
     ------
     OutputError
-        The directory does not exist or is not writable, the target is a directory, an input,
-        or read-only (without ``force``).
+        The directory does not exist or is not writable, the target is a directory or
+        read-only (without ``force``).
+    OverwriteError
+        The target is one of the inputs (an :class:`OutputError` and an ``InputError``).
     """
     shown = Path(path)
     _check_name_length(shown)
     try:
         target = resolve_target(path)
         _check_name_length(target, shown)
-        return _check_target(shown, target, inputs, force)
+        return _check_target(shown, target, inputs, force, what)
     except OSError as exc:
         if isinstance(exc, OutputError):
             raise
@@ -96,7 +113,7 @@ def _check_name_length(path: Path, shown: Path | None = None) -> None:
         raise OutputError(f"{shown or path}: file name too long ({size} bytes; at most {limit} here)")
 
 
-def _check_target(shown: Path, target: Path, inputs: Sequence[str | os.PathLike], force: bool) -> Path:
+def _check_target(shown: Path, target: Path, inputs: Sequence[str | os.PathLike], force: bool, what: str) -> Path:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"{shown}: directory {parent} does not exist")
@@ -108,7 +125,7 @@ def _check_target(shown: Path, target: Path, inputs: Sequence[str | os.PathLike]
         except OSError:
             same = False
         if same or Path(os.path.abspath(src)) == Path(os.path.abspath(target)):
-            raise OutputError(f"{shown}: is one of the input articles; the report would replace it (choose another -o)")
+            raise OverwriteError(f"{shown}: is one of the inputs; {what} would replace it (choose another -o)")
     if target.exists():
         if not target.is_file():
             raise OutputError(f"{shown}: exists and is not a regular file")

@@ -120,9 +120,9 @@ EVIL = "<script>alert(1)</script> شمخانی گفت"
 
 def _tables():
     return {
-        "articles": [ArticleRecord("fa1", "fa", "<b>Mizan</b>", "2024-01-01", EVIL, "", 3, 4, 100, "E0001", "fa1.txt", "en1", 0.99),
-                     ArticleRecord("en1", "en", "Amu", None, "", "", 3, 4, 100, "E0001", "en1.txt", "fa1", 0.99),
-                     ArticleRecord("ar1", "ar", "Quds", None, "<i>alone</i>", "", 3, 4, 100, None, "ar1.txt", "fa1", 0.45)],
+        "articles": [ArticleRecord("fa1", "fa", "<b>Mizan</b>", "2024-01-01", "۱۱ دی ۱۴۰۲", EVIL, "", 3, 4, 100, "E0001", "fa1.txt", "en1", 0.99),
+                     ArticleRecord("en1", "en", "Amu", None, None, "", "", 3, 4, 100, "E0001", "en1.txt", "fa1", 0.99),
+                     ArticleRecord("ar1", "ar", "Quds", None, None, "<i>alone</i>", "", 3, 4, 100, None, "ar1.txt", "fa1", 0.45)],
         "events": [EventRecord("E0001", "2024-01-01", "2024-01-01", EVIL, 2, 2, 2, ("en", "fa"), ("<b>Mizan</b>", "Amu"),
                                ("en1", "fa1"), 1, 1, 1)],
         "clusters": [ClusterRecord("C000001", "E0001", EVIL, "fa", "شمخانی", None, "2024-01-01", "fa1", "Mizan", 2, 2, 2,
