@@ -128,6 +128,7 @@ def segment(document: Document) -> list[Segment]:
     paragraph = 0
     prev_bullet = False
     first_line = True
+    cuts = 0
     for raw_line in text.splitlines(keepends=True):
         line_start = offset
         offset += len(raw_line)
@@ -149,7 +150,9 @@ def segment(document: Document) -> list[Segment]:
         if first_line and kind == "sentence" and body[-1] not in TERMINATORS + CLOSERS + ":؛;":
             kind = "headline"
         first_line = False
-        for s, e in _bounded(body, _split_line(body), document.name):
+        spans, cut = _bounded(body, _split_line(body))
+        cuts += cut
+        for s, e in spans:
             s, e = _strip_span(body, s, e)
             if s >= e or not has_letters(body[s:e]):
                 continue
@@ -170,15 +173,16 @@ def segment(document: Document) -> list[Segment]:
                 )
             )
             seen.setdefault(key, len(segments))
+    _warn_cuts(document.name, cuts, "sentences")
     return segments
 
 
 MAX_SEGMENT_CHARS = 1500  # a "sentence" longer than this (a page without punctuation) is cut at a space
 
 
-def _bounded(line: str, spans: list[tuple[int, int]], name: str) -> list[tuple[int, int]]:
+def _bounded(line: str, spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], int]:
     """``spans`` with every span longer than ``MAX_SEGMENT_CHARS`` cut into pieces at the last
-    space before the bound (a warning says how many): a run-on line of 200 KB would otherwise be
+    space before the bound, and the number of cuts: a run-on line of 200 KB would otherwise be
     one segment, embedded as hundreds of model windows with no progress, matched as one claim.
     """
     out, cut = [], 0
@@ -189,10 +193,13 @@ def _bounded(line: str, spans: list[tuple[int, int]], name: str) -> list[tuple[i
             out.append((s, stop))
             s, cut = stop, cut + 1
         out.append((s, e))
-    if cut:
-        warnings.warn(InputWarning(f"{name}: {cut} cut(s) in sentences longer than {MAX_SEGMENT_CHARS:,} characters "
-                                   "(text without sentence punctuation)"), stacklevel=4)
-    return out
+    return out, cut
+
+
+def _warn_cuts(name: str, cuts: int, what: str) -> None:
+    if cuts:
+        warnings.warn(InputWarning(f"{name}: {cuts} cut(s) in {what} longer than {MAX_SEGMENT_CHARS:,} characters "
+                                   "(text without sentence punctuation)"), stacklevel=3)
 
 
 CLAUSE_BREAK = re.compile(r"\s*[:؛;]\s*")
@@ -206,6 +213,8 @@ _AR_PARTICIPLES = ("مشدد", "مضیف", "منوه", "مشیر", "معرب", "
 def segment_lines(document: Document) -> list[Segment]:
     r"""One segment per line, as given (``--segmented``): line k (0-based) is segment k + 1.
 
+    A line longer than ``MAX_SEGMENT_CHARS`` stays one segment here (its id is its line number);
+    ``claims`` cuts it into parts of that line, with a warning.
     A blank line is not a segment (nothing to compare: it can never be half of a pair), but it
     keeps its number, so ids keep matching line numbers (as in Vecalign's and Bertalign's input
     formats) and the ids of a text with blank lines have gaps. Only "\n" ends a line (a "\r"
@@ -268,10 +277,12 @@ def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
     Cut points: ``:`` (a reporting clause and its quote: ``... اظهار داشت: ...``), ``؛``/``;``
     (joined statements), in Arabic the statement after a reporting verb (``... إلى أن "..."``)
     and a second statement joined by a participle (``..., مشدداً على أن ...``). A cut is made
-    only where both sides keep at least four words. Claims of a duplicate sentence are marked
-    as duplicates too.
+    only where both sides keep at least four words. A claim longer than ``MAX_SEGMENT_CHARS``
+    (only a ``--segmented`` line can be: ``segment`` bounds its sentences) is cut at spaces into
+    parts of its line, with a warning. Claims of a duplicate sentence are marked as duplicates too.
     """
     out: list[Segment] = []
+    cuts = 0
     for sent in sentences:
         spans, start = [], 0
         for end, nxt in _cut_points(sent.text, sent.lang):
@@ -282,6 +293,8 @@ def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
                 spans.append((start, end))
                 start = nxt
         spans.append((start, len(sent.text)))
+        spans, cut = _bounded(sent.text, spans)
+        cuts += cut
         for part, (a, b) in enumerate(spans, start=1):
             a, b = _strip_span(sent.text, a, b)
             start_, end_ = sent.start + a, sent.start + b
@@ -298,4 +311,5 @@ def claims(document: Document, sentences: list[Segment]) -> list[Segment]:
                     duplicate_of=sent.duplicate_of,
                 )
             )
+    _warn_cuts(document.name, cuts, "lines")
     return out

@@ -168,6 +168,27 @@ def test_a_run_on_line_is_cut_into_bounded_segments_with_a_warning():
     _check_offsets(doc, segs)
 
 
+def test_an_over_long_segmented_line_becomes_bounded_parts_of_that_line():
+    import pytest
+
+    from align.segment import MAX_SEGMENT_CHARS, segment_lines
+
+    long = " ".join(f"kalame{i}" for i in range(3000))  # ~26,000 characters, no punctuation
+    doc = load_document(f"First line here.\n{long}\nThird line here.\n", lang="en", kind="text")
+    lines = segment_lines(doc)
+    assert [s.id for s in lines] == [1, 2, 3]  # the line keeps its number
+    with pytest.warns(InputWarning, match=r"text: \d+ cut\(s\) in lines longer than 1,500 characters"):
+        parts = claims(doc, lines)
+    long_parts = [c for c in parts if c.sentence == 2]
+    assert len(long_parts) > 10 and all(len(c.text) <= MAX_SEGMENT_CHARS for c in parts)
+    assert [c.part for c in long_parts] == list(range(1, len(long_parts) + 1))
+    assert " ".join(c.text for c in long_parts) == long
+    assert [c.sentence for c in parts if c.sentence != 2] == [1, 3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # short lines: no warning
+        claims(doc, [lines[0], lines[2]])
+
+
 def test_a_one_line_article_is_read_in_steps_linear_in_its_length(monkeypatch):
     # thousands of sentences on one line (a page without line breaks): the word before each
     # period is read near it, not in the whole line before it (quadratic: 27 s for 200 KB)
