@@ -137,7 +137,7 @@ _UNIT_CLASSES = {
     "money": ["$", "£", "€", "dollars", "dollar", "pounds", "pound", "euros", "euro", "rials", "rial", "tomans", "toman", "yuan",
               "rupees", "دلار", "دلاری", "پوندی", "یورویی", "ریالی", "تومانی", "پوند", "یورو", "ریال", "تومان", "دولار", "دولارا", "جنيه", "يورو", "ريال", "دينار", "درهم", "usd"],
     "distance": ["km", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "metres", "meters", "metre", "meter",
-                 "feet", "foot", "کیلومتری", "کیلومتر", "متر", "متری", "كيلومتر", "كيلومترا", "كلم", "كم", "متر", "مترا", "أمتار", "ميل", "أميال"],
+                 "feet", "foot", "قدما", "کیلومتری", "کیلومتر", "متر", "متری", "كيلومتر", "كيلومترا", "كلم", "كم", "متر", "مترا", "أمتار", "ميل", "أميال"],
     "duration ": ["seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "week", "months", "month",
                  "years", "year", "decades", "ثانیه", "دقیقه", "ساعت", "روز", "هفته", "ماه", "سال", "ثانية", "دقيقة", "دقائق",
                  "ساعة", "ساعات", "يوم", "أيام", "ايام", "أسبوع", "أسابيع", "شهر", "أشهر", "شهور", "سنة", "سنوات", "عام", "أعوام", "اعوام", "عاما"],
@@ -694,10 +694,17 @@ def _unit_after(toks: list[Token], j: int, window: int = 3) -> str:
         t = toks[k]
         if t.kind == "num":
             break
-        u = _unit_class(t.key)
+        u = _class_at(toks, k)
         if u:
             return u
     return ""
+
+
+def _class_at(toks: list[Token], k: int) -> str:
+    """The unit class of token ``k``; "per cent" (British news spells it in two words) is a percent."""
+    if toks[k].key == "per" and k + 1 < len(toks) and toks[k + 1].key == "cent":
+        return "percent"
+    return _unit_class(toks[k].key)
 
 
 def _unit_class(key: str) -> str:
@@ -709,20 +716,26 @@ def _unit_class(key: str) -> str:
     return ""
 
 
+_FEET = matching_key("فوت")  # Persian "feet", and "death": right after a number and before no verb, feet
+_VERB_AFTER_DIED = _keys("کرد", "کردند", "کرده", "کرده‌اند", "شد", "شدند", "نمود", "نمودند")
+
+
 def _unit_around(toks: list[Token], i: int, j: int) -> str:
     """What the number at tokens [i, j) counts: a specific class (killed, injured) in the words
     around it, else the class of the words right after it, else of the word right before it.
     """
     k = j + 1 if j < len(toks) and toks[j].key == "-" else j  # 13-year-old
-    if k < len(toks) and _unit_class(toks[k].key) in _MEASURES:
-        return _unit_class(toks[k].key)
+    if k < len(toks) and toks[k].key == _FEET and not (k + 1 < len(toks) and toks[k + 1].key in _VERB_AFTER_DIED):
+        return "distance"  # «۱۸ فوت» 18 feet; «۱۸ نفر فوت کردند» 18 people died
+    if k < len(toks) and _class_at(toks, k) in _MEASURES:
+        return _class_at(toks, k)
     if i > 0 and _unit_class(toks[i - 1].key) in _MEASURES - {"duration"}:
         return _unit_class(toks[i - 1].key)
     after = []
     for k in range(j, min(j + 4, len(toks))):
         if toks[k].kind == "num":
             break
-        after.append(_unit_class(toks[k].key))
+        after.append(_class_at(toks, k))
     before = [_unit_class(toks[k].key) for k in range(max(0, i - 2), i) if toks[k].kind != "num"]
     for u in after + before[::-1]:
         if u in _SPECIFIC:

@@ -82,6 +82,22 @@ def test_different_numbers_are_conflicts():
     assert disagreements("گروهی کشته شدند", "قتل 12 شخصاً") == ["number of people only in B: 12"]
 
 
+def test_units_written_in_two_words_or_shared_with_another_sense():
+    # British "per cent" is a percent: 2.8 per cent and 2.5 درصد are one figure reported twice
+    assert [(q.value, q.unit) for q in numbers("pubs were up 2.8 per cent, except").quantities] == [(2.8, "percent")]
+    assert disagreements("pubs were up 2.8 per cent", "میخانه‌ها 2.5 درصد افزایش فروش داشتند") == ["number: 2.8 vs 2.5"]
+    # «فوت» right after a number is feet; after «نفر», or before a verb, a death
+    assert [q.unit for q in numbers("امواج با ارتفاع تا شش متر (18 فوت)").quantities] == ["distance", "distance"]
+    assert [q.unit for q in numbers("۱۸ نفر فوت کردند").quantities] == ["dead"]
+    assert [q.unit for q in numbers("۱۸ فوت کردند").quantities] == ["dead"]
+
+
+def test_the_previous_month_in_arabic_is_an_earlier_event_as_in_persian():
+    # both sides tell of the previous month: its figures are compared (it was one side "past", one not)
+    assert disagreements("ماه قبل میخانه‌ها 2.5 درصد افزایش فروش داشتند",
+                         "مماثلاً للشهر السابق، حيث ارتفعت المبيعات بنسبة 2.8 في المائة") == ["number: 2.5 vs 2.8"]
+
+
 def test_a_figure_one_side_alone_gives_is_not_a_conflict():
     # 5.9 on both sides; 3 dead and 447 injured only in B
     flags = disagreements("A 5.9 magnitude quake", "زلزال بقوة 5.9 أدى إلى مقتل 3 وإصابة 447")
