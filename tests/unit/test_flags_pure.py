@@ -181,6 +181,18 @@ def test_people_across_scripts():
     assert disagreements("وی گفت", "قال شمخاني", people, speakers_a=["علی شمخانی"]) == []
 
 
+def test_a_speaker_no_text_names_is_no_disagreement():
+    articles = ["علی شمخانی گفت", "قال شمخاني", "Shamkhani said"]
+    people = known_people(articles, [["علی شمخانی"], ["شمخاني"], ["Shamkhani"]])
+    # both sides say "he": the speaker of one side only is not a name one side states
+    assert disagreements("وی گفت", "وأضاف", people, speakers_a=["علی شمخانی"]) == []
+    assert disagreements("he added", "وی گفت", people, speakers_a=["Shamkhani"]) == []
+    # an English sentence that says neither the name nor "he" speaks of someone else
+    assert disagreements("the spokesman said", "قال شمخاني", people, speakers_a=["Shamkhani"]) == [
+        "person only in B: شمخاني"]
+    assert disagreements("he said", "قال شمخاني", people, speakers_a=["Shamkhani"]) == []
+
+
 # -- places ------------------------------------------------------------------------------------
 
 
