@@ -14,7 +14,11 @@ article, never as a key.
 The **same person** across scripts and with or without title or first name: two names are one
 person when the consonant skeletons of their surnames agree (:func:`skeleton`, coarser than
 ``align.speakers.name_key``: ق = gh = k, چ = ج = ch, ز = s; عراقچی = عراقجي = Araghchi), one
-ending the other (امیرعبداللهیان = Abdollahian), or one letter apart in longer names.
+ending the other (امیرعبداللهیان = Abdollahian), or one letter apart in longer names, or alike
+but for what transliteration leaves uncertain (:func:`coarse`: g written ج, v written ف, a
+final h; نوگروهو = نوجرو = Nugroho, فيتيل = Vettel). A two-consonant name (Kim, Capp) is
+found in a three-letter word of the other script only when that word's vowel letters are where
+the name has its vowels (كيم, کاپ; not «قام» "did").
 """
 from __future__ import annotations
 
@@ -67,12 +71,24 @@ def _close(a: str, b: str) -> bool:
         return True  # امیرعبداللهیان = Abdollahian
     if len(short) >= 4 and len(long_) - len(short) <= 1:
         return _distance(a, b) <= 1
-    x, y = a.rstrip("h"), b.rstrip("h")  # هنیه = Haniyeh, and a final silent h
-    if x == y and len(x) >= 3:
-        return True
-    # v is و in Persian, ف in Arabic; g is گ in Persian, ج or غ in Arabic (Vettel = فيتيل, Aguero = أجويرو)
-    x, y = a.replace("f", "").replace("j", "k"), b.replace("f", "").replace("j", "k")
-    return x == y and len(x) >= 3
+    x, y = coarse(a), coarse(b)
+    return x == y and len(x) >= 3 or _short_alike(a, b)
+
+
+def coarse(sk: str) -> str:
+    """A skeleton less what transliteration leaves uncertain: a final silent h (هنیه = Haniyeh),
+    v written ف in Arabic and dropped as a vowel letter elsewhere (Vettel = فيتيل = وتل), g
+    written ج in Arabic (Aguero = أجويرو, Nugroho = نوجرو = نوگروهو).
+    """
+    return re.sub(r"(.)\1+", r"\1", sk.rstrip("h").replace("f", "").replace("j", "k"))
+
+
+def _short_alike(a: str, b: str) -> bool:
+    """Short skeletons alike but for g written ج, or a first or last v written ف (Aguero = أجويرو,
+    Vettel = فيتيل, Saipov = سايبوف); a short skeleton is too common a word to allow more.
+    """
+    x, y = a.replace("j", "k"), b.replace("j", "k")
+    return x == y or bool(x) and bool(y) and (x in ("f" + y, y + "f") or y in ("f" + x, x + "f"))
 
 
 def _distance(a: str, b: str) -> int:
@@ -386,11 +402,41 @@ def _hit(word: str, sk: str, k: str, display: str) -> bool:
     """
     if len(k) >= 3:
         return _matches(sk, k)
-    if sk != k:
-        return False
+    if sk != k and not (_short_alike(sk, k) and len(matching_key(word)) >= 5):
+        return False  # أجويرو = Aguero, not أجرى "held"
     # Willoughby = ويلوبي across scripts; within one script, the name's own word
-    return matching_key(word) in {matching_key(w) for w in words(display)} or (
-        word.isascii() != display.isascii() and len(matching_key(word)) >= 4)
+    if matching_key(word) in {matching_key(w) for w in words(display)}:
+        return True
+    if word.isascii() == display.isascii():
+        return False
+    if len(matching_key(word)) >= 4:
+        return True
+    # a three-letter word: its vowel letters where the Latin name has its vowels (Kim = كيم, not قام)
+    if word.isascii():
+        return any(_spelled_alike(word, w) for w in words(display) if _short_alike(skeleton(w), k))
+    return any(_spelled_alike(w, word) for w in words(display) if _short_alike(skeleton(w), k))
+
+
+_VOWELS_LATIN = str.maketrans({"e": "i", "y": "i", "o": "u", "w": "u", "v": "u"})
+_VOWELS_AR = str.maketrans({"ا": "a", "آ": "a", "ی": "i", "و": "u"})
+
+
+def _pattern(word: str) -> str:
+    """Consonant skeleton with the vowels as a, i, u (Persian/Arabic vowel letters ا ی و)."""
+    w = re.sub(r"[^\w]", "", matching_key(word))
+    if re.search(r"[a-z]", w):
+        w = re.sub(r"[^a-z]", "", w).rstrip("e") or w
+        return re.sub(r"(.)\1+", r"\1", "".join(ch if ch in "aiu" else skeleton(ch) for ch in w.translate(_VOWELS_LATIN)))
+    return re.sub(r"(.)\1+", r"\1", "".join(ch if ch in "aiu" else skeleton(ch) for ch in w.translate(_VOWELS_AR)))
+
+
+def _spelled_alike(latin: str, word: str) -> bool:
+    """Does the Persian/Arabic ``word`` write the Latin name's letters in order, its vowel letters
+    among the name's vowels (Kim = كيم, Capp = کاپ, Vettel = وتل; not قام for Kim)?
+    """
+    it = iter(_pattern(latin))
+    pat = _pattern(word)
+    return bool(pat) and all(ch in it for ch in pat)
 
 
 def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:
@@ -418,7 +464,8 @@ def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:
             found[k] = " ".join([first, *ws[start + 1 : i], ws[i]])
         else:
             kf = matching_key(f)
-            found[k] = f[1:] if kf[:1] in ("و", "ف") and len(kf) >= 5 and not re.match(r"[a-z]", kf) and kf not in _KEEP_W else f
+            bare = kf[:1] in ("و", "ف") and len(kf) >= 5 and not re.match(r"[a-z]", kf) and kf not in _KEEP_W
+            found[k] = f[1:] if bare and _hit(f[1:], skeleton(f[1:]), k, display) else f  # فيتيل = Vettel
     return found
 
 

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from align.flags import Flag, disagreements, facts, known_people, note, ordered, parse
-from align.flags.people import clean_name, same_person
+from align.flags.people import clean_name, key, mentioned, same_person
 from align.flags.places import places_in
 from align.flags.quantities import jalali_to_gregorian, numbers
 
@@ -163,6 +163,24 @@ def test_a_name_is_cut_at_the_name(mention, name):
 ])
 def test_the_same_person_across_scripts(a, b):
     assert same_person(a, b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Nugroho", "نوجرو"), ("نوگروهو", "نوجرو"),  # g as ج, a final silent h, together
+    ("Vettel", "فيتيل"), ("Saipov", "سايبوف"), ("Aguero", "أجويرو"),  # v as ف, g as ج in short names
+])
+def test_the_same_person_transliterated_two_ways_at_once(a, b):
+    assert same_person(a, b)
+
+
+def test_a_short_name_across_scripts():
+    people = {key("Kim"): "Kim", key("Capp"): "Capp", key("Aguero"): "Aguero"}
+    assert set(mentioned("أشار ري إلى البيان الذي أصدره كيم", people)) == {key("Kim")}
+    assert set(mentioned("ویلوبی شرکت Truly را همراه با کاپ تاسیس کرد", people)) == {key("Capp")}
+    assert set(mentioned("سهّل أجويرو الأمر", people)) == {key("Aguero")}
+    # a common word with the same consonants is not the name: «قام» "did" (Kim is written with ي),
+    # «أجرى» "held" (too short to be Aguero written with ج)
+    assert mentioned("قام الرئيس بزيارة", people) == {} and mentioned("أجرى الوزير محادثات", people) == {}
 
 
 def test_people_across_scripts():
