@@ -270,6 +270,16 @@ def _after_triggers(text: str) -> list[str]:
     """Names after a rank or title (سپهبد طارق شاه بهرامی, President Hassan Rouhani) or an
     Arabic "counterpart" (نظيره الأفغاني حمد الله محب).
     """
+    out = []
+    for part in _CLAUSE_MARKS.split(text):  # a name does not run past a colon, quote or comma
+        out += _after_triggers_in(part)
+    return out
+
+
+_CLAUSE_MARKS = re.compile(r"[:«»\"“”،,؛;!?()]")
+
+
+def _after_triggers_in(text: str) -> list[str]:
     ws = words(text)
     keys = [matching_key(w) for w in ws]
     out = []
@@ -332,8 +342,11 @@ def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterab
         if len(k) >= 2 and not any(_close(k, other) for other in out):
             out[k] = name
 
-    for text in texts:
-        for name in _after_triggers(text):
+    triggered = [_after_triggers(text) for text in texts]
+    if len(texts) >= 2:
+        triggered = _cut_unconfirmed(texts, triggered)
+    for text, names in zip(texts, triggered, strict=True):
+        for name in names:
             add(name)
         # a run of capitalised words is a person when the article goes on to use its last word
         # alone (news names a person in full once, then by surname: Brett Kavanaugh … Kavanaugh)
@@ -367,6 +380,28 @@ def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterab
             any(_matches(skeleton(w), s) for s in latin if len(s) >= 3) or elsewhere(skeleton(w), name))]
         if confirmed:
             add(" ".join(ws[: confirmed[-1] + 1]))
+    return out
+
+
+def _cut_unconfirmed(texts: Sequence[str], triggered: Sequence[list[str]]) -> list[list[str]]:
+    """The Persian/Arabic names after a title cut after their last word that is a name elsewhere:
+    in Latin script, or in a name after a title in another article (السيد ترامب نفسه يواجه ->
+    ترامب where the other article has آقای ترامپ or Trump); a name no word of which is found
+    elsewhere stays whole.
+    """
+    latin = {skeleton(w) for t in texts for w in re.findall(r"\b[A-Z][\w'’-]+", t)} - {""}
+    named = [{skeleton(w) for n in names for w in words(n)} - {""} for names in triggered]
+    out = []
+    for i, names in enumerate(triggered):
+        known = [s for s in latin | {s for j, sks in enumerate(named) if j != i for s in sks} if len(s) >= 3]
+        cut = []
+        for name in names:
+            ws = words(name)
+            confirmed = [j for j, w in enumerate(ws) if not w.isascii() and len(skeleton(w)) >= 3
+                         and any(_matches(skeleton(w), s) for s in known)]
+            confirmed += [j for j, w in enumerate(ws) if w.isascii()]
+            cut.append(" ".join(ws[: max(confirmed) + 1]) if confirmed and not name.isascii() else name)
+        out.append(cut)
     return out
 
 

@@ -199,6 +199,17 @@ def test_people_across_scripts():
     assert disagreements("وی گفت", "قال شمخاني", people, speakers_a=["علی شمخانی"]) == []
 
 
+def test_a_name_after_a_title_ends_where_the_name_does():
+    # at a colon, quote or comma
+    assert list(known_people(['وقال السيد كلارك: "نحن بحاجة إلى صفقة"'], []).values()) == ["كلارك"]
+    # after its last word another article names too: «ترامب» (آقای ترامپ), not «نفسه يواجه»
+    people = known_people(["سيجد السيد ترامب نفسه يواجه المساءلة", "آقای ترامپ درست در زمانی که"], [[], []])
+    assert list(people.values()) == ["ترامب"]
+    # a name no other article writes stays whole
+    people = known_people(["سپهبد طارق شاه بهرامی وزیر دفاع", "التقى نظيره الأفغاني حمد الله محب"], [[], []])
+    assert sorted(people.values()) == ["حمد الله محب", "طارق شاه بهرامی"]
+
+
 def test_a_speaker_no_text_names_is_no_disagreement():
     articles = ["علی شمخانی گفت", "قال شمخاني", "Shamkhani said"]
     people = known_people(articles, [["علی شمخانی"], ["شمخاني"], ["Shamkhani"]])
