@@ -446,6 +446,8 @@ def _hit(word: str, sk: str, k: str, display: str) -> bool:
         return False
     if len(matching_key(word)) >= 4:
         return True
+    if len(matching_key(word)) < 3:
+        return False  # «گل» "goal" is not Kelly
     # a three-letter word: its vowel letters where the Latin name has its vowels (Kim = كيم, not قام)
     if word.isascii():
         return any(_spelled_alike(word, w) for w in words(display) if _short_alike(skeleton(w), k))

@@ -181,6 +181,7 @@ def test_a_short_name_across_scripts():
     # a common word with the same consonants is not the name: «قام» "did" (Kim is written with ي),
     # «أجرى» "held" (too short to be Aguero written with ج)
     assert mentioned("قام الرئيس بزيارة", people) == {} and mentioned("أجرى الوزير محادثات", people) == {}
+    assert mentioned("گل اول را زد", {key("Kelly"): "Liam Kelly"}) == {}  # «گل» "goal", two letters
 
 
 def test_people_across_scripts():
