@@ -336,8 +336,12 @@ def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterab
     flat = [n for g in groups for n in g if n] if groups is not None else [n for n in speakers if n]
     out: dict[str, str] = {}
 
+    lower = {w for t in texts for w in re.findall(r"\b[a-z][a-z'’-]+\b", t)}
+
     def add(name: str) -> None:
         name = clean_name(name)
+        if name.isascii() and name and words(name)[-1].lower() in lower:
+            return  # a word the articles also write in lower case is no surname (Elvie Pump … breast pump)
         k = key(name)
         if len(k) >= 2 and not any(_close(k, other) for other in out):
             out[k] = name

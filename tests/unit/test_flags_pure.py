@@ -211,6 +211,12 @@ def test_a_name_after_a_title_ends_where_the_name_does():
     assert sorted(people.values()) == ["حمد الله محب", "طارق شاه بهرامی"]
 
 
+def test_a_word_the_articles_write_in_lower_case_is_no_surname():
+    texts = ["The Elvie Pump is silent, Elvie said. A breast pump for mothers.", "پمپ سینه Elvie"]
+    assert known_people(texts, ["Elvie Pump"]) == {}
+    assert list(known_people(texts, ["Ana Balarin"]).values()) == ["Ana Balarin"]
+
+
 def test_a_speaker_no_text_names_is_no_disagreement():
     articles = ["علی شمخانی گفت", "قال شمخاني", "Shamkhani said"]
     people = known_people(articles, [["علی شمخانی"], ["شمخاني"], ["Shamkhani"]])
