@@ -191,8 +191,8 @@ def _is_name_word(word: str, *, first: bool) -> bool:
         return False
     if len(k) >= 5 and _FA_VERB_ENDINGS.search(k) and k.endswith("ند") and k not in ("ارجمند",):
         return False
-    if _FA_PRESENT.match(k) and len(k) > 4:
-        return False
+    if _FA_PRESENT.match(k) and len(k) > 4 and ("\u200c" in word[:4] or k.endswith(("د", "م", "ی"))):
+        return False  # «می‌گوید»، «میکند»: a verb in the present (its person ending); not «مينجا» Menga
     return len(k) >= 2
 
 
@@ -415,8 +415,10 @@ def _word_skeletons(text: str) -> tuple[tuple[int, str, str], ...]:
     that can be part of a name.
     """
     out = []
+    # the words of a place of two or more words (پیونگ یانگ, New York) are no one's name
+    in_places = {matching_key(w) for _, surface in places_in(text).values() for w in words(surface) if len(words(surface)) > 1}
     for i, w in enumerate(words(text)):
-        if not _is_name_word(w, first=False) or _is_place(w):
+        if not _is_name_word(w, first=False) or _is_place(w) or matching_key(w) in in_places:
             continue
         k = matching_key(w)
         if not re.match(r"[a-z]", k) and k.startswith("ال") and k != "الله" and not k.endswith("ی"):

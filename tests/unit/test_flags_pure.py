@@ -211,6 +211,13 @@ def test_a_name_after_a_title_ends_where_the_name_does():
     assert sorted(people.values()) == ["حمد الله محب", "طارق شاه بهرامی"]
 
 
+def test_a_name_that_begins_like_a_persian_verb_or_is_part_of_a_place():
+    people = {key("Menga"): "Dolly Menga", key("Park Byeong"): "پارک بیونگ"}
+    assert list(mentioned("تسديدة مينجا تمنح ليفينغستون فوزًا", people).values()) == ["مينجا"]  # not «می…»
+    assert clean_name("میکند") == "" and clean_name("می‌گوید") == ""
+    assert mentioned("پیونگ یانگ هیچ اظهار نظر عمومی نکرده است", people) == {}  # Pyongyang, not Byeong
+
+
 def test_a_word_the_articles_write_in_lower_case_is_no_surname():
     texts = ["The Elvie Pump is silent, Elvie said. A breast pump for mothers.", "پمپ سینه Elvie"]
     assert known_people(texts, ["Elvie Pump"]) == {}
