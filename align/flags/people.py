@@ -442,7 +442,9 @@ def _hit(word: str, sk: str, k: str, display: str) -> bool:
     (two consonants: Raisi, Obama) only when the word is one of the name's words as written.
     """
     if len(k) >= 3:
-        return _matches(sk, k)
+        return _matches(sk, k) or _v_as_f(word, sk, k, display)
+    if len(matching_key(word)) >= 4 and _v_as_f(word, sk, k, display):
+        return True
     if sk != k and not (_short_alike(sk, k) and len(matching_key(word)) >= 5):
         return False  # أجويرو = Aguero, not أجرى "held"
     # Willoughby = ويلوبي across scripts; within one script, the name's own word
@@ -458,6 +460,16 @@ def _hit(word: str, sk: str, k: str, display: str) -> bool:
     if word.isascii():
         return any(_spelled_alike(word, w) for w in words(display) if _short_alike(skeleton(w), k))
     return any(_spelled_alike(w, word) for w in words(display) if _short_alike(skeleton(w), k))
+
+
+def _v_as_f(word: str, sk: str, k: str, display: str) -> bool:
+    """Does a Latin v the skeleton drops stand for an Arabic ف (Novak = نوفاك, Pavel = بافيل)?"""
+    if word.isascii() and not display.isascii() and "v" in word.lower():
+        return _matches(skeleton(word.lower().replace("v", "f")), k)
+    if display.isascii() and not word.isascii():
+        latin = [w for w in words(display) if "v" in w.lower() and _close(skeleton(w), k)]
+        return any(_matches(sk, skeleton(w.lower().replace("v", "f"))) for w in latin)
+    return False
 
 
 _VOWELS_LATIN = str.maketrans({"e": "i", "y": "i", "o": "u", "w": "u", "v": "u"})

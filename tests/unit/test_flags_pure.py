@@ -173,6 +173,11 @@ def test_the_same_person_transliterated_two_ways_at_once(a, b):
     assert same_person(a, b)
 
 
+def test_a_latin_v_written_as_arabic_f():
+    assert list(mentioned("قال وزير الطاقة الروسي ألكسندر نوفاك", {key("Aleksandr Novak"): "Aleksandr Novak"})) == [key("Novak")]
+    assert list(mentioned("Aleksandr Novak said", {key("ألكسندر نوفاك"): "ألكسندر نوفاك"})) == [key("نوفاك")]
+
+
 def test_a_short_name_across_scripts():
     people = {key("Kim"): "Kim", key("Capp"): "Capp", key("Aguero"): "Aguero"}
     assert set(mentioned("أشار ري إلى البيان الذي أصدره كيم", people)) == {key("Kim")}
