@@ -452,11 +452,9 @@ def _hit(word: str, sk: str, k: str, display: str) -> bool:
         return True
     if word.isascii() == display.isascii():
         return False
-    if len(matching_key(word)) >= 4:
-        return True
     if len(matching_key(word)) < 3:
         return False  # «گل» "goal" is not Kelly
-    # a three-letter word: its vowel letters where the Latin name has its vowels (Kim = كيم, not قام)
+    # its vowel letters where the Latin name has its vowels (Kim = كيم, not قام; Palu, not «بالای»)
     if word.isascii():
         return any(_spelled_alike(word, w) for w in words(display) if _short_alike(skeleton(w), k))
     return any(_spelled_alike(w, word) for w in words(display) if _short_alike(skeleton(w), k))
@@ -472,7 +470,7 @@ def _v_as_f(word: str, sk: str, k: str, display: str) -> bool:
     return False
 
 
-_VOWELS_LATIN = str.maketrans({"e": "i", "y": "i", "o": "u", "w": "u", "v": "u"})
+_VOWELS_LATIN = str.maketrans({"e": "i", "y": "i", "o": "u", "w": "u"})
 _VOWELS_AR = str.maketrans({"ا": "a", "آ": "a", "ی": "i", "و": "u"})
 
 
@@ -481,8 +479,14 @@ def _pattern(word: str) -> str:
     w = re.sub(r"[^\w]", "", matching_key(word))
     if re.search(r"[a-z]", w):
         w = re.sub(r"[^a-z]", "", w).rstrip("e") or w
-        return re.sub(r"(.)\1+", r"\1", "".join(ch if ch in "aiu" else skeleton(ch) for ch in w.translate(_VOWELS_LATIN)))
-    return re.sub(r"(.)\1+", r"\1", "".join(ch if ch in "aiu" else skeleton(ch) for ch in w.translate(_VOWELS_AR)))
+        for a, b in _LATIN_RULES:
+            w = w.replace(a, b)
+        pat = "".join(ch if ch in "aiuv" else skeleton(ch) for ch in w.translate(_VOWELS_LATIN))
+    else:
+        w = re.sub(r"^ا(?=[وی])", "", w)  # the alef that carries a first vowel (اوباما)
+        pat = "".join(ch if ch in "aiu" else skeleton(ch) for ch in w.translate(_VOWELS_AR))
+        pat = pat[:-1] if len(pat) > 2 and pat.endswith("h") else pat  # a final ه، ة is a vowel
+    return re.sub(r"(.)\1+", r"\1", pat.replace("j", "k"))
 
 
 def _spelled_alike(latin: str, word: str) -> bool:
@@ -491,7 +495,8 @@ def _spelled_alike(latin: str, word: str) -> bool:
     """
     it = iter(_pattern(latin))
     pat = _pattern(word)
-    return bool(pat) and all(ch in it for ch in pat)
+    # a Latin v is و in Persian, ف in Arabic
+    return bool(pat) and all(any(ch == c or c == "v" and ch in "uf" for c in it) for ch in pat)
 
 
 def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:

@@ -187,6 +187,11 @@ def test_a_short_name_across_scripts():
     # «أجرى» "held" (too short to be Aguero written with ج)
     assert mentioned("قام الرئيس بزيارة", people) == {} and mentioned("أجرى الوزير محادثات", people) == {}
     assert mentioned("گل اول را زد", {key("Kelly"): "Liam Kelly"}) == {}  # «گل» "goal", two letters
+    # a longer word too: its vowel letters where the name has vowels
+    assert mentioned("بعضی از مردم بالای درختان رفتند", {key("Palu"): "Palu"}) == {}  # «بالای» "up on"
+    assert list(mentioned("سافر إلى بالو", {key("Palu"): "Palu"}).values()) == ["بالو"]
+    assert list(mentioned("قال أوباما", {key("Obama"): "Obama"}).values()) == ["أوباما"]
+    assert list(mentioned("هولي ويلوبي", {key("Willoughby"): "Holly Willoughby"}).values()) == ["هولي ويلوبي"]
 
 
 def test_people_across_scripts():
