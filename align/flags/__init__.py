@@ -141,7 +141,9 @@ def disagreements(
         Key -> name of the people the two articles name (:func:`known_people`).
     speakers_a, speakers_b : iterable of str
         The names of the people each side is attributed to (present even when the text says
-        only "he").
+        only "he"): they keep a name the other side writes from being "only in" that side (in
+        an English side, only when it says "he", "she" or "they"), never flag a name by
+        themselves.
     context_a, context_b : str, optional
         The whole articles: a place or person the other article names anywhere is not "only in"
         one side, nor a conflict (default: the texts themselves).
