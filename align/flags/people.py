@@ -377,14 +377,28 @@ def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterab
         if not cleaned:
             continue
         if cleaned.isascii():
-            add(cleaned)
-            continue
+            if len(words(cleaned)) >= 2 or any(_full_name_of(cleaned, t) for t in texts):
+                add(cleaned)
+            continue  # a one-word speaker never named in full is a place, paper or company (Maryland, BMW)
         ws = words(cleaned)
         confirmed = [j for j, w in enumerate(ws) if len(skeleton(w)) >= 3 and (
             any(_matches(skeleton(w), s) for s in latin if len(s) >= 3) or elsewhere(skeleton(w), name))]
         if confirmed:
             add(" ".join(ws[: confirmed[-1] + 1]))
     return out
+
+
+def _full_name_of(word: str, text: str) -> bool:
+    """Does ``text`` name ``word`` in full somewhere: after a first name, a title or an Arabic
+    article (Dan Baldwin … Baldwin, Mr Clark, al-Busaidi)?
+    """
+    if re.search(rf"\b[AaEe]l-{re.escape(word)}\b", text):
+        return True
+    for m in re.finditer(rf"\b([A-Z][\w'’.-]*)\s+{re.escape(word)}\b", text):
+        k = matching_key(m.group(1)).rstrip(".")
+        if k in _RANK_KEYS or k in _TITLE_KEYS or k in ("mr", "mrs", "ms", "dr") or _is_name_word(m.group(1), first=True):
+            return True
+    return False
 
 
 def _cut_unconfirmed(texts: Sequence[str], triggered: Sequence[list[str]]) -> list[list[str]]:

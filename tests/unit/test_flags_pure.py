@@ -234,6 +234,12 @@ def test_a_word_the_articles_write_in_lower_case_is_no_surname():
     assert list(known_people(texts, ["Ana Balarin"]).values()) == ["Ana Balarin"]
 
 
+def test_a_one_word_latin_speaker_is_a_person_when_named_in_full():
+    assert known_people(["Jay Berzofsky, of the Institute in Bethesda, Maryland, said: ok", "x"], ["Maryland"]) == {}
+    assert list(known_people(['"We need a deal," Mr Clark said.', "x"], ["Clark"]).values()) == ["Clark"]
+    assert list(known_people(["The talks were mediated by al-Busaidi.", "x"], ["Busaidi"]).values()) == ["Busaidi"]
+
+
 def test_a_speaker_no_text_names_is_no_disagreement():
     articles = ["علی شمخانی گفت", "قال شمخاني", "Shamkhani said"]
     people = known_people(articles, [["علی شمخانی"], ["شمخاني"], ["Shamkhani"]])
