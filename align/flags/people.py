@@ -14,7 +14,11 @@ article, never as a key.
 The **same person** across scripts and with or without title or first name: two names are one
 person when the consonant skeletons of their surnames agree (:func:`skeleton`, coarser than
 ``align.speakers.name_key``: ق = gh = k, چ = ج = ch, ز = s; عراقچی = عراقجي = Araghchi), one
-ending the other (امیرعبداللهیان = Abdollahian), or one letter apart in longer names.
+ending the other (امیرعبداللهیان = Abdollahian), or one letter apart in longer names, or alike
+but for what transliteration leaves uncertain (:func:`coarse`: g written ج, v written ف, a
+final h; نوگروهو = نوجرو = Nugroho, فيتيل = Vettel). A two-consonant name (Kim, Capp) is
+found in a three-letter word of the other script only when that word's vowel letters are where
+the name has its vowels (كيم, کاپ; not «قام» "did").
 """
 from __future__ import annotations
 
@@ -67,12 +71,24 @@ def _close(a: str, b: str) -> bool:
         return True  # امیرعبداللهیان = Abdollahian
     if len(short) >= 4 and len(long_) - len(short) <= 1:
         return _distance(a, b) <= 1
-    x, y = a.rstrip("h"), b.rstrip("h")  # هنیه = Haniyeh, and a final silent h
-    if x == y and len(x) >= 3:
-        return True
-    # v is و in Persian, ف in Arabic; g is گ in Persian, ج or غ in Arabic (Vettel = فيتيل, Aguero = أجويرو)
-    x, y = a.replace("f", "").replace("j", "k"), b.replace("f", "").replace("j", "k")
-    return x == y and len(x) >= 3
+    x, y = coarse(a), coarse(b)
+    return x == y and len(x) >= 3 or _short_alike(a, b)
+
+
+def coarse(sk: str) -> str:
+    """A skeleton less what transliteration leaves uncertain: a final silent h (هنیه = Haniyeh),
+    v written ف in Arabic and dropped as a vowel letter elsewhere (Vettel = فيتيل = وتل), g
+    written ج in Arabic (Aguero = أجويرو, Nugroho = نوجرو = نوگروهو).
+    """
+    return re.sub(r"(.)\1+", r"\1", sk.rstrip("h").replace("f", "").replace("j", "k"))
+
+
+def _short_alike(a: str, b: str) -> bool:
+    """Short skeletons alike but for g written ج, or a first or last v written ف (Aguero = أجويرو,
+    Vettel = فيتيل, Saipov = سايبوف); a short skeleton is too common a word to allow more.
+    """
+    x, y = a.replace("j", "k"), b.replace("j", "k")
+    return x == y or bool(x) and bool(y) and (x in ("f" + y, y + "f") or y in ("f" + x, x + "f"))
 
 
 def _distance(a: str, b: str) -> int:
@@ -175,8 +191,8 @@ def _is_name_word(word: str, *, first: bool) -> bool:
         return False
     if len(k) >= 5 and _FA_VERB_ENDINGS.search(k) and k.endswith("ند") and k not in ("ارجمند",):
         return False
-    if _FA_PRESENT.match(k) and len(k) > 4:
-        return False
+    if _FA_PRESENT.match(k) and len(k) > 4 and ("\u200c" in word[:4] or k.endswith(("د", "م", "ی"))):
+        return False  # «می‌گوید»، «میکند»: a verb in the present (its person ending); not «مينجا» Menga
     return len(k) >= 2
 
 
@@ -254,6 +270,16 @@ def _after_triggers(text: str) -> list[str]:
     """Names after a rank or title (سپهبد طارق شاه بهرامی, President Hassan Rouhani) or an
     Arabic "counterpart" (نظيره الأفغاني حمد الله محب).
     """
+    out = []
+    for part in _CLAUSE_MARKS.split(text):  # a name does not run past a colon, quote or comma
+        out += _after_triggers_in(part)
+    return out
+
+
+_CLAUSE_MARKS = re.compile(r"[:«»\"“”،,؛;!?()]")
+
+
+def _after_triggers_in(text: str) -> list[str]:
     ws = words(text)
     keys = [matching_key(w) for w in ws]
     out = []
@@ -310,14 +336,21 @@ def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterab
     flat = [n for g in groups for n in g if n] if groups is not None else [n for n in speakers if n]
     out: dict[str, str] = {}
 
+    lower = {w for t in texts for w in re.findall(r"\b[a-z][a-z'’-]+\b", t)}
+
     def add(name: str) -> None:
         name = clean_name(name)
+        if name.isascii() and name and words(name)[-1].lower() in lower:
+            return  # a word the articles also write in lower case is no surname (Elvie Pump … breast pump)
         k = key(name)
         if len(k) >= 2 and not any(_close(k, other) for other in out):
             out[k] = name
 
-    for text in texts:
-        for name in _after_triggers(text):
+    triggered = [_after_triggers(text) for text in texts]
+    if len(texts) >= 2:
+        triggered = _cut_unconfirmed(texts, triggered)
+    for text, names in zip(texts, triggered, strict=True):
+        for name in names:
             add(name)
         # a run of capitalised words is a person when the article goes on to use its last word
         # alone (news names a person in full once, then by surname: Brett Kavanaugh … Kavanaugh)
@@ -344,13 +377,49 @@ def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterab
         if not cleaned:
             continue
         if cleaned.isascii():
-            add(cleaned)
-            continue
+            if len(words(cleaned)) >= 2 or any(_full_name_of(cleaned, t) for t in texts):
+                add(cleaned)
+            continue  # a one-word speaker never named in full is a place, paper or company (Maryland, BMW)
         ws = words(cleaned)
         confirmed = [j for j, w in enumerate(ws) if len(skeleton(w)) >= 3 and (
             any(_matches(skeleton(w), s) for s in latin if len(s) >= 3) or elsewhere(skeleton(w), name))]
         if confirmed:
             add(" ".join(ws[: confirmed[-1] + 1]))
+    return out
+
+
+def _full_name_of(word: str, text: str) -> bool:
+    """Does ``text`` name ``word`` in full somewhere: after a first name, a title or an Arabic
+    article (Dan Baldwin … Baldwin, Mr Clark, al-Busaidi)?
+    """
+    if re.search(rf"\b[AaEe]l-{re.escape(word)}\b", text):
+        return True
+    for m in re.finditer(rf"\b([A-Z][\w'’.-]*)\s+{re.escape(word)}\b", text):
+        k = matching_key(m.group(1)).rstrip(".")
+        if k in _RANK_KEYS or k in _TITLE_KEYS or k in ("mr", "mrs", "ms", "dr") or _is_name_word(m.group(1), first=True):
+            return True
+    return False
+
+
+def _cut_unconfirmed(texts: Sequence[str], triggered: Sequence[list[str]]) -> list[list[str]]:
+    """The Persian/Arabic names after a title cut after their last word that is a name elsewhere:
+    in Latin script, or in a name after a title in another article (السيد ترامب نفسه يواجه ->
+    ترامب where the other article has آقای ترامپ or Trump); a name no word of which is found
+    elsewhere stays whole.
+    """
+    latin = {skeleton(w) for t in texts for w in re.findall(r"\b[A-Z][\w'’-]+", t)} - {""}
+    named = [{skeleton(w) for n in names for w in words(n)} - {""} for names in triggered]
+    out = []
+    for i, names in enumerate(triggered):
+        known = [s for s in latin | {s for j, sks in enumerate(named) if j != i for s in sks} if len(s) >= 3]
+        cut = []
+        for name in names:
+            ws = words(name)
+            confirmed = [j for j, w in enumerate(ws) if not w.isascii() and len(skeleton(w)) >= 3
+                         and any(_matches(skeleton(w), s) for s in known)]
+            confirmed += [j for j, w in enumerate(ws) if w.isascii()]
+            cut.append(" ".join(ws[: max(confirmed) + 1]) if confirmed and not name.isascii() else name)
+        out.append(cut)
     return out
 
 
@@ -360,8 +429,10 @@ def _word_skeletons(text: str) -> tuple[tuple[int, str, str], ...]:
     that can be part of a name.
     """
     out = []
+    # the words of a place of two or more words (پیونگ یانگ, New York) are no one's name
+    in_places = {matching_key(w) for _, surface in places_in(text).values() for w in words(surface) if len(words(surface)) > 1}
     for i, w in enumerate(words(text)):
-        if not _is_name_word(w, first=False) or _is_place(w):
+        if not _is_name_word(w, first=False) or _is_place(w) or matching_key(w) in in_places:
             continue
         k = matching_key(w)
         if not re.match(r"[a-z]", k) and k.startswith("ال") and k != "الله" and not k.endswith("ی"):
@@ -385,12 +456,61 @@ def _hit(word: str, sk: str, k: str, display: str) -> bool:
     (two consonants: Raisi, Obama) only when the word is one of the name's words as written.
     """
     if len(k) >= 3:
-        return _matches(sk, k)
-    if sk != k:
-        return False
+        return _matches(sk, k) or _v_as_f(word, sk, k, display)
+    if len(matching_key(word)) >= 4 and _v_as_f(word, sk, k, display):
+        return True
+    if sk != k and not (_short_alike(sk, k) and len(matching_key(word)) >= 5):
+        return False  # أجويرو = Aguero, not أجرى "held"
     # Willoughby = ويلوبي across scripts; within one script, the name's own word
-    return matching_key(word) in {matching_key(w) for w in words(display)} or (
-        word.isascii() != display.isascii() and len(matching_key(word)) >= 4)
+    if matching_key(word) in {matching_key(w) for w in words(display)}:
+        return True
+    if word.isascii() == display.isascii():
+        return False
+    if len(matching_key(word)) < 3:
+        return False  # «گل» "goal" is not Kelly
+    # its vowel letters where the Latin name has its vowels (Kim = كيم, not قام; Palu, not «بالای»)
+    if word.isascii():
+        return any(_spelled_alike(word, w) for w in words(display) if _short_alike(skeleton(w), k))
+    return any(_spelled_alike(w, word) for w in words(display) if _short_alike(skeleton(w), k))
+
+
+def _v_as_f(word: str, sk: str, k: str, display: str) -> bool:
+    """Does a Latin v the skeleton drops stand for an Arabic ف (Novak = نوفاك, Pavel = بافيل)?"""
+    if word.isascii() and not display.isascii() and "v" in word.lower():
+        return _matches(skeleton(word.lower().replace("v", "f")), k)
+    if display.isascii() and not word.isascii():
+        latin = [w for w in words(display) if "v" in w.lower() and _close(skeleton(w), k)]
+        return any(_matches(sk, skeleton(w.lower().replace("v", "f"))) for w in latin)
+    return False
+
+
+_VOWELS_LATIN = str.maketrans({"e": "i", "y": "i", "o": "u", "w": "u"})
+_VOWELS_AR = str.maketrans({"ا": "a", "آ": "a", "ی": "i", "و": "u"})
+
+
+def _pattern(word: str) -> str:
+    """Consonant skeleton with the vowels as a, i, u (Persian/Arabic vowel letters ا ی و)."""
+    w = re.sub(r"[^\w]", "", matching_key(word))
+    if re.search(r"[a-z]", w):
+        w = re.sub(r"[^a-z]", "", w).rstrip("e") or w
+        for a, b in _LATIN_RULES:
+            w = w.replace(a, b)
+        pat = "".join(ch if ch in "aiuv" else skeleton(ch) for ch in w.translate(_VOWELS_LATIN))
+    else:
+        w = re.sub(r"^ا(?=[وی])", "", w)  # the alef that carries a first vowel (اوباما)
+        pat = "".join(ch if ch in "aiu" else skeleton(ch) for ch in w.translate(_VOWELS_AR))
+        pat = pat[:-1] if len(pat) > 2 and pat.endswith("h") else pat  # a final ه، ة is a vowel
+    return re.sub(r"(.)\1+", r"\1", pat.replace("j", "k"))
+
+
+def _spelled_alike(latin: str, word: str) -> bool:
+    """Does the Persian/Arabic ``word`` write the Latin name's letters in order, its vowel letters
+    among the name's vowels (Kim = كيم, Capp = کاپ, Vettel = وتل; not قام for Kim)?
+    """
+    it = iter(_pattern(latin))
+    pat = _pattern(word)
+    # a Latin v is و in Persian, ف in Arabic
+    return bool(pat) and all(any(ch == c or c == "v" and ch in "uf" for c in it) for ch in pat)
 
 
 def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:
@@ -418,7 +538,8 @@ def mentioned(text: str, people: Mapping[str, str]) -> dict[str, str]:
             found[k] = " ".join([first, *ws[start + 1 : i], ws[i]])
         else:
             kf = matching_key(f)
-            found[k] = f[1:] if kf[:1] in ("و", "ف") and len(kf) >= 5 and not re.match(r"[a-z]", kf) and kf not in _KEEP_W else f
+            bare = kf[:1] in ("و", "ف") and len(kf) >= 5 and not re.match(r"[a-z]", kf) and kf not in _KEEP_W
+            found[k] = f[1:] if bare and _hit(f[1:], skeleton(f[1:]), k, display) else f  # فيتيل = Vettel
     return found
 
 

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from align.flags import Flag, disagreements, facts, known_people, note, ordered, parse
-from align.flags.people import clean_name, same_person
+from align.flags.people import clean_name, key, mentioned, same_person
 from align.flags.places import places_in
 from align.flags.quantities import jalali_to_gregorian, numbers
 
@@ -181,6 +181,35 @@ def test_the_same_person_across_scripts(a, b):
     assert same_person(a, b)
 
 
+@pytest.mark.parametrize("a, b", [
+    ("Nugroho", "نوجرو"), ("نوگروهو", "نوجرو"),  # g as ج, a final silent h, together
+    ("Vettel", "فيتيل"), ("Saipov", "سايبوف"), ("Aguero", "أجويرو"),  # v as ف, g as ج in short names
+])
+def test_the_same_person_transliterated_two_ways_at_once(a, b):
+    assert same_person(a, b)
+
+
+def test_a_latin_v_written_as_arabic_f():
+    assert list(mentioned("قال وزير الطاقة الروسي ألكسندر نوفاك", {key("Aleksandr Novak"): "Aleksandr Novak"})) == [key("Novak")]
+    assert list(mentioned("Aleksandr Novak said", {key("ألكسندر نوفاك"): "ألكسندر نوفاك"})) == [key("نوفاك")]
+
+
+def test_a_short_name_across_scripts():
+    people = {key("Kim"): "Kim", key("Capp"): "Capp", key("Aguero"): "Aguero"}
+    assert set(mentioned("أشار ري إلى البيان الذي أصدره كيم", people)) == {key("Kim")}
+    assert set(mentioned("ویلوبی شرکت Truly را همراه با کاپ تاسیس کرد", people)) == {key("Capp")}
+    assert set(mentioned("سهّل أجويرو الأمر", people)) == {key("Aguero")}
+    # a common word with the same consonants is not the name: «قام» "did" (Kim is written with ي),
+    # «أجرى» "held" (too short to be Aguero written with ج)
+    assert mentioned("قام الرئيس بزيارة", people) == {} and mentioned("أجرى الوزير محادثات", people) == {}
+    assert mentioned("گل اول را زد", {key("Kelly"): "Liam Kelly"}) == {}  # «گل» "goal", two letters
+    # a longer word too: its vowel letters where the name has vowels
+    assert mentioned("بعضی از مردم بالای درختان رفتند", {key("Palu"): "Palu"}) == {}  # «بالای» "up on"
+    assert list(mentioned("سافر إلى بالو", {key("Palu"): "Palu"}).values()) == ["بالو"]
+    assert list(mentioned("قال أوباما", {key("Obama"): "Obama"}).values()) == ["أوباما"]
+    assert list(mentioned("هولي ويلوبي", {key("Willoughby"): "Holly Willoughby"}).values()) == ["هولي ويلوبي"]
+
+
 def test_people_across_scripts():
     articles = ["سپهبد طارق شاه بهرامی وزیر دفاع با علی شمخانی دیدار کرد", "التقى شمخاني مع نظيره الأفغاني حمد الله محب"]
     people = known_people(articles, [["علی شمخانی"], ["شمخاني"]])
@@ -195,6 +224,48 @@ def test_people_across_scripts():
     assert flags == ["person only in A: Mohib", "person only in B: بهرامي"]
     # a speaker counts on its side even when the text says "he"
     assert disagreements("وی گفت", "قال شمخاني", people, speakers_a=["علی شمخانی"]) == []
+
+
+def test_a_name_after_a_title_ends_where_the_name_does():
+    # at a colon, quote or comma
+    assert list(known_people(['وقال السيد كلارك: "نحن بحاجة إلى صفقة"'], []).values()) == ["كلارك"]
+    # after its last word another article names too: «ترامب» (آقای ترامپ), not «نفسه يواجه»
+    people = known_people(["سيجد السيد ترامب نفسه يواجه المساءلة", "آقای ترامپ درست در زمانی که"], [[], []])
+    assert list(people.values()) == ["ترامب"]
+    # a name no other article writes stays whole
+    people = known_people(["سپهبد طارق شاه بهرامی وزیر دفاع", "التقى نظيره الأفغاني حمد الله محب"], [[], []])
+    assert sorted(people.values()) == ["حمد الله محب", "طارق شاه بهرامی"]
+
+
+def test_a_name_that_begins_like_a_persian_verb_or_is_part_of_a_place():
+    people = {key("Menga"): "Dolly Menga", key("Park Byeong"): "پارک بیونگ"}
+    assert list(mentioned("تسديدة مينجا تمنح ليفينغستون فوزًا", people).values()) == ["مينجا"]  # not «می…»
+    assert clean_name("میکند") == "" and clean_name("می‌گوید") == ""
+    assert mentioned("پیونگ یانگ هیچ اظهار نظر عمومی نکرده است", people) == {}  # Pyongyang, not Byeong
+
+
+def test_a_word_the_articles_write_in_lower_case_is_no_surname():
+    texts = ["The Elvie Pump is silent, Elvie said. A breast pump for mothers.", "پمپ سینه Elvie"]
+    assert known_people(texts, ["Elvie Pump"]) == {}
+    assert list(known_people(texts, ["Ana Balarin"]).values()) == ["Ana Balarin"]
+
+
+def test_a_one_word_latin_speaker_is_a_person_when_named_in_full():
+    assert known_people(["Jay Berzofsky, of the Institute in Bethesda, Maryland, said: ok", "x"], ["Maryland"]) == {}
+    assert list(known_people(['"We need a deal," Mr Clark said.', "x"], ["Clark"]).values()) == ["Clark"]
+    assert list(known_people(["The talks were mediated by al-Busaidi.", "x"], ["Busaidi"]).values()) == ["Busaidi"]
+
+
+def test_a_speaker_no_text_names_is_no_disagreement():
+    articles = ["علی شمخانی گفت", "قال شمخاني", "Shamkhani said"]
+    people = known_people(articles, [["علی شمخانی"], ["شمخاني"], ["Shamkhani"]])
+    # both sides say "he": the speaker of one side only is not a name one side states
+    assert disagreements("وی گفت", "وأضاف", people, speakers_a=["علی شمخانی"]) == []
+    assert disagreements("he added", "وی گفت", people, speakers_a=["Shamkhani"]) == []
+    # an English sentence that says neither the name nor "he" speaks of someone else
+    assert disagreements("the spokesman said", "قال شمخاني", people, speakers_a=["Shamkhani"]) == [
+        "person only in B: شمخاني"]
+    assert disagreements("he said", "قال شمخاني", people, speakers_a=["Shamkhani"]) == []
 
 
 # -- places ------------------------------------------------------------------------------------
