@@ -45,7 +45,7 @@ from .lexicon import (
     find,
     phrases,
 )
-from .places import places_in
+from .places import places_in, without_dateline
 from .quantities import (
     DateMention,
     Quantity,
@@ -351,7 +351,7 @@ def _persons(a_text: str, b_text: str, people: Mapping[str, str], speakers_a: It
 
 
 def _places(a_text: str, b_text: str, ctx_a: str, ctx_b: str) -> list[Flag]:
-    pa, pb = places_in(a_text), places_in(b_text)
+    pa, pb = places_in(without_dateline(a_text)), places_in(without_dateline(b_text))
     anywhere_a = set(places_in(ctx_a)) | set(pa)
     anywhere_b = set(places_in(ctx_b)) | set(pb)
 

@@ -391,6 +391,27 @@ def only_a_place(text: str) -> bool:
     return len(found) == 1 and matching_key(next(iter(found.values()))[1]) == matching_key(text)
 
 
+_DATELINE_END = re.compile(r"\s*(?::|—|–|\s-\s)\s*")
+
+
+def without_dateline(text: str) -> str:
+    """``text`` without a leading dateline: a place (in capitals, in Latin script), optionally its
+    region or the agency, then ``:`` or a dash ("TEHRAN: …", "KABUL — …", "ERBIL, Kurdistan Region
+    of Iraq — …", "KABUL (Amu TV): …", «طهران-مهر: …», «كابول: …»). Where a report was filed is
+    not a place of its claim.
+    """
+    m = _DATELINE_END.search(text, 0, 80)
+    if m is None or m.start() == 0:
+        return text
+    head = text[: m.start()]
+    first = re.split(r"[\s,(\-]+", head.strip(), maxsplit=1)[0]
+    if len(head.split()) > 8 or not first or not only_a_place(first):
+        return text
+    if first.isascii() and not first.isupper():
+        return text  # "Iran: sanctions will fail" is a headline, not a dateline
+    return text[m.end():]
+
+
 if __name__ == "__main__":  # pragma: no cover - the build step of gazetteer.json
     GAZETTEER_FILE.write_text(gazetteer_json(build_gazetteer()), encoding="utf-8")
     print(f"{GAZETTEER_FILE} written")

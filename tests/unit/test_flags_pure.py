@@ -280,6 +280,16 @@ def test_places_and_their_adjectives():
     assert disagreements("the Iranian minister", "وزير خارجية إيران") == []
 
 
+@pytest.mark.parametrize("dateline", ["TEHRAN: ", "TEHRAN — ", "KABUL (Amu TV): ", "ERBIL, Kurdistan Region of Iraq — "])
+def test_a_dateline_is_not_a_place_of_the_claim(dateline):
+    claim = "At least 11 police officers were killed in an attack overnight"
+    assert disagreements(dateline + claim, "۱۱ مامور پلیس در حمله شبانه کشته شدند") == []
+    assert disagreements("طهران-مهر: قتل 11 شرطيا في هجوم", "۱۱ مامور پلیس در حمله کشته شدند") == []
+    # a place that heads a headline, or is the claim's own, stays
+    assert [f.kind for f in disagreements("Tehran: 11 police officers killed", "۱۱ مامور پلیس کشته شدند")] == ["place"]
+    assert [f.kind for f in disagreements(claim + " in Tehran", "۱۱ مامور پلیس در حمله شبانه کشته شدند")] == ["place"]
+
+
 def test_a_place_the_other_article_mentions_is_not_only_in_one_side():
     assert disagreements("سفر به کابل", "زيارة إلى طهران") == ["place: Kabul (کابل) vs Tehran (طهران)"]
     assert disagreements("وزیر ایران گفت", "قال الوزير") == ["place only in A: Iran (ایران)"]
