@@ -122,7 +122,7 @@ _RANGE_OPEN = set(_keys("between", "from", "بین", "از", "بين", "ما ب�
 
 # what a number counts, from the words around it
 _UNIT_CLASSES = {
-    "dead": ["killed", "dead", "deaths", "death", "died", "fatalities", "lives", "martyrs", "martyred", "bodies", "کشته", "کشته‌شدگان",
+    "dead": ["killed", "dead", "deaths", "death", "died", "fatalities", "lives", "بحياة", "martyrs", "martyred", "bodies", "کشته", "کشته‌شدگان",
              "کشتهشدگان", "جانباخته", "جانباختگان", "جان", "شهید", "شهدا", "فوتی", "فوت", "قتيل", "قتيلا", "قتلى", "مقتل", "قتل", "شهيد",
              "شهيدا", "شهداء", "وفاة", "وفيات", "حتفهم", "ضحية", "ضحايا", "جثة", "جثث", "lost", "قتل", "قتلوا", "استشهد",
              "استشهاد", "مصرع", "مصرعهم", "martyred"],
@@ -716,6 +716,8 @@ def _unit_class(key: str) -> str:
     return ""
 
 
+_CLAUSE_ENDS = frozenset(",،;؛.")
+_NEXT_PHRASE = _AND | set(_keys("while", "whereas", "فيما", "بينما"))
 _FEET = matching_key("فوت")  # Persian "feet", and "death": right after a number and before no verb, feet
 _VERB_AFTER_DIED = _keys("کرد", "کردند", "کرده", "کرده‌اند", "شد", "شدند", "نمود", "نمودند")
 
@@ -733,13 +735,22 @@ def _unit_around(toks: list[Token], i: int, j: int) -> str:
         return _unit_class(toks[i - 1].key)
     after = []
     for k in range(j, min(j + 4, len(toks))):
-        if toks[k].kind == "num":
-            break
+        key = toks[k].key
+        if toks[k].kind == "num" or key in _CLAUSE_ENDS or key in _NEXT_PHRASE or (key[:1] == "و" and _unit_class(key[1:]) in _SPECIFIC):
+            break  # «بحياة 14 شخصاً، فيما أصيب 78», «مقتل 3 وإصابة 447»: not the injured of the next phrase
         after.append(_class_at(toks, k))
-    before = [_unit_class(toks[k].key) for k in range(max(0, i - 2), i) if toks[k].kind != "num"]
-    for u in after + before[::-1]:
-        if u in _SPECIFIC:
-            return u
+    before = []
+    for k in range(i - 1, max(0, i - 2) - 1, -1):
+        if toks[k].key in _CLAUSE_ENDS:
+            break
+        if toks[k].kind != "num":
+            before.insert(0, _unit_class(toks[k].key))
+    # the nearest specific word, after it first at equal distance: «کشته شدن ۱۱ نیروی خود و
+    # زخمی شدن» are 11 killed, not injured
+    near = [(d, 0, u) for d, u in enumerate(after) if u in _SPECIFIC]
+    near += [(d, 1, u) for d, u in enumerate(before[::-1]) if u in _SPECIFIC]
+    if near:
+        return min(near)[2]
     for u in after[:2]:
         if u:
             return u

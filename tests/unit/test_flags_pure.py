@@ -98,6 +98,15 @@ def test_the_previous_month_in_arabic_is_an_earlier_event_as_in_persian():
                          "مماثلاً للشهر السابق، حيث ارتفعت المبيعات بنسبة 2.8 في المائة") == ["number: 2.5 vs 2.8"]
 
 
+def test_a_count_takes_the_nearest_kind_in_its_own_phrase():
+    # the injured of the next phrase («، فيما أصيب», «وإصابة», «و زخمی شدن») are not this number's
+    assert [(q.value, q.unit) for q in numbers("أودى بحياة 14 شخصاً، فيما أصيب 78 آخرون").quantities] == [
+        (14.0, "dead"), (78.0, "injured")]
+    assert [(q.value, q.unit) for q in numbers("قتل 3 وإصابة 447").quantities] == [(3.0, "dead"), (447.0, "injured")]
+    assert [(q.value, q.unit) for q in numbers("از کشته شدن ۱۱ نیروی خود و زخمی شدن تعدادی دیگر").quantities] == [(11.0, "dead")]
+    assert disagreements("کشته شدن ۱۱ نیروی خود و زخمی شدن تعدادی دیگر", "أودى بحياة 12 شرطيا") == ["number of people: 11 vs 12"]
+
+
 def test_a_figure_one_side_alone_gives_is_not_a_conflict():
     # 5.9 on both sides; 3 dead and 447 injured only in B
     flags = disagreements("A 5.9 magnitude quake", "زلزال بقوة 5.9 أدى إلى مقتل 3 وإصابة 447")
