@@ -45,7 +45,7 @@ from .lexicon import (
     find,
     phrases,
 )
-from .places import places_in, without_dateline
+from .places import is_adjective, places_in, without_dateline
 from .quantities import (
     DateMention,
     Quantity,
@@ -364,8 +364,11 @@ def _places(a_text: str, b_text: str, ctx_a: str, ctx_b: str) -> list[Flag]:
     out = []
     for x in sorted(only_a):
         px = only_a[x][0]
-        y = next((y for y in sorted(only_b) if only_b[y][0].is_city == px.is_city and px.name not in anywhere_b
-                  and y not in anywhere_a), None)
+        # a conflict is two names of where it happened (Tehran vs Kabul), never an adjective
+        # ("an Israeli strike" says whose, not where)
+        y = None if is_adjective(only_a[x][1]) else next(
+            (y for y in sorted(only_b) if only_b[y][0].is_city == px.is_city and px.name not in anywhere_b
+             and y not in anywhere_a and not is_adjective(only_b[y][1])), None)
         if y is not None:
             out.append(Flag("place", "conflict", _place_shown(x, only_a[x][1]), _place_shown(y, only_b[y][1])))
             del only_b[y]

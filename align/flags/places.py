@@ -391,6 +391,19 @@ def only_a_place(text: str) -> bool:
     return len(found) == 1 and matching_key(next(iter(found.values()))[1]) == matching_key(text)
 
 
+def is_adjective(surface: str) -> bool:
+    """Is ``surface`` (as :func:`places_in` found it) an adjective of a place ("Israeli",
+    «إسرائيلية», «ایرانی»), not its name? An Israeli strike does not say where it happened.
+    """
+    names, adjectives = gazetteer()
+    key = matching_key(surface).replace("-", " ")
+    if tuple(key.split()) in names or " " in key:
+        return False
+    forms = {key, re.sub(r"^[وف]", "", key), strip_particles(key)}
+    forms |= {f[2:] for f in forms if f.startswith("ال")}
+    return not any((f,) in names for f in forms) and any(f in adjectives for f in forms)
+
+
 _DATELINE_END = re.compile(r"\s*(?::|—|–|\s-\s)\s*")
 
 

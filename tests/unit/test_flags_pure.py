@@ -299,6 +299,12 @@ def test_a_dateline_is_not_a_place_of_the_claim(dateline):
     assert [f.kind for f in disagreements(claim + " in Tehran", "۱۱ مامور پلیس در حمله شبانه کشته شدند")] == ["place"]
 
 
+def test_an_adjective_of_a_place_is_never_half_of_a_place_conflict():
+    flags = disagreements("اغتيال هنية بغارة إسرائيلية في مقر إقامته", "Haniyeh was killed, said the group that governs Gaza.")
+    assert [(f.kind, f.severity) for f in flags] == [("place", "only_a"), ("place", "only_b")]
+    assert disagreements("The minister arrived in Tehran", "وصل الوزير إلى كابول") == ["place: Tehran vs Kabul (كابول)"]
+
+
 def test_a_place_the_other_article_mentions_is_not_only_in_one_side():
     assert disagreements("سفر به کابل", "زيارة إلى طهران") == ["place: Kabul (کابل) vs Tehran (طهران)"]
     assert disagreements("وزیر ایران گفت", "قال الوزير") == ["place only in A: Iran (ایران)"]
