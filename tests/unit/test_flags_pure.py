@@ -107,6 +107,11 @@ def test_a_count_takes_the_nearest_kind_in_its_own_phrase():
     assert disagreements("کشته شدن ۱۱ نیروی خود و زخمی شدن تعدادی دیگر", "أودى بحياة 12 شرطيا") == ["number of people: 11 vs 12"]
 
 
+def test_police_and_officers_are_people():
+    assert disagreements("«۱۱ پلیس» در حمله کشته شدند", "ما أودى بحياة 12 شرطيًا") == ["number of people: 11 vs 12"]
+    assert disagreements("أن 7 عناصر من الشرطة أصيبوا", "eight police officers were left injured") == ["number of people: 7 vs 8 (eight)"]
+
+
 def test_a_figure_one_side_alone_gives_is_not_a_conflict():
     # 5.9 on both sides; 3 dead and 447 injured only in B
     flags = disagreements("A 5.9 magnitude quake", "زلزال بقوة 5.9 أدى إلى مقتل 3 وإصابة 447")
