@@ -43,7 +43,7 @@ AR_VERBS = [
 EN_VERBS = ["said", "says", "told", "added", "expressed", "stressed", "noted", "stated", "warned", "declared", "emphasised", "emphasized", "announced", "urged", "called"]
 
 _FA_PRONOUNS = {"وی", "او", "ایشان"}
-_EN_PRONOUNS = {"he", "she", "they"}
+_EN_PRONOUNS = {"he", "she", "they", "it"}
 _PRONOUNS = _FA_PRONOUNS | _EN_PRONOUNS
 RANKS = {
     # fa ranks and honorifics
@@ -188,6 +188,10 @@ def _ar_verb(word: str) -> bool:
 # taken whole, a word matches the same names (a cut only adds pieces), in steps linear in it.
 _EN_HEADLINE = re.compile(r"^((?:(?=([A-Z][\w'-]+))\2\s?){1,4}):\s")  # "Shamkhani: any move ..."
 _EN_APPOSITIVE = re.compile(r"((?:(?=([A-Z][\w'-]+))\2\s?){1,4}),\s*(?:the\s+)?[a-z][^,]*$")
+_EN_PRONOUN_END = re.compile(r"\b(?:he|she|they|it)$")
+_EN_INVERTED = re.compile(r"\s+((?:the\s+)?[\w'-]+(?:\s+[\w'-]+){0,4})\s*[.;]?\s*$")
+_EN_AUXILIARY_END = re.compile(r"(?:\s+(?:has|have|had|was|were|is|are|will|would|also|later|then|earlier|previously))+$")
+_EN_NOT_A_SUBJECT = re.compile(r"(?:though|although|while|as|but|and|which|when|after|before|if|because|since|where|who|that|later|then)\b")
 _EN_NAME_BEFORE = re.compile(r"((?:(?:(?=([A-Z][\w'-]+))\2|al-\w+|bin|de|van)\s?){1,5})$")
 
 
@@ -203,15 +207,27 @@ def _english_mention(sentence: str) -> str | None:
         return None
     before = sentence[: m.start()].rstrip(" ,")
     after = sentence[m.end():]
-    # "Ali Shamkhani, secretary of Iran's Supreme National Security Council, said ...": the name
-    # before a lower-case appositive, not the capitalised words inside it
-    appositive = _EN_APPOSITIVE.search(before)
-    if appositive:
-        return appositive.group(1).strip()
+    if sentence[: m.start()].rstrip().endswith(","):
+        # "Ali Shamkhani, secretary of Iran's Supreme National Security Council, said ...": the
+        # name before a lower-case appositive, not the capitalised words inside it
+        appositive = _EN_APPOSITIVE.search(before)
+        if appositive:
+            return appositive.group(1).strip()
+        inverted = _EN_INVERTED.match(after)
+        if inverted:  # "... panic in Herat, said resident Naseema."
+            return inverted.group(1).strip()
+    else:
+        # "..., on Saturday, authorities said": the subject is the phrase after the last comma,
+        # not the word before that comma ("Saturday"); a lower-case subject names no one
+        last = _EN_AUXILIARY_END.sub("", before.rsplit(",", 1)[-1].strip())
+        if "," in before and last[:1].islower() and not _EN_PRONOUN_END.search(last):
+            if _EN_NOT_A_SUBJECT.match(last) or len(last.split()) > 6:
+                return None  # "..., though no specific date was announced": no one speaks
+            return last
     cap = _EN_NAME_BEFORE.search(before)
     if cap:
         return cap.group(1).strip()
-    pron = re.search(r"\b(he|she|they|He|She|They)$", before)
+    pron = re.search(r"\b(he|she|they|it|He|She|They|It)$", before)
     if pron:
         return pron.group(1)
     title = re.search(r"\b(?:the\s+)?((?:[\w'-]+\s){0,4}(?:minister|secretary|adviser|advisor|spokesman|chief|counterpart|president))$", before, re.I)
@@ -243,6 +259,11 @@ def _name_part(words: list[str], lang: str) -> list[str]:
     words after the title (those without the article ال): "وزير الأمن القومي الصيني تشين ونغ تشاينا".
     """
     words = _strip_ranks(words)
+    if lang == "en" and words and not _is_title(words) and (
+            words[0][:1].islower() or any(matching_key(w) in TITLE_HEADS for w in words[1:])):
+        # "authorities", "a disaster management official": no name; "Interior Minister Ahmad
+        # Vahidi": the name after the title
+        words = ["minister", *words]
     if not _is_title(words):
         return words
     if lang in ("ar", "ur"):
@@ -302,7 +323,7 @@ def attribute(sentences: list[tuple[str, str]], document_text: str,
         if part:
             sp = Speaker(" ".join(part), name_key(" ".join(part)))
         else:
-            resolved = index.resolve(" ".join(_strip_ranks(_words(m))))
+            resolved = None if _nobody(m) else index.resolve(" ".join(_strip_ranks(_words(m))))
             sp = Speaker(resolved or m, name_key(resolved) if resolved else _UNRESOLVED + matching_key(m))
         out.append(sp)
         last = sp
@@ -310,6 +331,13 @@ def attribute(sentences: list[tuple[str, str]], document_text: str,
 
 
 _UNRESOLVED = "title:"  # key prefix of a title that names nobody in the article
+
+
+def _nobody(m: str) -> bool:
+    """A lower-case English subject without a title ("authorities", "a disaster management
+    official"): no one in particular, never resolved to a name written near it.
+    """
+    return m[:1].islower() and m.isascii() and not any(matching_key(w) in TITLE_HEADS for w in m.split())
 
 
 def is_identified(key: str | None) -> bool:

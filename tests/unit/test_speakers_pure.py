@@ -284,3 +284,24 @@ def test_a_dateline_is_not_a_speaker_and_a_headline_speaker_is():
             "Tehran: the minister arrived on Sunday.")
     part = read_side(load_document(text, lang="ar", name="t.txt", kind="text"), split_claims=False)
     assert [s.speaker for s in part.sentences] == [None, "شمخاني", None]
+
+
+def _speakers(text: str) -> list[tuple[str, str] | None]:
+    doc = load_document(text, lang="en")
+    return [(s.speaker, s.speaker_key) if s.speaker else None for s in assign_speakers(doc, segment(doc))]
+
+
+def test_english_subjects_as_news_writes_them():
+    text = (
+        "At least 15 people were killed on Saturday, authorities said.\n"  # not "Saturday"
+        "The toll may rise, a disaster management official told Reuters.\n"  # no one in particular
+        "Interior Minister Ahmad Vahidi said nine foreigners were killed.\n"  # the name after the title
+        "The tremors caused panic in Herat, said resident Naseema.\n"  # the subject after the verb
+        "It said rescue crews were evacuating the wounded.\n"  # a pronoun: the last speaker
+        "Ali Shamkhani, secretary of the Supreme National Security Council, said the talks went well.\n"
+    )
+    got = _speakers(text)
+    assert [g[0] if g else None for g in got] == [
+        "authorities", "a disaster management official", "Ahmad Vahidi", "Naseema", "Naseema", "Ali Shamkhani"]
+    assert not is_identified(got[0][1]) and not is_identified(got[1][1])  # never block a pair as "another person"
+    assert is_identified(got[2][1]) and is_identified(got[3][1])
