@@ -201,7 +201,7 @@ class Quantity:
     firm: bool
     value: float | None = None
     digits: bool = False
-    spread: float = 0.0  # half the last written digit of a scaled number: 13.5 million = 13,450,000-13,550,000
+    spread: float = 0.0  # a scaled number's last digit: 13.5 million = 13.4-13.6 million (rounded or cut off), 17 million = 16.5-17.5
 
     @property
     def kind(self) -> str:
@@ -902,7 +902,7 @@ def _quantity(toks: list[Token], used: list[bool], persian: bool, source: str, i
         lo = hi = value
         if t.kind == "num" and scaled:
             decimals = len(t.key.split(".")[1]) if "." in t.key else 0
-            spread = 0.5 * 10 ** -decimals * scaled
+            spread = (1.0 if decimals else 0.5) * 10 ** -decimals * scaled  # 16,384,403 is 16.4 or 16.3 million
     lo, hi, start, j, qualified = _qualified(toks, lo, hi, start, j)
     unit = _unit_around(toks, start, j)
     if unit == "duration" and value is not None and t.kind == "num" and value > 1000:

@@ -112,6 +112,15 @@ def test_police_and_officers_are_people():
     assert disagreements("أن 7 عناصر من الشرطة أصيبوا", "eight police officers were left injured") == ["number of people: 7 vs 8 (eight)"]
 
 
+def test_a_scaled_decimal_may_be_cut_off_not_only_rounded():
+    # 16,384,403 votes reported as "16.3 million" (cut off) or 16.4 (rounded): one figure
+    assert disagreements("کسب ۱۶ میلیون و ۳۸۴ هزار و ۴۰۳ رای", "won with 16.3 million votes") == []
+    assert disagreements("کسب ۱۶ میلیون و ۳۸۴ هزار و ۴۰۳ رای", "won with 16.4 million votes") == []
+    assert [f.kind for f in disagreements("کسب ۱۶ میلیون و ۳۸۴ هزار و ۴۰۳ رای", "won with 16.1 million votes")] == ["number"]
+    # a whole number of millions keeps half a million either side
+    assert [f.kind for f in disagreements("over 17 million votes", "16.3 million votes")] == ["number"]
+
+
 def test_a_figure_one_side_alone_gives_is_not_a_conflict():
     # 5.9 on both sides; 3 dead and 447 injured only in B
     flags = disagreements("A 5.9 magnitude quake", "زلزال بقوة 5.9 أدى إلى مقتل 3 وإصابة 447")
