@@ -14,7 +14,7 @@ import numpy as np
 
 from .documents import load_document
 from .errors import InputError
-from .flags.places import only_a_place
+from .flags.places import is_dateline
 from .segment import claims, segment, segment_lines
 from .speakers import assign_speakers, is_identified
 from .text import model_text
@@ -80,7 +80,7 @@ def read_side(
     stages = _Stages(doc.name, progress and len(sentences) > LONG_DOCUMENT)
     try:
         stages.next("speakers")
-        sentences = assign_speakers(doc, sentences, not_a_speaker=only_a_place)
+        sentences = assign_speakers(doc, sentences, not_a_speaker=is_dateline)
         stages.next("claims")
         return Segmented(doc, sentences, claims(doc, sentences) if split_claims else sentences)
     finally:

@@ -290,11 +290,13 @@ def attribute(sentences: list[tuple[str, str]], document_text: str,
 
     Linear in the document: each sentence's mention is read once, and the titles are resolved
     through one index of the document's names and titles (:class:`_NameIndex`), built once.
-    ``not_a_speaker(mention)``: mentions that name no speaker (a dateline's place: "كابول: …").
+    ``not_a_speaker(mention)``: mentions that name no speaker (a dateline: "كابول: …",
+    «طهران-مهر:-أكد …»); the sentence's mention is then read after the dateline.
     """
     mentions = [mention(text, lang) for text, lang in sentences]
     if not_a_speaker is not None:
-        mentions = [None if m and not_a_speaker(m) else m for m in mentions]
+        mentions = [_after_dateline(text, lang) if m and not_a_speaker(m) else m
+                    for m, (text, lang) in zip(mentions, sentences, strict=True)]
     names: list[str] = []  # name mentions seen in the document, for resolving titles
     titles: list[str] = []  # mentions that are a title without a name, to resolve
     parts: list[list[str] | None] = []  # per sentence: the name part of its mention (None: carried)
@@ -328,6 +330,14 @@ def attribute(sentences: list[tuple[str, str]], document_text: str,
         out.append(sp)
         last = sp
     return out
+
+
+def _after_dateline(text: str, lang: str) -> str | None:
+    """The mention of ``text`` read after its dateline («طهران-مهر:-أكد وزير الخارجية …»: the
+    minister speaks, not Tehran); ``None`` when no reporting verb follows it.
+    """
+    cut = re.search(r"[:—–]", text)
+    return mention(text[cut.end():].lstrip(" -–—"), lang) if cut else None
 
 
 _UNRESOLVED = "title:"  # key prefix of a title that names nobody in the article

@@ -414,15 +414,23 @@ def without_dateline(text: str) -> str:
     not a place of its claim.
     """
     m = _DATELINE_END.search(text, 0, 80)
-    if m is None or m.start() == 0:
+    if m is None or m.start() == 0 or not is_dateline(text[: m.start()], headline=False):
         return text
-    head = text[: m.start()]
+    return text[m.end():]
+
+
+def is_dateline(head: str, headline: bool = True) -> bool:
+    """Is ``head`` (what comes before the ``:`` or dash opening a text) a dateline: a place, then
+    perhaps its region or the agency ("TEHRAN", "KABUL (Amu TV)", «طهران-مهر», «كابول»)? A place
+    alone in ordinary case ("Iran: sanctions will fail") counts only with ``headline`` (the
+    speaker stage: a place never speaks; the flags keep a headline's place).
+    """
     first = re.split(r"[\s,(\-]+", head.strip(), maxsplit=1)[0]
     if len(head.split()) > 8 or not first or not only_a_place(first):
-        return text
+        return False
     if first.isascii() and not first.isupper():
-        return text  # "Iran: sanctions will fail" is a headline, not a dateline
-    return text[m.end():]
+        return headline and only_a_place(head)
+    return True
 
 
 if __name__ == "__main__":  # pragma: no cover - the build step of gazetteer.json
