@@ -311,3 +311,10 @@ def test_english_subjects_as_news_writes_them():
         "authorities", "a disaster management official", "Ahmad Vahidi", "Naseema", "Naseema", "Ali Shamkhani"]
     assert not is_identified(got[0][1]) and not is_identified(got[1][1])  # never block a pair as "another person"
     assert is_identified(got[2][1]) and is_identified(got[3][1])
+
+
+def test_a_persian_subject_ends_before_a_preposition():
+    from align.speakers import mention
+
+    sentence = "ولادمیر پوتین رئیس جمهور روسیه درباره دیدار امروز با همتای ایرانی خود گفت: سفر پزشکیان مهم است."
+    assert mention(sentence, "fa") == "ولادمیر پوتین رئیس جمهور روسیه"
