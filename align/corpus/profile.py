@@ -11,8 +11,9 @@ depend on the two articles alone:
 
 - ``names_shared``: how much of what one article names and counts (people, places, other
   capitalised names, figures; each weighted by log(1 + the number of its claims stating it),
-  the title and the first three claims counting twice) the other states too; the larger of the
-  two shares (a short report of an event names a part of what a long one does);
+  the title and the first three claims counting twice, a country half: every article of an
+  Iranian outlet names Iran) the other states too; the larger of the two shares (a short report
+  of an event names a part of what a long one does);
 - ``names_missing``: the share of an article's three most stated names that the other never
   mentions, the smaller of the two directions: both articles have central people or places
   the other lacks (Araghchi in Kabul, Shoukry in Cairo);
@@ -29,6 +30,7 @@ name.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 
 from ..evidence import anchors
 from ..flags import facts, known_people
+from ..flags.places import gazetteer
 from ..speakers import name_key
 from ..text import word_key, words
 
@@ -139,11 +142,21 @@ def _named_places(text: str) -> set[str]:
     return out
 
 
+@functools.cache
+def _countries() -> frozenset[str]:
+    """The anchors of countries ("p:Iran"): half the weight of a city, a province or a person,
+    which tell one event from another; every article of an Iranian outlet names Iran.
+    """
+    names, _ = gazetteer()
+    return frozenset("p:" + p.name for p in names.values() if not p.is_city and p.country == p.name)
+
+
 def _share(mine: Profile, other: Profile) -> float:
-    """The weighted share of ``mine``'s names that ``other`` states."""
+    """The weighted share of ``mine``'s names that ``other`` states (a country counts half)."""
     total = found = 0.0
+    countries = _countries()
     for a, n in mine.names.items():
-        w = math.log1p(n)
+        w = math.log1p(n) * (0.5 if a in countries else 1.0)
         total += w
         if a in other.words:
             found += w

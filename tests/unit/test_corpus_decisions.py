@@ -79,6 +79,16 @@ def test_a_mismatch_of_central_people_and_places_counts_against_the_pair():
     assert "s:" + pf.coarse("mtk") in kabul.central  # Muttaqi: central in Kabul, never named in Muscat
 
 
+def test_a_shared_country_counts_half_of_a_shared_city():
+    # every article of an Iranian outlet names Iran: sharing it says less than sharing Kabul
+    both = pf.profile(["دیدار در ایران و کابل.", "ایران و کابل."])
+    kabul = pf.profile(["دیدار در کابل و بغداد.", "کابل و بغداد."])
+    iran = pf.profile(["دیدار در ایران و بغداد.", "ایران و بغداد."])
+    assert set(both.names) == {"p:Iran", "p:Kabul"} and set(iran.names) == {"p:Iran", "p:Baghdad"}
+    assert pf.compare(both, kabul)["names_shared"] == pytest.approx(2 / 3)  # Kabul of Kabul + half of Iran
+    assert pf.compare(both, iran)["names_shared"] == pytest.approx(1 / 3)
+
+
 def test_days_a_day_apart_agree_further_apart_conflict():
     sunday, monday, wednesday = (pf.profile([f"The talks were held on {d}."]) for d in ("Sunday", "Monday", "Wednesday"))
     assert pf.compare(sunday, monday)["day_conflict"] == 0.0  # time zones, or reported the next morning
