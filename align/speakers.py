@@ -188,7 +188,7 @@ def _ar_verb(word: str) -> bool:
 # taken whole, a word matches the same names (a cut only adds pieces), in steps linear in it.
 _EN_HEADLINE = re.compile(r"^((?:(?=([A-Z][\w'-]+))\2\s?){1,4}):\s")  # "Shamkhani: any move ..."
 _EN_APPOSITIVE = re.compile(r"((?:(?=([A-Z][\w'-]+))\2\s?){1,4}),\s*(?:the\s+)?[a-z][^,]*$")
-_EN_PRONOUN_END = re.compile(r"\b(?:he|she|they|it)$")
+_EN_PRONOUN_END = re.compile(r"\b(he|she|they|it)$", re.IGNORECASE)
 _EN_INVERTED = re.compile(r"\s+((?:the\s+)?[\w'-]+(?:\s+[\w'-]+){0,4})\s*[.;]?\s*$")
 _EN_AUXILIARY_END = re.compile(r"(?:\s+(?:has|have|had|was|were|is|are|will|would|also|later|then|earlier|previously))+$")
 _EN_NOT_A_SUBJECT = re.compile(r"(?:though|although|while|as|but|and|which|when|after|before|if|because|since|where|who|that|later|then)\b")
@@ -227,7 +227,7 @@ def _english_mention(sentence: str) -> str | None:
     cap = _EN_NAME_BEFORE.search(before)
     if cap:
         return cap.group(1).strip()
-    pron = re.search(r"\b(he|she|they|it|He|She|They|It)$", before)
+    pron = _EN_PRONOUN_END.search(before)
     if pron:
         return pron.group(1)
     title = re.search(r"\b(?:the\s+)?((?:[\w'-]+\s){0,4}(?:minister|secretary|adviser|advisor|spokesman|chief|counterpart|president))$", before, re.I)

@@ -331,10 +331,10 @@ def _persons(a_text: str, b_text: str, people: Mapping[str, str], speakers_a: It
         for name in speakers:
             name = _people.clean_name(name) if name else ""
             k = _people.find_key(name, people) if name else None
-            if k and k not in mine and not any(_people._close(k, other) for other in mine):
+            if k and k not in mine and not any(_people.same_key(k, other) for other in mine):
                 mine[k] = _people.cut_at_surname(name, k)
-    only_a = {k: v for k, v in pa.items() if not any(_people._close(k, o) for o in heard_b)}
-    only_b = {k: v for k, v in pb.items() if not any(_people._close(k, o) for o in heard_a)}
+    only_a = {k: v for k, v in pa.items() if not any(_people.same_key(k, o) for o in heard_b)}
+    only_b = {k: v for k, v in pb.items() if not any(_people.same_key(k, o) for o in heard_a)}
     out = []
     if only_a and only_b:
         away_a = set(only_a) - _people.names_anywhere(ctx_b, only_a)

@@ -61,7 +61,10 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-zA-Z]", "", w))
 
 
-def _close(a: str, b: str) -> bool:
+def same_key(a: str, b: str) -> bool:
+    """Are the surname skeletons ``a`` and ``b`` (:func:`key`) one person's (the rules of the
+    module docstring)?
+    """
     if not a or not b:
         return False
     if a == b:
@@ -258,7 +261,7 @@ def key(name: str) -> str:
 
 def same_person(a: str, b: str) -> bool:
     """Are the names ``a`` and ``b`` one person (surnames alike across scripts)?"""
-    return _close(key(a), key(b))
+    return same_key(key(a), key(b))
 
 
 # -- the people of an article pair ------------------------------------------------------------------
@@ -343,7 +346,7 @@ def known_people(texts: Iterable[str], speakers: Iterable[str] | Sequence[Iterab
         if name.isascii() and name and words(name)[-1].lower() in lower:
             return  # a word the articles also write in lower case is no surname (Elvie Pump … breast pump)
         k = key(name)
-        if len(k) >= 2 and not any(_close(k, other) for other in out):
+        if len(k) >= 2 and not any(same_key(k, other) for other in out):
             out[k] = name
 
     triggered = [_after_triggers(text) for text in texts]
@@ -448,7 +451,7 @@ def _word_skeletons(text: str) -> tuple[tuple[int, str, str], ...]:
 
 
 def _matches(sk: str, k: str) -> bool:
-    return sk == k or (len(sk) >= 3 and len(k) >= 3 and _close(sk, k))
+    return sk == k or (len(sk) >= 3 and len(k) >= 3 and same_key(sk, k))
 
 
 def _hit(word: str, sk: str, k: str, display: str) -> bool:
@@ -479,7 +482,7 @@ def _v_as_f(word: str, sk: str, k: str, display: str) -> bool:
     if word.isascii() and not display.isascii() and "v" in word.lower():
         return _matches(skeleton(word.lower().replace("v", "f")), k)
     if display.isascii() and not word.isascii():
-        latin = [w for w in words(display) if "v" in w.lower() and _close(skeleton(w), k)]
+        latin = [w for w in words(display) if "v" in w.lower() and same_key(skeleton(w), k)]
         return any(_matches(sk, skeleton(w.lower().replace("v", "f"))) for w in latin)
     return False
 
@@ -560,7 +563,7 @@ def find_key(name: str, people: Mapping[str, str]) -> str | None:
     """The key of ``people`` that ``name`` designates, if any."""
     k = key(name)
     for other in people:
-        if _close(k, other):
+        if same_key(k, other):
             return other
     return None
 

@@ -326,6 +326,18 @@ _LATIN = re.compile(r"^[a-z]")
 
 
 @functools.lru_cache(maxsize=8192)
+def _forms(tok: str) -> list[str]:
+    """A keyed word, and in Arabic script (longer than three letters) the word without its
+    proclitics (و، ف، ب، ل …): the forms looked up in the gazetteer.
+    """
+    forms = [tok]
+    if not _LATIN.match(tok) and len(tok) > 3:
+        for bare in (re.sub(r"^[وف]", "", tok), strip_particles(tok)):
+            if bare != tok and bare not in forms:
+                forms.append(bare)
+    return forms
+
+
 def places_in(text: str) -> dict[str, tuple[Place, str]]:
     """The places ``text`` names, by canonical name: (place, as written), names and adjectives.
 
@@ -348,11 +360,7 @@ def places_in(text: str) -> dict[str, tuple[Place, str]]:
         if latin and not ws[wi][:1].isupper():
             i += 1
             continue
-        forms = [tok]
-        if not latin and len(tok) > 3:
-            for bare in (re.sub(r"^[وف]", "", tok), strip_particles(tok)):
-                if bare != tok and bare not in forms:
-                    forms.append(bare)
+        forms = _forms(tok)
         hit = None
         if not latin and i + 1 < len(flat):
             joined = tok + flat[i + 1][0]
@@ -399,8 +407,8 @@ def is_adjective(surface: str) -> bool:
     key = matching_key(surface).replace("-", " ")
     if tuple(key.split()) in names or " " in key:
         return False
-    forms = {key, re.sub(r"^[وف]", "", key), strip_particles(key)}
-    forms |= {f[2:] for f in forms if f.startswith("ال")}
+    forms = _forms(key)
+    forms += [f[2:] for f in forms if f.startswith("ال")]  # as places_in finds an adjective
     return not any((f,) in names for f in forms) and any(f in adjectives for f in forms)
 
 
