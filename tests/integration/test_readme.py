@@ -25,12 +25,15 @@ def demo_section() -> tuple[str, str]:
 
 
 def demo_command() -> list[str]:
-    """The arguments of `make demo`'s claimalign command, paths of the repository made absolute."""
+    """The arguments of `make demo`'s claimalign command, its input paths made absolute (the
+    output stays relative: after `make demo`, the README's first command, report.csv exists in
+    the repository and must not be taken for an input)."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     line = re.search(r"^demo:.*\n\t\$\(BIN\)/claimalign (.+)$", makefile, re.M)
     assert line, "no claimalign command under the Makefile's demo target"
     args = shlex.split(line.group(1))
-    return [str(ROOT / a) if (ROOT / a).is_file() else a for a in args]
+    outputs = {k + 1 for k, a in enumerate(args) if a in ("-o", "--output")}
+    return [str(ROOT / a) if k not in outputs and (ROOT / a).is_file() else a for k, a in enumerate(args)]
 
 
 def normalise(text: str) -> str:
